@@ -1,0 +1,125 @@
+"""Documents: one paragraph of one article, the unit of annotation (one task).
+
+The JSONL record written by ``ingest`` and ``preannotate`` (and, with gold
+spans, by ``compile`` later) is::
+
+    {"id": "3f9c…", "text": "…",
+     "meta": {"source": "000_x.txt", "article": 0, "paragraph": 4, "offset": 1234},
+     "spans": [{"start": 0, "end": 6, "label": "PERSON"}],
+     "model": {"name": "en_core_web_sm", "version": "3.8.0"}}
+
+``meta.offset`` is the character offset of ``text`` in the decoded source
+file: ``source_text[offset:offset + len(text)] == text``. ``model`` is set
+when the spans are a model's predictions, ``None`` otherwise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterable
+
+from . import files
+from .errors import AnnotateError, Errors
+from .spans import Span, sort_spans
+
+ID_LENGTH = 16  # hex characters of sha256: 64 bits, collision-free far past any corpus size
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """Which model made a document's predicted spans."""
+
+    name: str
+    version: str
+
+    @property
+    def tag(self) -> str:
+        """``name-version``: what Label Studio shows as the prediction's model version."""
+        return f"{self.name}-{self.version}"
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    text: str
+    source: str
+    article: int
+    paragraph: int
+    offset: int
+    spans: tuple[Span, ...] = ()
+    model: ModelInfo | None = None
+    extra_meta: dict = field(default_factory=dict, compare=False)
+
+    def with_spans(self, spans: Iterable[Span], model: ModelInfo | None = None) -> "Document":
+        return replace(self, spans=sort_spans(spans), model=model)
+
+    def to_dict(self) -> dict:
+        meta = {"source": self.source, "article": self.article, "paragraph": self.paragraph, "offset": self.offset}
+        meta.update(self.extra_meta)
+        record = {"id": self.id, "text": self.text, "meta": meta, "spans": [s.to_dict() for s in self.spans]}
+        record["model"] = {"name": self.model.name, "version": self.model.version} if self.model else None
+        return record
+
+    @classmethod
+    def from_dict(cls, record: dict) -> "Document":
+        """Build a document from its JSON record; raises KeyError/TypeError/ValueError on a bad record."""
+        meta = dict(record["meta"])
+        known = {k: meta.pop(k) for k in ("source", "article", "paragraph", "offset")}
+        model = record.get("model")
+        text = record["text"]
+        if not isinstance(text, str):
+            raise TypeError("text is not a string")
+        return cls(
+            id=str(record["id"]),
+            text=text,
+            source=str(known["source"]),
+            article=int(known["article"]),
+            paragraph=int(known["paragraph"]),
+            offset=int(known["offset"]),
+            spans=sort_spans(Span.from_dict(s) for s in record.get("spans") or ()),
+            model=ModelInfo(str(model["name"]), str(model["version"])) if model else None,
+            extra_meta=meta,
+        )
+
+
+def document_id(source: str, text: str, occurrence: int = 0) -> str:
+    """Stable id from the source name and the paragraph's text.
+
+    The offset is deliberately not part of it: editing one paragraph changes
+    that paragraph's id only, not the ids of the paragraphs after it.
+    ``occurrence`` tells apart identical paragraphs within one source.
+    """
+    key = f"{source}\x00{text}\x00{occurrence}".encode("utf-8")
+    return hashlib.sha256(key).hexdigest()[:ID_LENGTH]
+
+
+def write_documents(path: Path, documents: Iterable[Document]) -> int:
+    """Write documents as JSONL, atomically (temp file, then rename). Returns the count."""
+    return files.write_jsonl(path, (d.to_dict() for d in documents))
+
+
+def read_documents(path: Path, producer: str = "ingest") -> list[Document]:
+    """Read and validate a documents JSONL file. Every error names the file and line."""
+    path = Path(path)
+    docs: list[Document] = []
+    seen: dict[str, int] = {}
+    for line_no, record in files.read_jsonl(path, producer=producer):
+        try:
+            doc = Document.from_dict(record)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            reason = f"missing key {err}" if isinstance(err, KeyError) else str(err)
+            raise AnnotateError(Errors.E012.format(path=path, line=line_no, reason=reason)) from None
+        for span in doc.spans:
+            if not span.within(doc.text):
+                raise AnnotateError(Errors.E013.format(path=path, line=line_no, doc_id=doc.id, start=span.start,
+                                                       end=span.end, label=span.label, length=len(doc.text)))
+        if doc.id in seen:
+            raise AnnotateError(Errors.E015.format(path=path, line=line_no, doc_id=doc.id, first=seen[doc.id]))
+        seen[doc.id] = line_no
+        docs.append(doc)
+    if not docs:
+        raise AnnotateError(Errors.E014.format(path=path))
+    return docs
+

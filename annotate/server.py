@@ -1,0 +1,204 @@
+"""A local Label Studio for one project folder: start, stop, status.
+
+Data (SQLite database, uploads, ``server.log``, ``server.pid``) live in
+``.labelstudio/`` by default. On first start an admin user, a password and an
+API token are generated and written to ``.env`` (mode 600, git-ignored);
+they reach Label Studio through its environment, never its command line (which
+other users of the machine can read with ``ps``).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from .errors import AnnotateError, Errors
+from .settings import ENV_FILE, KEY_VAR, URL_VAR, read_env_file, update_env_file
+
+DEFAULT_DATA_DIR = ".labelstudio"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
+DEFAULT_USERNAME = "admin@annotate.local"
+USER_VAR = "LABEL_STUDIO_USERNAME"
+PASSWORD_VAR = "LABEL_STUDIO_PASSWORD"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+START_TIMEOUT = 180.0
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    url: str
+    username: str
+    password: str = field(repr=False)
+    pid: int | None
+    data_dir: Path
+    first_start: bool = False
+    already_running: bool = False
+
+
+def label_studio_executable() -> str:
+    beside = Path(sys.executable).parent / "label-studio"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("label-studio")
+    if not found:
+        raise AnnotateError(Errors.E060)
+    return found
+
+
+def healthy(url: str, timeout: float = 2.0) -> bool:
+    try:
+        response = httpx.get(f"{url}/health", timeout=timeout)
+        return response.status_code == 200 and response.json().get("status") == "UP"
+    except (httpx.HTTPError, ValueError):
+        return False
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _read_pid(data_dir: Path) -> int | None:
+    try:
+        pid = int((data_dir / "server.pid").read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return None
+    return pid if _pid_alive(pid) else None
+
+
+def _port_free(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port(host: str = DEFAULT_HOST) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def _log_tail(log: Path, lines: int = 15) -> str:
+    try:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+    except FileNotFoundError:
+        return "(no log)"
+
+
+def start(
+    data_dir: Path | str = DEFAULT_DATA_DIR,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    env_file: Path | str = ENV_FILE,
+    public: bool = False,
+    timeout: float = START_TIMEOUT,
+) -> ServerInfo:
+    """Start Label Studio in the background (or find it running) and wait until it is healthy."""
+    if host not in LOOPBACK and not public:
+        raise AnnotateError(Errors.E062.format(host=host))
+    data_dir = Path(data_dir).resolve()
+    env = read_env_file(env_file)
+    url_host = "localhost" if host in LOOPBACK else host
+    url = f"http://{url_host}:{port}"
+    username = env.get(USER_VAR) or DEFAULT_USERNAME
+    password = env.get(PASSWORD_VAR)
+    token = env.get(KEY_VAR)
+    first_start = not (data_dir / "label_studio.sqlite3").exists() or not (password and token)
+
+    running = _read_pid(data_dir)
+    if running and healthy(env.get(URL_VAR, url)):
+        return ServerInfo(env.get(URL_VAR, url), username, password or "", running, data_dir, already_running=True)
+    if not _port_free(host, port):
+        raise AnnotateError(Errors.E063.format(port=port, host=host))
+
+    if first_start:
+        password = password or secrets.token_urlsafe(12)
+        token = token or secrets.token_hex(20)
+    update_env_file({URL_VAR: url, KEY_VAR: token, USER_VAR: username, PASSWORD_VAR: password}, env_file)
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = data_dir / "server.log"
+    child_env = dict(os.environ)
+    child_env.update({
+        "LABEL_STUDIO_BASE_DATA_DIR": str(data_dir),
+        "LABEL_STUDIO_USERNAME": username,
+        "LABEL_STUDIO_PASSWORD": password,
+        "LABEL_STUDIO_USER_TOKEN": token,
+    })
+    child_env.pop(KEY_VAR, None)
+    command = [label_studio_executable(), "start", "--no-browser", "--internal-host", host, "--port", str(port),
+               "--enable-legacy-api-token"]
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(command, env=child_env, stdout=log, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True, cwd=data_dir)
+    (data_dir / "server.pid").write_text(str(process.pid))
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        if healthy(url):
+            return ServerInfo(url, username, password, process.pid, data_dir, first_start=first_start)
+        time.sleep(1.0)
+    if process.poll() is None:
+        _terminate(process.pid)
+    raise AnnotateError(Errors.E061.format(url=url, timeout=timeout, log=log_path, tail=_log_tail(log_path)))
+
+
+def _terminate(pid: int, grace: float = 20.0) -> None:
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        if not _pid_alive(pid):
+            return
+        try:  # reap it if it is our child
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        time.sleep(0.2)
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def stop(data_dir: Path | str = DEFAULT_DATA_DIR) -> bool:
+    """Stop the server started from ``data_dir``; False when none was running."""
+    data_dir = Path(data_dir).resolve()
+    pid = _read_pid(data_dir)
+    if pid is None:
+        return False
+    _terminate(pid)
+    (data_dir / "server.pid").unlink(missing_ok=True)
+    return True
+
+
+def status(data_dir: Path | str = DEFAULT_DATA_DIR, env_file: Path | str = ENV_FILE) -> dict:
+    data_dir = Path(data_dir).resolve()
+    env = read_env_file(env_file)
+    url = os.environ.get(URL_VAR) or env.get(URL_VAR)
+    return {"pid": _read_pid(data_dir), "url": url, "healthy": bool(url) and healthy(url),
+            "data_dir": str(data_dir), "username": env.get(USER_VAR)}

@@ -1,0 +1,36 @@
+"""Character spans: the unit every stage of the pipeline speaks.
+
+A span is ``(start, end, label)`` over a document's text, in Python string
+offsets (Unicode code points), ``end`` exclusive: ``text[start:end]`` is the
+entity. Pure functions only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """One labelled character span. Orders by (start, end, label)."""
+
+    start: int
+    end: int
+    label: str
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "label": self.label}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Span":
+        return cls(int(data["start"]), int(data["end"]), str(data["label"]))
+
+    def within(self, text: str) -> bool:
+        """True if the span is non-empty and lies inside ``text``."""
+        return 0 <= self.start < self.end <= len(text)
+
+
+def sort_spans(spans: Iterable[Span]) -> tuple[Span, ...]:
+    """Spans sorted by start, end, label, duplicates removed."""
+    return tuple(sorted(set(spans)))
