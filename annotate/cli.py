@@ -58,7 +58,7 @@ def ingest(
     docs = ingest_path(path, paragraphs)
     documents_io.write_documents(output, docs)
     sources = sorted({d.source for d in docs})
-    table = Table(title=f"ingest → {output}")
+    table = Table()
     for column in ("source", "articles", "documents"):
         table.add_column(column)
     for source in sources:
@@ -85,7 +85,8 @@ def preannotate(
         result, stats = run_preannotate(docs, nlp, info, the_schema, batch_size=batch_size,
                                         on_progress=lambda n: progress.advance(task, n))
     documents_io.write_documents(output, result)
-    table = Table(title=f"preannotate ({info.name} {info.version}) → {output}")
+    out.print(f"preannotate with {info.name} {info.version} → {output}")
+    table = Table()
     table.add_column("label")
     table.add_column("spans", justify="right")
     for label in the_schema.label_names:
@@ -103,7 +104,7 @@ def push(
     schema: Optional[Path] = SchemaOption,
     batch_size: int = typer.Option(DEFAULT_BATCH_SIZE, help="Tasks per bulk import request."),
     env_file: Path = typer.Option(Path(ENV_FILE), help="File with LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY."),
-) -> None:
+):
     """Create or reuse the project and import tasks with predictions. Idempotent and resumable."""
     the_schema = load_schema(schema)
     docs = documents_io.read_documents(input, producer="preannotate")
@@ -122,6 +123,7 @@ def push(
         err.print(f"[yellow]warning:[/] {len(report.duplicates_kept)} documents have several tasks with annotations "
                   f"(kept, check them): {', '.join(report.duplicates_kept[:5])}")
     out.print(f"Open: {report.project_url}")
+    return report
 
 
 @schema_app.command("show")
@@ -154,17 +156,24 @@ def server_start(
     host: str = typer.Option(server_mod.DEFAULT_HOST, help="Address to bind (loopback unless --public)."),
     public: bool = typer.Option(False, "--public", help="Allow binding to a non-loopback address."),
     env_file: Path = typer.Option(Path(ENV_FILE), help="Where URL, API key and login are kept (mode 600)."),
-) -> None:
-    """Start Label Studio in the background and wait until it is healthy."""
+) -> server_mod.ServerInfo:
+    """Start Label Studio in the background and wait until it is healthy (URL and key go to .env)."""
     if public and host not in server_mod.LOOPBACK:
         err.print(f"[yellow]warning:[/] binding to {host}: Label Studio will be reachable from other machines.")
     with err.status("Starting Label Studio (about 25 s on first start)…"):
         info = server_mod.start(data_dir, host=host, port=port, env_file=env_file, public=public)
     state = "already running" if info.already_running else "started"
     out.print(f"Label Studio {state} at {info.url} (pid {info.pid}, data in {info.data_dir})")
-    out.print(f"Login: {info.username}  password: LABEL_STUDIO_PASSWORD in {env_file}")
+    _print_login(info, env_file)
+    return info
+
+
+def _print_login(info: server_mod.ServerInfo, env_file: Path) -> None:
     if info.first_start:
-        out.print(f"URL and API key written to {env_file} (mode 600, git-ignored).")
+        # The password is shown once, when it is made; the API token is never shown.
+        out.print(f"Login: {info.username}  password: {info.password}  (kept in {env_file}, mode 600)")
+    else:
+        out.print(f"Login: {info.username}  password: LABEL_STUDIO_PASSWORD in {env_file}")
 
 
 @server_app.command("stop")
@@ -193,10 +202,17 @@ def up(
     data_dir: Path = DataDir,
 ) -> None:
     """The main job: start Label Studio, then ingest, pre-annotate and push the seeds."""
-    server_start(data_dir=data_dir, port=port, host=server_mod.DEFAULT_HOST, public=False, env_file=Path(ENV_FILE))
+    info = server_start(data_dir=data_dir, port=port, host=server_mod.DEFAULT_HOST, public=False,
+                        env_file=Path(ENV_FILE))
     ingest(path=seeds, output=DOCUMENTS, paragraphs="auto")
     preannotate(input=DOCUMENTS, output=PREANNOTATED, model=model, schema=None, batch_size=256)
-    push(input=PREANNOTATED, project=project, schema=None, batch_size=DEFAULT_BATCH_SIZE, env_file=Path(ENV_FILE))
+    report = push(input=PREANNOTATED, project=project, schema=None, batch_size=DEFAULT_BATCH_SIZE,
+                  env_file=Path(ENV_FILE))
+    out.rule("Ready to annotate")
+    out.print(f"Label Studio: {info.url}")
+    _print_login(info, Path(ENV_FILE))
+    out.print(f"Project {project!r}: {report.project_url}  ({report.documents} tasks, pre-annotated)")
+    out.print("Stop the server with: annotate server stop")
 
 
 def main() -> None:

@@ -60,6 +60,7 @@ class Errors(metaclass=ErrorsWithCodes):
             "Re-run `annotate preannotate` with this schema.")
     E053 = ("After the push, project {title!r} holds {tasks} tasks for {docs} documents; {missing} documents are still missing. "
             "Re-run `annotate push`: it resumes and imports only what is missing.")
+    E054 = "Project title {title!r} has {length} characters; Label Studio allows at most {limit}. Pass a shorter --project."
     # server
     E060 = "Label Studio is not installed in this environment (no `label-studio` executable). Install it: pip install 'label-studio>=1.23,<1.24'."
     E061 = "Label Studio did not become healthy at {url} within {timeout:.0f} s. Its log is {log}; the last lines:\n{tail}"

@@ -23,6 +23,7 @@ from .schema import Schema, config_difference, label_config, unknown_labels
 from .tasks import DOC_ID_KEY, document_to_task
 
 DEFAULT_BATCH_SIZE = 1000
+MAX_TITLE = 50  # Label Studio's limit on project titles
 
 
 @dataclass
@@ -115,6 +116,8 @@ def push(
     where: str = "documents",
 ) -> PushReport:
     """Make project ``title`` hold exactly one task per document. Safe to re-run at any point."""
+    if not 0 < len(title) <= MAX_TITLE:
+        raise AnnotateError(Errors.E054.format(title=title, length=len(title), limit=MAX_TITLE))
     check_labels(documents, schema, where)
     model_tag = next((d.model.tag for d in documents if d.model is not None), None)
     project, created = ensure_project(client, title, schema, model_tag)
