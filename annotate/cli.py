@@ -112,7 +112,7 @@ def push(
     with LabelStudio(settings) as client, _progress() as progress:
         task = progress.add_task(f"push to {project!r}", total=None)
         report = run_push(client, docs, the_schema, project, batch_size=batch_size, where=str(input),
-                          on_batch=lambda n: progress.advance(task, n))
+                          on_batch=lambda n, total: progress.update(task, advance=n, total=total))
     verb = "created" if report.created else "reused"
     out.print(f"Project {project!r} ({verb}, id {report.project_id}): {report.new} new, "
               f"{report.present} already present; {report.documents} documents = "

@@ -66,6 +66,9 @@ class Errors(metaclass=ErrorsWithCodes):
     E061 = "Label Studio did not become healthy at {url} within {timeout:.0f} s. Its log is {log}; the last lines:\n{tail}"
     E062 = ("Refusing to bind Label Studio to {host}: it would be reachable from other machines. Pass --public to "
             "do it anyway (then protect it with a firewall and strong passwords).")
+    E064 = ("Label Studio started at {url} but refused the API key in {env_file}, so it was stopped again: its data "
+            "folder {data_dir} was set up with another key. Restore the .env that belongs to it, or move {data_dir} "
+            "away to start afresh.")
     E063 = "Port {port} on {host} is already in use by another program. Pass --port with a free port."
 
 

@@ -112,10 +112,13 @@ def push(
     schema: Schema,
     title: str,
     batch_size: int = DEFAULT_BATCH_SIZE,
-    on_batch: Callable[[int], None] | None = None,
+    on_batch: Callable[[int, int], None] | None = None,
     where: str = "documents",
 ) -> PushReport:
-    """Make project ``title`` hold exactly one task per document. Safe to re-run at any point."""
+    """Make project ``title`` hold exactly one task per document. Safe to re-run at any point.
+
+    ``on_batch(imported, total_to_import)`` is called after each imported batch.
+    """
     if not 0 < len(title) <= MAX_TITLE:
         raise AnnotateError(Errors.E054.format(title=title, length=len(title), limit=MAX_TITLE))
     check_labels(documents, schema, where)
@@ -137,7 +140,7 @@ def push(
         client.import_tasks(pid, [document_to_task(d) for d in batch])
         report.new += len(batch)
         if on_batch:
-            on_batch(len(batch))
+            on_batch(len(batch), len(todo))
 
     # Conservation: the project must now hold one task per document. The cheap check is the
     # project's task count; only when it disagrees are the tasks listed again and repaired.

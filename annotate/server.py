@@ -64,6 +64,14 @@ def healthy(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
+def _token_accepted(url: str, token: str) -> bool:
+    try:
+        response = httpx.get(f"{url}/api/current-user/whoami", headers={"Authorization": f"Token {token}"}, timeout=10)
+    except httpx.HTTPError:
+        return False
+    return response.status_code == 200
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -158,6 +166,10 @@ def start(
         if process.poll() is not None:
             break
         if healthy(url):
+            if not _token_accepted(url, token):
+                _terminate(process.pid)
+                (data_dir / "server.pid").unlink(missing_ok=True)
+                raise AnnotateError(Errors.E064.format(url=url, env_file=env_file, data_dir=data_dir))
             return ServerInfo(url, username, password, process.pid, data_dir, first_start=first_start)
         time.sleep(1.0)
     if process.poll() is None:
