@@ -7,6 +7,7 @@ stderr with exit code 1; Ctrl-C exits with 130 and a message.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Optional
@@ -18,10 +19,12 @@ from rich.table import Table
 
 from . import documents as documents_io
 from . import server as server_mod
-from .errors import AnnotateError
+from .agreement import agreement_for
+from .errors import AnnotateError, Errors
 from .ingest import ingest as ingest_path
 from .labelstudio import LabelStudio
 from .preannotate import load_model, preannotate as run_preannotate
+from .pull import PULL_DIR, RAW_DIR, build_pull, download_raw, load_source, store_raw, write_pull
 from .push import DEFAULT_BATCH_SIZE, push as run_push
 from .schema import label_config, load_schema
 from .settings import ENV_FILE, load_settings
@@ -37,8 +40,8 @@ schema_app = typer.Typer(help="Inspect the label schema.", no_args_is_help=True)
 app.add_typer(server_app, name="server")
 app.add_typer(schema_app, name="schema")
 
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 SchemaOption = typer.Option(None, "--schema", help="Schema file (default: schemas/news.yml).")
 
@@ -124,6 +127,114 @@ def push(
                   f"(kept, check them): {', '.join(report.duplicates_kept[:5])}")
     out.print(f"Open: {report.project_url}")
     return report
+
+
+@app.command()
+def pull(
+    project: Optional[str] = typer.Option(None, "--project", help="Title of the Label Studio project to export."),
+    from_file: Optional[Path] = typer.Option(None, "--from-file", help="A Label Studio JSON/JSON-MIN export file instead."),
+    output: Path = typer.Option(PULL_DIR, "-o", "--output", help="Pull folder to (re)write."),
+    raw_dir: Path = typer.Option(RAW_DIR, "--raw-dir", help="Where raw exports are kept, named by sha256."),
+    schema: Optional[Path] = typer.Option(None, "--schema", help="Check labels against this schema (default: "
+                                          "schemas/news.yml if the export uses its labels, else the export's own labels)."),
+    trim: bool = typer.Option(False, "--trim", help="Trim leading/trailing whitespace inside spans (reported either way)."),
+    text_key: Optional[str] = typer.Option(None, "--text-key", help="Task data field holding the text (default: text)."),
+    env_file: Path = typer.Option(Path(ENV_FILE), help="File with LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY."),
+) -> None:
+    """Export a project (or read an export file), keep it raw, normalise every annotator's spans."""
+    if (project is None) == (from_file is None):
+        raise AnnotateError(Errors.E078)
+    if from_file is not None:
+        if not from_file.is_file():
+            raise AnnotateError(Errors.E002.format(path=from_file))
+        result, summary = build_pull(from_file, schema, text_key, trim, None, {"file": str(from_file)})
+        snapshot = store_raw(from_file, raw_dir)
+    else:
+        settings = load_settings(env_file)
+        with LabelStudio(settings) as client:
+            found = [p for p in client.projects() if p.get("title") == project]
+            if not found:
+                titles = ", ".join(repr(p.get("title")) for p in client.projects()[:20]) or "none"
+                raise AnnotateError(Errors.E077.format(title=project, url=settings.url, titles=titles))
+            with err.status(f"Exporting {project!r} from Label Studio…"):
+                snapshot = download_raw(client, found[0]["id"], raw_dir)
+            users = {u["id"]: u.get("email") or str(u["id"]) for u in client.users()}
+        origin = {"project": project, "project_id": found[0]["id"], "url": settings.url}
+        result, summary = build_pull(snapshot.path, schema, text_key, trim, users, origin,
+                                     where=f"the export of {project!r} ({snapshot.path})")
+    summary["raw_export"] = {"path": str(snapshot.path), "sha256": snapshot.sha256}
+    write_pull(output, result, summary)
+    _print_pull_summary(summary, snapshot, output)
+
+
+def _print_pull_summary(summary: dict, snapshot, output: Path) -> None:
+    from .normalise import REASONS, SET_ASIDE
+
+    c = summary["counts"]
+    out.print(f"Raw export kept at {snapshot.path} (sha256 {snapshot.sha256[:12]}…, {summary['format']}).")
+    note = summary["label_note"]
+    out.print(note[:1].upper() + note[1:] + ".")
+    table = Table(title=None)
+    table.add_column("spans")
+    table.add_column("count", justify="right")
+    table.add_row("in the export", str(c["spans_in"]), style="bold")
+    table.add_row("kept", str(c["spans_kept"]))
+    for reason, n in sorted(c["rejected"].items()):
+        table.add_row(f"rejected: {REASONS.get(reason, reason)}", str(n))
+    table.add_row("kept + rejected", str(c["spans_kept"] + sum(c["rejected"].values())), style="bold")
+    out.print(table)
+    aside = ", ".join(f"{n} {SET_ASIDE.get(k, k).split(' (')[0].split(',')[0]}" for k, n in sorted(c["set_aside"].items()))
+    out.print(f"{c['tasks']} tasks, {c['annotations_in']} annotations in → {c['records']} normalised records"
+              + (f"; set aside: {aside}" if aside else "") + ".")
+    if c["utf16_converted"]:
+        out.print(f"{c['utf16_converted']} spans had UTF-16 (JavaScript) offsets and were converted to code points.")
+    if c["whitespace"]:
+        action = f"trimmed ({c['trimmed']})" if summary["trim"] else "kept as annotated; pass --trim to trim them"
+        err.print(f"[yellow]warning:[/] {c['whitespace']} spans start or end with whitespace: {action}.")
+    out.print(f"Pull written to {output}/ (annotations.jsonl, documents.jsonl, set_aside.jsonl, rejected.jsonl).")
+
+
+@app.command()
+def agree(
+    source: Path = typer.Argument(PULL_DIR, help="A pull folder, or a Label Studio export file."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables."),
+    schema: Optional[Path] = typer.Option(None, "--schema", help="Schema for an export file's labels (as in pull)."),
+) -> None:
+    """Inter-annotator agreement: pairwise span F1 and Cohen's kappa, Krippendorff's alpha, Fleiss' kappa."""
+    the_pull = load_source(source, schema_path=schema)
+    lang = load_schema(schema).lang
+    report = agreement_for(the_pull.documents, the_pull.records, the_pull.labels, lang=lang)
+    if as_json:
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        return
+    _print_agreement(report)
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None or value != value else f"{value:.3f}"
+
+
+def _print_agreement(report) -> None:
+    out.print(f"{report.n_documents} documents, {len(report.annotators)} annotators: {', '.join(report.annotators)}")
+    table = Table(title="Pairwise (documents both annotated)")
+    for column in ("annotator A", "annotator B", "docs", "F1 strict", "F1 partial", "Cohen's κ (tokens)"):
+        table.add_column(column, justify="right" if column not in ("annotator A", "annotator B") else "left")
+    for p in report.pairwise:
+        table.add_row(p["annotator_a"], p["annotator_b"], str(p["n_documents"]), _fmt(p["f1_strict"]),
+                      _fmt(p["f1_partial"]), _fmt(p["cohen_kappa"]))
+    out.print(table)
+    out.print(f"Krippendorff's α (tokens, nominal, all annotators): {_fmt(report.krippendorff_alpha)}")
+    out.print(f"Fleiss' κ (tokens; {report.fleiss_n_documents} documents with {report.fleiss_n_annotators} "
+              f"annotators each): {_fmt(report.fleiss_kappa)}")
+    labels = Table(title="Per label (strict span F1 across pairs)")
+    labels.add_column("label")
+    labels.add_column("F1 strict", justify="right")
+    labels.add_column("spans compared", justify="right")
+    for label, values in report.per_label.items():
+        labels.add_row(label, _fmt(values["f1_strict"]), str(values["support"]))
+    out.print(labels)
+    for note in report.notes:
+        out.print(f"[dim]{note}[/]")
 
 
 @schema_app.command("show")

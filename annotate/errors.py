@@ -61,6 +61,20 @@ class Errors(metaclass=ErrorsWithCodes):
     E053 = ("After the push, project {title!r} holds {tasks} tasks for {docs} documents; {missing} documents are still missing. "
             "Re-run `annotate push`: it resumes and imports only what is missing.")
     E054 = "Project title {title!r} has {length} characters; Label Studio allows at most {limit}. Pass a shorter --project."
+    # exports and pulls
+    E070 = ("{path} is not valid JSON ({reason}). If the download was cut short, export again; Label Studio's JSON "
+            "or JSON-MIN export is needed (CSV, TSV and CoNLL exports are not read).")
+    E071 = ("{path}: the top level is a JSON {kind}, but a Label Studio export is a list of tasks. Export the "
+            "project as JSON (or JSON-MIN) from Label Studio.")
+    E072 = ("{path} is not a Label Studio JSON or JSON-MIN export: {reason}. Export the project as JSON from "
+            "Label Studio (CSV, TSV and CoNLL exports are not read).")
+    E073 = ("{path}, task {task}: no text found in the task data (keys: {keys}). Pass --text-key with the data "
+            "field that holds the text.")
+    E074 = "{path} holds no tasks: the project was empty when it was exported. Push tasks and annotate them first."
+    E075 = "{path} is not a pull folder (no pull.json in it). Run `annotate pull` first, or pass an export JSON file."
+    E076 = "{path}: {reason}. The pull folder is damaged; run `annotate pull` again."
+    E077 = "No project titled {title!r} on {url}. Projects there: {titles}."
+    E078 = "Pass exactly one of --project TITLE (export from the server) or --from-file EXPORT.json."
     # server
     E060 = "Label Studio is not installed in this environment (no `label-studio` executable). Install it: pip install 'label-studio>=1.23,<1.24'."
     E061 = "Label Studio did not become healthy at {url} within {timeout:.0f} s. Its log is {log}; the last lines:\n{tail}"

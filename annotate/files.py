@@ -17,6 +17,13 @@ import srsly
 from .errors import AnnotateError, Errors
 
 
+def default_mode(directory: bool = False) -> int:
+    """The mode a plain open()/mkdir() would give under the current umask (mkstemp uses 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return (0o777 if directory else 0o666) & ~mask
+
+
 @contextlib.contextmanager
 def atomic_write(path: Path, mode: str = "w", perms: int | None = None) -> Iterator[IO]:
     """Open a temp file beside ``path``; on success, fsync and rename it over ``path``."""
@@ -24,8 +31,7 @@ def atomic_write(path: Path, mode: str = "w", perms: int | None = None) -> Itera
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        if perms is not None:
-            os.chmod(tmp, perms)
+        os.chmod(tmp, default_mode() if perms is None else perms)
         encoding = None if "b" in mode else "utf-8"
         with os.fdopen(fd, mode, encoding=encoding, newline=None if "b" in mode else "\n") as fh:
             yield fh

@@ -6,7 +6,7 @@ and the step in any error, and never puts the API key in a message.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import IO, Any, Iterator
 
 import httpx
 
@@ -39,23 +39,33 @@ class LabelStudio:
         """Send one request; return the decoded JSON body (or None when empty)."""
         try:
             response = self._http.request(method, path, **kwargs)
-        except httpx.TimeoutException:
-            raise AnnotateError(Errors.E044.format(url=self.url, step=step, timeout=self.timeout)) from None
         except httpx.TransportError as err:
-            reason = type(err).__name__ + (f": {err}" if str(err) else "")
-            raise AnnotateError(Errors.E041.format(url=self.url, step=step, reason=reason)) from None
+            raise self._transport_error(err, step) from None
+        self._raise_for_status(response, step)
+        if not response.content:
+            return None
+        return response.json()
+
+    def _transport_error(self, err: httpx.TransportError, step: str) -> AnnotateError:
+        if isinstance(err, httpx.TimeoutException):
+            return AnnotateError(Errors.E044.format(url=self.url, step=step, timeout=self.timeout))
+        reason = type(err).__name__ + (f": {err}" if str(err) else "")
+        return AnnotateError(Errors.E041.format(url=self.url, step=step, reason=reason))
+
+    def _raise_for_status(self, response: httpx.Response, step: str) -> None:
         if response.status_code in (401, 403):
             raise AnnotateError(Errors.E042.format(url=self.url, step=step, status=response.status_code))
         if response.status_code >= 400:
             detail = response.text.strip().replace("\n", " ")[:500] or response.reason_phrase
             raise AnnotateError(Errors.E043.format(url=self.url, status=response.status_code, step=step, detail=detail))
-        if not response.content:
-            return None
-        return response.json()
 
     # --- users -----------------------------------------------------------
     def whoami(self) -> dict:
         return self.request("GET", "/api/current-user/whoami", "checking the API key")
+
+    def users(self) -> list[dict]:
+        body = self.request("GET", "/api/users/", "listing users")
+        return body if isinstance(body, list) else body.get("results", [])
 
     # --- projects --------------------------------------------------------
     def projects(self) -> list[dict]:
@@ -98,6 +108,20 @@ class LabelStudio:
     def import_tasks(self, project_id: int, tasks: list[dict]) -> dict:
         return self.request("POST", f"/api/projects/{project_id}/import", "importing tasks", json=tasks,
                             params={"commit_to_project": "true"})
+
+    def download_export(self, project_id: int, sink: IO[bytes], chunk_size: int = 1 << 20) -> None:
+        """Stream the project's JSON export (every task, annotated or not) into ``sink``."""
+        step = "downloading the export"
+        params = {"exportType": "JSON", "download_all_tasks": "true"}
+        try:
+            with self._http.stream("GET", f"/api/projects/{project_id}/export", params=params, timeout=None) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    self._raise_for_status(response, step)
+                for chunk in response.iter_bytes(chunk_size):
+                    sink.write(chunk)
+        except httpx.TransportError as err:
+            raise self._transport_error(err, step) from None
 
     def delete_task(self, task_id: int) -> None:
         self.request("DELETE", f"/api/tasks/{task_id}/", "removing a duplicate task")

@@ -41,6 +41,7 @@ class Schema:
     labels: tuple[Label, ...]
     model_labels: dict[str, str]
     hash: str
+    lang: str = "en"  # spaCy language code of the texts (tokenizer for agreement and alignment)
 
     @property
     def label_names(self) -> tuple[str, ...]:
@@ -112,7 +113,7 @@ def parse_schema(data: object, where: str) -> Schema:
     return Schema(
         name=data["name"], version=data["version"], description=str(data.get("description") or ""),
         labels=tuple(labels), model_labels={str(k): str(v) for k, v in model_labels.items()},
-        hash=content_hash(data),
+        hash=content_hash(data), lang=str(data.get("lang") or "en"),
     )
 
 

@@ -1,0 +1,415 @@
+"""Inter-annotator agreement: the coefficients, and the report ``annotate agree`` prints.
+
+The coefficient functions are a public API for notebooks. Their values equal
+scikit-learn's ``cohen_kappa_score``, statsmodels' ``fleiss_kappa`` and the
+``krippendorff`` package's ``alpha`` (to 1e-9; the test suite checks). Where a
+coefficient is undefined (every rating in one category, no unit rated twice,
+no spans at all) the functions return ``float('nan')``, never a made-up number;
+malformed input (unequal lengths, ragged tables) raises ``ValueError``.
+
+Example::
+
+    >>> from annotate.agreement import cohen_kappa, fleiss_kappa, krippendorff_alpha, span_f1
+    >>> cohen_kappa(["PER", "O", "O", "ORG"], ["PER", "O", "ORG", "ORG"])
+    0.6363636363636364
+    >>> krippendorff_alpha([[1, 2, 3, None], [1, 2, 3, 3]], level="nominal")
+    1.0
+    >>> span_f1({"d1": [(0, 5, "PER")]}, {"d1": [(0, 5, "PER"), (9, 12, "ORG")]}).f1
+    0.6666666666666666
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any, Hashable, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from .spans import Span
+
+NAN = float("nan")
+LEVELS = ("nominal", "ordinal", "interval")
+
+
+# --- Cohen's kappa -----------------------------------------------------------
+
+def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
+    """Cohen's kappa of two raters' labels for the same items (``a[i]`` and ``b[i]`` rate item i).
+
+    Args:
+        a, b: equal-length sequences of labels (any hashable values).
+    Returns:
+        kappa in [-1, 1]; NaN when undefined (both raters used one and the same label only).
+    Raises:
+        ValueError: unequal lengths or no items.
+
+    >>> cohen_kappa(["A", "A", "B"], ["A", "B", "B"])
+    0.4
+    """
+    if len(a) != len(b):
+        raise ValueError(f"cohen_kappa needs two sequences of equal length, got {len(a)} and {len(b)}")
+    if not len(a):
+        raise ValueError("cohen_kappa needs at least one item")
+    n = len(a)
+    agree = sum(1 for x, y in zip(a, b) if x == y)
+    count_a, count_b = Counter(a), Counter(b)
+    expected = sum(count_a[k] * count_b.get(k, 0) for k in count_a) / n
+    disagreement_expected = n - expected  # sum of off-diagonal expected counts
+    if disagreement_expected == 0:
+        return NAN
+    return 1.0 - (n - agree) / disagreement_expected
+
+
+# --- Fleiss' kappa -----------------------------------------------------------
+
+def fleiss_kappa(table: Sequence[Sequence[float]] | np.ndarray) -> float:
+    """Fleiss' kappa from a subjects x categories table of counts.
+
+    ``table[i][j]`` is how many raters put subject i in category j; every row
+    must sum to the same number of raters n >= 2.
+
+    Returns:
+        kappa; NaN when undefined (all ratings in one category, or fewer than 2 raters).
+    Raises:
+        ValueError: an empty or ragged table, or rows with different rater counts.
+
+    >>> fleiss_kappa([[2, 0], [0, 2], [1, 1]])
+    0.33333333333333326
+    """
+    t = np.asarray(table, dtype=float)
+    if t.ndim != 2 or t.shape[0] == 0 or t.shape[1] == 0:
+        raise ValueError("fleiss_kappa needs a non-empty 2-D table (subjects x categories)")
+    raters = t.sum(axis=1)
+    n = raters[0]
+    if not np.all(raters == n):
+        raise ValueError("fleiss_kappa needs the same number of ratings on every subject (row sums differ)")
+    if n < 2:
+        return NAN
+    p_cat = t.sum(axis=0) / t.sum()
+    p_subject = ((t * t).sum(axis=1) - n) / (n * (n - 1.0))
+    p_mean, p_expected = p_subject.mean(), float((p_cat * p_cat).sum())
+    if p_expected == 1.0:
+        return NAN
+    return float((p_mean - p_expected) / (1.0 - p_expected))
+
+
+# --- Krippendorff's alpha ----------------------------------------------------
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def krippendorff_alpha(data: Sequence[Sequence[Any]], level: str = "nominal") -> float:
+    """Krippendorff's alpha for coders x units reliability data.
+
+    Args:
+        data: one row per coder, one column per unit; ``None`` (or NaN) where a
+            coder did not rate a unit. Values are any hashables for nominal,
+            sortable values for ordinal, numbers for interval.
+        level: "nominal", "ordinal" or "interval".
+    Returns:
+        alpha; NaN when undefined (no unit rated by two coders, or a single
+        value among the pairable ratings, where expected disagreement is 0).
+
+    >>> round(krippendorff_alpha([[1, 2, 3, 3], [1, 2, 3, 4]], level="interval"), 6)
+    0.888889
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+    rows = [list(row) for row in data]
+    if not rows:
+        raise ValueError("krippendorff_alpha needs at least one coder row")
+    n_units = len(rows[0])
+    if any(len(row) != n_units for row in rows):
+        raise ValueError("krippendorff_alpha needs every coder row to have the same number of units")
+    units = [[row[u] for row in rows if not _missing(row[u])] for u in range(n_units)]
+    return alpha_from_units(units, level)
+
+
+def alpha_from_units(units: Iterable[Sequence[Any]], level: str = "nominal") -> float:
+    """Krippendorff's alpha from the values each unit received (missing ones left out).
+
+    The fast path behind :func:`krippendorff_alpha`, for callers that hold data per unit.
+    """
+    index: dict[Any, int] = {}
+    unit_ids: list[int] = []
+    value_ids: list[int] = []
+    for u, values in enumerate(units):
+        if len(values) < 2:  # a unit rated once is not pairable: it adds nothing
+            continue
+        for v in values:
+            unit_ids.append(u)
+            value_ids.append(index.setdefault(v, len(index)))
+    if not unit_ids:
+        return NAN
+    domain = list(index)
+    n_values = len(domain)
+    if level != "nominal":
+        order = sorted(range(n_values), key=lambda i: domain[i])
+        remap = np.empty(n_values, dtype=np.int64)
+        remap[order] = np.arange(n_values)
+        value_ids = remap[np.asarray(value_ids)]
+        domain = [domain[i] for i in order]
+    _, unit_index = np.unique(np.asarray(unit_ids), return_inverse=True)
+    n_units = int(unit_index.max()) + 1
+    counts = np.zeros((n_units, n_values))
+    np.add.at(counts, (unit_index, np.asarray(value_ids)), 1.0)
+    pairable = counts.sum(axis=1)
+    weights = 1.0 / (pairable - 1.0)
+    o = (counts * weights[:, None]).T @ counts - np.diag((counts * weights[:, None]).sum(axis=0))
+    n_v = o.sum(axis=0)
+    total = n_v.sum()
+    e = (np.outer(n_v, n_v) - np.diag(n_v)) / (total - 1.0)
+    d = _distances(domain, n_v, level)
+    expected = float((e * d).sum())
+    if expected == 0.0:
+        return NAN
+    return float(1.0 - (o * d).sum() / expected)
+
+
+def _distances(domain: list, n_v: np.ndarray, level: str) -> np.ndarray:
+    k = len(domain)
+    if level == "nominal":
+        return 1.0 - np.eye(k)
+    if level == "interval":
+        values = np.asarray(domain, dtype=float)
+        return (values[:, None] - values[None, :]) ** 2
+    # ordinal: (sum of n_g for g between c and k inclusive - (n_c + n_k) / 2) ** 2
+    cumulative = np.concatenate(([0.0], np.cumsum(n_v)))
+    i = np.arange(k)
+    lo, hi = np.minimum(i[:, None], i[None, :]), np.maximum(i[:, None], i[None, :])
+    between = cumulative[hi + 1] - cumulative[lo]
+    return (between - (n_v[lo] + n_v[hi]) / 2.0) ** 2
+
+
+# --- span F1 -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SpanScores:
+    """Precision, recall and F1 of spans ``b`` against reference ``a``.
+
+    ``precision = matches / n_b``, ``recall = matches / n_a``,
+    ``f1 = 2 * matches / (n_a + n_b)`` (symmetric). NaN where a denominator is 0.
+    """
+
+    precision: float
+    recall: float
+    f1: float
+    matches: int
+    n_a: int
+    n_b: int
+
+    @classmethod
+    def from_counts(cls, matches: int, n_a: int, n_b: int) -> "SpanScores":
+        def ratio(x: float, y: float) -> float:
+            return x / y if y else NAN
+
+        return cls(ratio(matches, n_b), ratio(matches, n_a), ratio(2 * matches, n_a + n_b), matches, n_a, n_b)
+
+
+def _as_span(item: Any) -> Span:
+    if isinstance(item, Span):
+        return item
+    if isinstance(item, Mapping):
+        return Span(int(item["start"]), int(item["end"]), str(item["label"]))
+    start, end, label = item
+    return Span(int(start), int(end), str(label))
+
+
+def _max_matching(a: list[Span], b: list[Span]) -> int:
+    """Size of a maximum matching between overlapping spans (Kuhn's augmenting paths)."""
+    adjacency = [[j for j, y in enumerate(b) if x.start < y.end and y.start < x.end] for x in a]
+    owner: dict[int, int] = {}
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j in adjacency[i]:
+            if j in seen:
+                continue
+            seen.add(j)
+            if j not in owner or augment(owner[j], seen):
+                owner[j] = i
+                return True
+        return False
+
+    return sum(1 for i in range(len(a)) if augment(i, set()))
+
+
+def match_count(a: Iterable[Any], b: Iterable[Any], mode: str = "strict") -> int:
+    """Matched spans between two annotators' spans of one document."""
+    sa, sb = [_as_span(x) for x in a], [_as_span(x) for x in b]
+    if mode == "strict":
+        return sum((Counter(sa) & Counter(sb)).values())
+    if mode != "partial":
+        raise ValueError(f"mode must be 'strict' or 'partial', got {mode!r}")
+    by_label_a, by_label_b = defaultdict(list), defaultdict(list)
+    for s in sa:
+        by_label_a[s.label].append(s)
+    for s in sb:
+        by_label_b[s.label].append(s)
+    return sum(_max_matching(by_label_a[k], by_label_b[k]) for k in by_label_a if k in by_label_b)
+
+
+def span_f1(a: Mapping[Any, Iterable[Any]] | Sequence[Iterable[Any]],
+            b: Mapping[Any, Iterable[Any]] | Sequence[Iterable[Any]],
+            mode: str = "strict") -> SpanScores:
+    """Span precision/recall/F1 of annotator ``b`` taking ``a`` as reference, micro-averaged over documents.
+
+    Args:
+        a, b: per-document spans, either two mappings ``doc_id -> spans`` (a
+            document missing from one side has no spans there) or two
+            equal-length sequences of span lists. A span is a
+            :class:`~annotate.spans.Span`, a ``(start, end, label)`` tuple or a
+            ``{"start", "end", "label"}`` dict.
+        mode: "strict" (same start, end and label) or "partial" (overlapping
+            with the same label; each span matched at most once, maximum matching).
+    Returns:
+        :class:`SpanScores`.
+
+    >>> span_f1([[(0, 4, "ORG")]], [[(0, 6, "ORG")]], mode="partial").f1
+    1.0
+    """
+    if isinstance(a, Mapping) != isinstance(b, Mapping):
+        raise ValueError("span_f1 needs two mappings (doc id -> spans) or two sequences, not one of each")
+    if isinstance(a, Mapping):
+        keys = list(dict.fromkeys([*a.keys(), *b.keys()]))
+        pairs = [(a.get(k, ()), b.get(k, ())) for k in keys]
+    else:
+        if len(a) != len(b):
+            raise ValueError(f"span_f1 needs the same number of documents on both sides, got {len(a)} and {len(b)}")
+        pairs = list(zip(a, b))
+    matches = n_a = n_b = 0
+    for doc_a, doc_b in pairs:
+        doc_a, doc_b = list(doc_a), list(doc_b)
+        matches += match_count(doc_a, doc_b, mode)
+        n_a += len(doc_a)
+        n_b += len(doc_b)
+    return SpanScores.from_counts(matches, n_a, n_b)
+
+
+# --- the agreement report ----------------------------------------------------
+
+@dataclass
+class AgreementReport:
+    n_documents: int
+    annotators: list[str]
+    pairwise: list[dict]
+    krippendorff_alpha: float
+    fleiss_kappa: float
+    fleiss_n_documents: int
+    fleiss_n_annotators: int
+    per_label: dict[str, dict]
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        def clean(value: Any) -> Any:
+            if isinstance(value, float) and math.isnan(value):
+                return None
+            if isinstance(value, dict):
+                return {k: clean(v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [clean(v) for v in value]
+            return value
+
+        return clean({
+            "n_documents": self.n_documents, "annotators": self.annotators, "pairwise": self.pairwise,
+            "krippendorff_alpha": self.krippendorff_alpha, "fleiss_kappa": self.fleiss_kappa,
+            "fleiss_n_documents": self.fleiss_n_documents, "fleiss_n_annotators": self.fleiss_n_annotators,
+            "per_label": self.per_label, "notes": self.notes,
+        })
+
+
+def agreement_report(
+    spans: Mapping[str, Mapping[str, Sequence[Span]]],
+    token_labels: Mapping[str, Mapping[str, Sequence[str]]],
+    labels: Sequence[str],
+) -> AgreementReport:
+    """Agreement over documents annotated by several annotators.
+
+    Args:
+        spans: ``doc_id -> annotator -> spans`` (only the kept annotations).
+        token_labels: ``doc_id -> annotator -> label per token`` ("O" outside entities),
+            the same documents and annotators as ``spans``.
+        labels: the label set (for the per-label table).
+    """
+    annotators = sorted({ann for per_doc in spans.values() for ann in per_doc})
+    pairwise = []
+    label_matches: Counter = Counter()
+    label_totals: Counter = Counter()
+    for x, y in combinations(annotators, 2):
+        shared = [d for d, per_doc in spans.items() if x in per_doc and y in per_doc]
+        strict = span_f1({d: spans[d][x] for d in shared}, {d: spans[d][y] for d in shared}, "strict")
+        partial = span_f1({d: spans[d][x] for d in shared}, {d: spans[d][y] for d in shared}, "partial")
+        tokens_x = [t for d in shared for t in token_labels[d][x]]
+        tokens_y = [t for d in shared for t in token_labels[d][y]]
+        kappa = cohen_kappa(tokens_x, tokens_y) if tokens_x else NAN
+        pairwise.append({"annotator_a": x, "annotator_b": y, "n_documents": len(shared),
+                         "f1_strict": strict.f1, "f1_partial": partial.f1, "cohen_kappa": kappa})
+        for d in shared:
+            for label in labels:
+                sx = [s for s in spans[d][x] if s.label == label]
+                sy = [s for s in spans[d][y] if s.label == label]
+                label_matches[label] += match_count(sx, sy, "strict")
+                label_totals[label] += len(sx) + len(sy)
+    per_label = {label: {"f1_strict": (2 * label_matches[label] / label_totals[label]) if label_totals[label] else NAN,
+                         "support": label_totals[label]}
+                 for label in labels}
+
+    units = []
+    for d in spans:
+        per_annotator = token_labels[d]
+        n_tokens = len(next(iter(per_annotator.values()))) if per_annotator else 0
+        units.extend([per_annotator[a][i] for a in per_annotator] for i in range(n_tokens))
+    alpha = alpha_from_units(units, "nominal")
+
+    notes = []
+    sizes = Counter(len(per_doc) for per_doc in spans.values() if len(per_doc) >= 2)
+    fleiss, fleiss_docs, fleiss_n = NAN, 0, 0
+    if sizes:
+        fleiss_n = max(sizes, key=lambda k: (sizes[k], k))
+        docs = [d for d, per_doc in spans.items() if len(per_doc) == fleiss_n]
+        categories = sorted({t for d in docs for seq in token_labels[d].values() for t in seq})
+        column = {c: i for i, c in enumerate(categories)}
+        table = []
+        for d in docs:
+            seqs = list(token_labels[d].values())
+            for i in range(len(seqs[0])):
+                row = [0] * len(categories)
+                for seq in seqs:
+                    row[column[seq[i]]] += 1
+                table.append(row)
+        fleiss = fleiss_kappa(table) if table else NAN
+        fleiss_docs = len(docs)
+        if fleiss_docs < len(spans):
+            notes.append(f"Fleiss' kappa covers the {fleiss_docs} documents with {fleiss_n} annotators each "
+                         f"(of {len(spans)}); it needs the same number of annotators on every document.")
+    else:
+        notes.append("No document has two or more annotators: agreement is undefined.")
+    return AgreementReport(
+        n_documents=len(spans), annotators=annotators, pairwise=pairwise, krippendorff_alpha=alpha,
+        fleiss_kappa=fleiss, fleiss_n_documents=fleiss_docs, fleiss_n_annotators=fleiss_n,
+        per_label=per_label, notes=notes,
+    )
+
+
+def agreement_for(documents: Sequence[Any], records: Sequence[Any], labels: Sequence[str],
+                  lang: str = "en") -> AgreementReport:
+    """The agreement report of normalised annotation records over their documents.
+
+    Tokens come from spaCy's tokenizer for ``lang``; a token's label is the
+    label of the entity covering it, or "O".
+    """
+    from .alignment import blank_pipeline, token_labels
+
+    texts = {d.id: d.text for d in documents}
+    spans: dict[str, dict[str, Sequence[Span]]] = defaultdict(dict)
+    for record in records:
+        spans[record.doc_id][record.annotator] = record.spans
+    nlp = blank_pipeline(lang)
+    tokens: dict[str, dict[str, list[str]]] = {}
+    for doc_id, per_annotator in spans.items():
+        sdoc = nlp.make_doc(texts[doc_id])
+        tokens[doc_id] = {ann: token_labels(sdoc, s) for ann, s in per_annotator.items()}
+    return agreement_report(spans, tokens, labels)

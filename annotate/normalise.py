@@ -1,0 +1,310 @@
+"""Normalise exported annotations: one record per (document, annotator), every span accounted for.
+
+Each result of every annotation and draft in the export ends up in exactly one
+place: a kept span of a normalised record, or a rejection with a reason.
+``spans_in == spans_kept + rejected`` holds by construction and is checked.
+
+Offsets: Label Studio 1.23 stores text spans in Unicode code points, the same
+as Python (checked in a real browser by ``tests/test_offsets_browser.py``).
+Exports made by tools that count UTF-16 code units (JavaScript string indices)
+disagree after any character outside the Basic Multilingual Plane; such a span
+is recognised when its UTF-16 reading matches its ``text`` and converted
+(counted as ``utf16_converted``).
+
+Pure functions over :mod:`annotate.export` records.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable
+
+from .documents import Document
+from .export import ExportAnnotation, ExportTask, model_info
+from .spans import Span, sort_spans
+
+SPAN_TYPES = ("labels",)
+REASONS = {
+    "not_a_span": "result type is not a span label (choices, text area, relation, …)",
+    "malformed": "start, end or labels missing or not numbers",
+    "several_labels": "one span carries several labels",
+    "label_not_in_schema": "label not in the label set",
+    "outside_text": "offsets outside the text",
+    "text_mismatch": "text[start:end] differs from the span's text",
+    "whitespace_only": "span is only whitespace (after --trim)",
+    "duplicate": "same span twice in one annotation",
+    "in_cancelled": "in a cancelled (skipped) annotation",
+    "in_draft": "in a draft",
+    "in_superseded": "in an older annotation by the same annotator on the same task",
+}
+SET_ASIDE = {
+    "cancelled": "cancelled (skipped) by the annotator",
+    "draft": "draft, never submitted",
+    "empty": "submitted without any span result",
+    "superseded": "an older annotation by the same annotator on the same task",
+    "all_spans_rejected": "every span of it was rejected (see the rejections)",
+}
+
+
+@dataclass(frozen=True)
+class AnnotationRecord:
+    """One annotator's normalised annotation of one document."""
+
+    doc_id: str
+    task_id: Any
+    annotation_id: Any
+    annotator: str
+    spans: tuple[Span, ...]
+    lead_time: float | None
+    created_at: str | None
+    updated_at: str | None
+    ground_truth: bool
+    accepted_prediction: bool | None  # None: no prediction to compare with
+
+    def to_dict(self) -> dict:
+        record = asdict(self)
+        record["spans"] = [s.to_dict() for s in self.spans]
+        return record
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "AnnotationRecord":
+        return cls(
+            doc_id=str(d["doc_id"]), task_id=d.get("task_id"), annotation_id=d.get("annotation_id"),
+            annotator=str(d["annotator"]), spans=sort_spans(Span.from_dict(s) for s in d["spans"]),
+            lead_time=d.get("lead_time"), created_at=d.get("created_at"), updated_at=d.get("updated_at"),
+            ground_truth=bool(d.get("ground_truth")), accepted_prediction=d.get("accepted_prediction"),
+        )
+
+
+@dataclass(frozen=True)
+class SetAside:
+    doc_id: str
+    task_id: Any
+    annotation_id: Any
+    annotator: str
+    reason: str
+    results: int
+
+
+@dataclass(frozen=True)
+class Rejection:
+    doc_id: str
+    task_id: Any
+    annotation_id: Any
+    annotator: str
+    reason: str
+    detail: str
+    result: Any
+
+
+@dataclass
+class Counts:
+    tasks: int = 0
+    annotations_in: int = 0
+    records: int = 0
+    set_aside: Counter = field(default_factory=Counter)
+    spans_in: int = 0
+    spans_kept: int = 0
+    rejected: Counter = field(default_factory=Counter)
+    whitespace: int = 0  # kept spans with leading/trailing whitespace (trimmed when trim=True)
+    trimmed: int = 0
+    utf16_converted: int = 0
+
+    @property
+    def balanced(self) -> bool:
+        return self.spans_in == self.spans_kept + sum(self.rejected.values())
+
+    def to_dict(self) -> dict:
+        return {"tasks": self.tasks, "annotations_in": self.annotations_in, "records": self.records,
+                "set_aside": dict(self.set_aside), "spans_in": self.spans_in, "spans_kept": self.spans_kept,
+                "rejected": dict(self.rejected), "whitespace": self.whitespace, "trimmed": self.trimmed,
+                "utf16_converted": self.utf16_converted}
+
+
+@dataclass
+class Normalised:
+    documents: list[Document]
+    records: list[AnnotationRecord]
+    set_aside: list[SetAside]
+    rejections: list[Rejection]
+    counts: Counts
+
+
+def utf16_to_codepoints(text: str, offset: int) -> int | None:
+    """The code point index of a UTF-16 code unit offset, or None if it falls inside a surrogate pair."""
+    units = 0
+    for index, char in enumerate(text):
+        if units == offset:
+            return index
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > offset:
+            return None
+    return len(text) if units == offset else None
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def check_result(result: Any, text: str, labels: set[str]) -> tuple[Span | None, str, str, bool]:
+    """Validate one export result against its text: ``(span, reason, detail, utf16_converted)``.
+
+    ``span`` is None when rejected; then ``reason`` is a key of REASONS.
+    """
+    if not isinstance(result, dict) or result.get("type") not in SPAN_TYPES:
+        kind = result.get("type") if isinstance(result, dict) else type(result).__name__
+        return None, "not_a_span", f"type {kind!r}", False
+    value = result.get("value")
+    if not isinstance(value, dict):
+        return None, "malformed", "no value", False
+    start, end, span_labels = _as_int(value.get("start")), _as_int(value.get("end")), value.get("labels")
+    if start is None or end is None or not isinstance(span_labels, list) or not span_labels:
+        return None, "malformed", f"start={value.get('start')!r} end={value.get('end')!r} labels={span_labels!r}", False
+    if len(span_labels) > 1:
+        return None, "several_labels", ", ".join(map(str, span_labels)), False
+    label = str(span_labels[0])
+    if label not in labels:
+        return None, "label_not_in_schema", label, False
+    quoted = value.get("text")
+    inside = 0 <= start < end <= len(text)
+    if inside and (not isinstance(quoted, str) or text[start:end] == quoted):
+        return Span(start, end, label), "", "", False
+    # A UTF-16 (JavaScript) reading of the offsets?
+    s16, e16 = utf16_to_codepoints(text, start), utf16_to_codepoints(text, end)
+    if s16 is not None and e16 is not None and s16 < e16 and (s16, e16) != (start, end) and (
+            not isinstance(quoted, str) or text[s16:e16] == quoted):
+        return Span(s16, e16, label), "", "", True
+    if not inside:
+        return None, "outside_text", f"{start}-{end} in a text of {len(text)} characters", False
+    return None, "text_mismatch", f"{text[start:end]!r} != {quoted!r}", False
+
+
+def trim_span(text: str, span: Span) -> Span | None:
+    """The span without leading/trailing whitespace, or None if nothing is left."""
+    start, end = span.start, span.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end, span.label) if start < end else None
+
+
+def _prediction_spans(results: Iterable[Any] | None, text: str, labels: set[str]) -> tuple[Span, ...] | None:
+    if results is None:
+        return None
+    spans = []
+    for r in results:
+        span, _, _, _ = check_result(r, text, labels)
+        if span is not None:
+            spans.append(span)
+    return sort_spans(spans)
+
+
+def _latest_first(a: ExportAnnotation) -> tuple:
+    return (str(a.updated_at or ""), str(a.id or ""))
+
+
+def normalise(tasks: Iterable[ExportTask], labels: Iterable[str], trim: bool = False) -> Normalised:
+    """Normalise parsed export tasks against a label set; see the module docstring."""
+    label_set = set(labels)
+    counts = Counts()
+    documents, records, set_aside, rejections = [], [], [], []
+    for task in tasks:
+        counts.tasks += 1
+        doc = task.document
+        text = doc.text
+        prediction = next((p for p in task.predictions if isinstance(p.get("result"), list)), None)
+        if prediction is None:  # Label Studio's JSON export lists prediction ids; annotations carry the object
+            prediction = next(({"result": a.prediction_results, "model_version": a.prediction_model}
+                               for a in task.annotations if a.prediction_results is not None), None)
+        task_prediction = _prediction_spans(prediction["result"], text, label_set) if prediction else None
+
+        def reject(a: ExportAnnotation, reason: str, detail: str, result: Any) -> None:
+            counts.rejected[reason] += 1
+            rejections.append(Rejection(doc.id, task.task_id, a.id, a.annotator, reason, detail, result))
+
+        def aside(a: ExportAnnotation, reason: str) -> None:
+            counts.set_aside[reason] += 1
+            set_aside.append(SetAside(doc.id, task.task_id, a.id, a.annotator, reason, len(a.results)))
+
+        submitted: dict[str, list[ExportAnnotation]] = defaultdict(list)
+        for a in task.annotations:
+            counts.annotations_in += 1
+            counts.spans_in += len(a.results)
+            if a.kind == "draft" or a.was_cancelled:
+                reason = "draft" if a.kind == "draft" else "cancelled"
+                aside(a, reason)
+                for r in a.results:
+                    reject(a, f"in_{reason}", "", r)
+            else:
+                submitted[a.annotator].append(a)
+
+        for annotator, versions in submitted.items():
+            versions.sort(key=_latest_first, reverse=True)
+            for old in versions[1:]:
+                aside(old, "superseded")
+                for r in old.results:
+                    reject(old, "in_superseded", "", r)
+            a = versions[0]
+            kept: list[Span] = []
+            any_span_result = False
+            for r in a.results:
+                span, reason, detail, converted = check_result(r, text, label_set)
+                if isinstance(r, dict) and r.get("type") in SPAN_TYPES:
+                    any_span_result = True
+                if span is None:
+                    reject(a, reason, detail, r)
+                    continue
+                counts.utf16_converted += converted
+                if text[span.start:span.end] != text[span.start:span.end].strip():
+                    counts.whitespace += 1
+                    if trim:
+                        trimmed = trim_span(text, span)
+                        if trimmed is None:
+                            reject(a, "whitespace_only", repr(text[span.start:span.end]), r)
+                            continue
+                        counts.trimmed += 1
+                        span = trimmed
+                if span in kept:
+                    reject(a, "duplicate", f"{span.start}-{span.end} {span.label}", r)
+                    continue
+                kept.append(span)
+            if not any_span_result or not kept:
+                aside(a, "empty" if not any_span_result else "all_spans_rejected")
+                continue
+            counts.spans_kept += len(kept)
+            spans = sort_spans(kept)
+            reference = _prediction_spans(a.prediction_results, text, label_set)
+            if reference is None:
+                reference = task_prediction
+            records.append(AnnotationRecord(
+                doc_id=doc.id, task_id=task.task_id, annotation_id=a.id, annotator=annotator, spans=spans,
+                lead_time=a.lead_time, created_at=a.created_at, updated_at=a.updated_at,
+                ground_truth=a.ground_truth,
+                accepted_prediction=None if reference is None else spans == reference,
+            ))
+        model = model_info(prediction.get("model_version")) if prediction else None
+        documents.append(doc.with_spans(task_prediction or (), model=model) if model else doc)
+    counts.records = len(records)
+    assert counts.balanced, counts  # every span is kept or rejected: a bug if not
+    return Normalised(documents, records, set_aside, rejections, counts)
+
+
+def export_labels(tasks: Iterable[ExportTask]) -> set[str]:
+    """Every label used by a span result in the export (annotations, drafts, predictions)."""
+    found: set[str] = set()
+    for task in tasks:
+        results = [r for a in task.annotations for r in a.results]
+        results += [r for p in task.predictions for r in p.get("result") or []]
+        for r in results:
+            if isinstance(r, dict) and r.get("type") in SPAN_TYPES and isinstance(r.get("value"), dict):
+                for label in r["value"].get("labels") or []:
+                    found.add(str(label))
+    return found

@@ -1,0 +1,207 @@
+"""Pull: a raw export snapshot, kept as received, and its normalised form.
+
+Layout::
+
+    data/raw/export-<sha256>.json     the export byte for byte, read-only, named by its sha256
+    data/pull/                        one pull (replaced whole, never half-written)
+        pull.json                     what, from where, when; label set; counts; the raw snapshot's sha256
+        documents.jsonl               one per task: text, meta, the model's predicted spans
+        annotations.jsonl             one per (document, annotator): normalised spans and metadata
+        set_aside.jsonl               cancelled, draft, empty, superseded annotations
+        rejected.jsonl                every span not kept, with its reason
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import __version__, files
+from .documents import Document, read_documents, write_documents
+from .errors import AnnotateError, Errors
+from .export import ExportTask, parse_export
+from .labelstudio import LabelStudio
+from .normalise import AnnotationRecord, Normalised, export_labels, normalise
+from .schema import Schema, load_schema
+
+RAW_DIR = Path("data/raw")
+PULL_DIR = Path("data/pull")
+SUMMARY = "pull.json"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    path: Path
+    sha256: str
+
+
+def store_raw(source: Path, raw_dir: Path = RAW_DIR) -> Snapshot:
+    """Copy a file into the content-addressed raw store (no-op when that content is there already)."""
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".tmp", dir=raw_dir)
+    digest = hashlib.sha256()
+    try:
+        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+            for chunk in iter(lambda: src.read(1 << 20), b""):
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        return _settle(Path(tmp), digest.hexdigest(), raw_dir)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def download_raw(client: LabelStudio, project_id: int, raw_dir: Path = RAW_DIR) -> Snapshot:
+    """Stream a project's export straight into the raw store, hashing as it arrives."""
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".tmp", dir=raw_dir)
+
+    class HashingSink:
+        def __init__(self, fh):
+            self.fh, self.digest = fh, hashlib.sha256()
+
+        def write(self, chunk: bytes) -> None:
+            self.digest.update(chunk)
+            self.fh.write(chunk)
+
+    try:
+        with os.fdopen(fd, "wb") as out:
+            sink = HashingSink(out)
+            client.download_export(project_id, sink)
+            out.flush()
+            os.fsync(out.fileno())
+        return _settle(Path(tmp), sink.digest.hexdigest(), raw_dir)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _settle(tmp: Path, sha: str, raw_dir: Path) -> Snapshot:
+    final = raw_dir / f"export-{sha}.json"
+    if final.exists():
+        tmp.unlink()
+    else:
+        os.chmod(tmp, 0o444)
+        os.replace(tmp, final)
+    return Snapshot(final, sha)
+
+
+def choose_labels(tasks: list[ExportTask], schema_path: Path | None) -> tuple[list[str], Schema | None, str]:
+    """The label set to normalise against, the schema (if used), and a note saying which was taken."""
+    schema = load_schema(schema_path)
+    found = export_labels(tasks)
+    if schema_path is not None or found <= set(schema.label_names):
+        return list(schema.label_names), schema, f"labels from schema {schema.name} v{schema.version}"
+    labels = sorted(found)
+    return labels, None, (f"the export's labels are not schema {schema.name}'s, so its own label set is used: "
+                          f"{', '.join(labels)} (pass --schema to check against a schema instead)")
+
+
+@dataclass
+class Pull:
+    path: Path | None
+    summary: dict
+    documents: list[Document]
+    records: list[AnnotationRecord]
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self.summary["labels"])
+
+
+def build_pull(export_path: Path, schema_path: Path | None, text_key: str | None, trim: bool,
+               users: dict | None, origin: dict, where: str | None = None) -> tuple[Normalised, dict]:
+    """Parse and normalise an export file; returns the normalised data and the pull summary.
+
+    ``where`` names the export in error messages (default: its path). The
+    summary's ``raw_export`` is filled in by the caller once the snapshot is stored.
+    """
+    where = where or str(export_path)
+    try:
+        with open(export_path, "rb") as fh:
+            value = json.load(fh)
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise AnnotateError(Errors.E070.format(path=where, reason=err)) from None
+    fmt, tasks = parse_export(value, where, text_key=text_key, users=users)
+    labels, schema, note = choose_labels(tasks, schema_path)
+    result = normalise(tasks, labels, trim=trim)
+    summary = {
+        "annotate_version": __version__,
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "origin": origin,
+        "format": fmt,
+        "raw_export": None,
+        "schema": {"name": schema.name, "version": schema.version, "hash": schema.hash} if schema else None,
+        "labels": labels,
+        "label_note": note,
+        "trim": trim,
+        "counts": result.counts.to_dict(),
+        "balanced": result.counts.balanced,
+    }
+    return result, summary
+
+
+def write_pull(out_dir: Path, result: Normalised, summary: dict) -> None:
+    """Write the pull folder into a temp folder beside it, then swap it into place."""
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        os.chmod(tmp, files.default_mode(directory=True))
+        write_documents(tmp / "documents.jsonl", result.documents)
+        files.write_jsonl(tmp / "annotations.jsonl", (r.to_dict() for r in result.records))
+        files.write_jsonl(tmp / "set_aside.jsonl", (asdict(s) for s in result.set_aside))
+        files.write_jsonl(tmp / "rejected.jsonl", (asdict(r) for r in result.rejections))
+        with files.atomic_write(tmp / SUMMARY) as fh:
+            json.dump(summary, fh, indent=2, ensure_ascii=False)
+        old = None
+        if out_dir.exists():
+            old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+            os.replace(out_dir, old)
+        os.replace(tmp, out_dir)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def read_pull(path: Path) -> Pull:
+    """Read a pull folder written by :func:`write_pull`."""
+    path = Path(path)
+    summary_path = path / SUMMARY
+    if not summary_path.is_file():
+        raise AnnotateError(Errors.E075.format(path=path))
+    try:
+        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise AnnotateError(Errors.E076.format(path=summary_path, reason=f"not valid JSON ({err})")) from None
+    documents = read_documents(path / "documents.jsonl", producer="pull")
+    records = []
+    for line, record in files.read_jsonl(path / "annotations.jsonl", producer="pull"):
+        try:
+            records.append(AnnotationRecord.from_dict(record))
+        except (KeyError, TypeError, ValueError) as err:
+            raise AnnotateError(Errors.E076.format(path=path / "annotations.jsonl",
+                                                   reason=f"line {line}: {err!r}")) from None
+    return Pull(path, summary, documents, records)
+
+
+def load_source(source: Path, schema_path: Path | None = None, text_key: str | None = None,
+                trim: bool = False) -> Pull:
+    """A pull folder, or an export file normalised in memory (nothing written)."""
+    source = Path(source)
+    if source.is_dir():
+        return read_pull(source)
+    if not source.is_file():
+        raise AnnotateError(Errors.E002.format(path=source))
+    result, summary = build_pull(source, schema_path, text_key, trim, None, {"file": str(source)})
+    return Pull(None, summary, result.documents, result.records)

@@ -1,0 +1,216 @@
+"""pull --from-file on exports as they come in the wild: formats, bad spans, set-asides, offsets."""
+
+import hashlib
+import json
+import os
+import stat
+
+import pytest
+import srsly
+
+from annotate.errors import AnnotateError
+from annotate.export import parse_export
+from annotate.normalise import normalise, utf16_to_codepoints
+from annotate.pull import read_pull
+
+from .conftest import SCHEMA, run_cli
+
+TEXT = "Sergei Lavrov met Bashar Assad in Damascus on Tuesday."
+LABELS = ["PERSON", "ORG", "GPE", "LOC", "NORP", "DATE", "CARDINAL"]
+
+
+def region(start, end, label, text=TEXT, **extra):
+    value = {"start": start, "end": end, "text": text[start:end], "labels": [label]}
+    value.update(extra)
+    return {"from_name": "label", "to_name": "text", "type": "labels", "value": value}
+
+
+def task(task_id, annotations, text=TEXT, doc_id=None, **extra):
+    data = {"text": text}
+    if doc_id:
+        data.update(doc_id=doc_id, source="s.txt", article=0, paragraph=task_id, offset=0)
+    return {"id": task_id, "data": data, "annotations": annotations, "predictions": [], **extra}
+
+
+def annotation(ann_id, who, results, **extra):
+    return {"id": ann_id, "completed_by": who, "result": results, "was_cancelled": False, "ground_truth": False,
+            "lead_time": 3.5, "created_at": "2026-11-01T10:00:00Z", "updated_at": "2026-11-01T10:00:00Z", **extra}
+
+
+def pull_file(tmp_path, export, *args):
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(export) if not isinstance(export, str) else export)
+    out = tmp_path / "pull"
+    result = run_cli("pull", "--from-file", str(path), "-o", str(out), "--raw-dir", str(tmp_path / "raw"), *args,
+                     cwd=tmp_path)
+    return result, out
+
+
+def test_every_span_is_kept_or_rejected_with_a_reason(tmp_path):
+    good = region(0, 13, "PERSON")
+    export = [task(1, [annotation(10, 1, [
+        good,
+        region(34, 42, "GPE"),
+        {"from_name": "label", "to_name": "text", "type": "labels",
+         "value": {"start": 40, "end": 99, "text": "x", "labels": ["GPE"]}},            # outside the text
+        {"from_name": "label", "to_name": "text", "type": "labels",
+         "value": {"start": 0, "end": 6, "text": "Vlad", "labels": ["PERSON"]}},         # text differs
+        region(46, 53, "EVENT"),                                                           # label not in schema
+        {"from_name": "sentiment", "to_name": "text", "type": "choices", "value": {"choices": ["neg"]}},  # not a span
+        {"from_name": "label", "to_name": "text", "type": "labels", "value": {"start": "a", "labels": ["GPE"]}},
+        region(0, 13, "PERSON"),                                                           # the same span twice
+    ])], doc_id="d1")]
+    result, out = pull_file(tmp_path, export, "--schema", str(SCHEMA))
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((out / "pull.json").read_text())
+    counts = summary["counts"]
+    assert counts["spans_in"] == 8 and counts["spans_kept"] == 2
+    assert counts["rejected"] == {"outside_text": 1, "text_mismatch": 1, "label_not_in_schema": 1, "not_a_span": 1,
+                                  "malformed": 1, "duplicate": 1}
+    assert counts["spans_in"] == counts["spans_kept"] + sum(counts["rejected"].values())
+    rejected = list(srsly.read_jsonl(out / "rejected.jsonl"))
+    assert {r["reason"] for r in rejected} == set(counts["rejected"])
+    assert all(r["doc_id"] == "d1" and r["annotator"] == "1" for r in rejected)
+    (record,) = srsly.read_jsonl(out / "annotations.jsonl")
+    assert record["spans"] == [{"start": 0, "end": 13, "label": "PERSON"}, {"start": 34, "end": 42, "label": "GPE"}]
+    assert "in the export" in result.stdout and "kept + rejected" in result.stdout
+
+
+def test_cancelled_drafts_and_empty_are_set_apart_not_counted_as_no_entities(tmp_path):
+    export = [task(1, [
+        annotation(10, {"id": 1, "email": "ann@x.org"}, [region(0, 13, "PERSON")]),
+        annotation(11, {"id": 2, "email": "bob@x.org"}, [region(0, 13, "PERSON")], was_cancelled=True),
+        annotation(12, {"id": 3, "email": "cy@x.org"}, []),
+    ], doc_id="d1", drafts=[{"id": 5, "user": "dee@x.org", "result": [region(34, 42, "GPE")]}])]
+    result, out = pull_file(tmp_path, export)
+    assert result.returncode == 0, result.stderr
+    counts = json.loads((out / "pull.json").read_text())["counts"]
+    assert counts["set_aside"] == {"cancelled": 1, "empty": 1, "draft": 1}
+    assert counts["records"] == 1 and counts["rejected"] == {"in_cancelled": 1, "in_draft": 1}
+    records = list(srsly.read_jsonl(out / "annotations.jsonl"))
+    assert [r["annotator"] for r in records] == ["ann@x.org"]
+    aside = {(s["annotator"], s["reason"]) for s in srsly.read_jsonl(out / "set_aside.jsonl")}
+    assert aside == {("bob@x.org", "cancelled"), ("cy@x.org", "empty"), ("dee@x.org", "draft")}
+
+
+def test_whitespace_in_spans_is_reported_and_trimmed_only_on_request(tmp_path):
+    spaced = {"from_name": "label", "to_name": "text", "type": "labels",
+              "value": {"start": 33, "end": 43, "text": TEXT[33:43], "labels": ["GPE"]}}  # " Damascus "
+    export = [task(1, [annotation(10, 1, [spaced])], doc_id="d1")]
+    result, out = pull_file(tmp_path, export)
+    assert result.returncode == 0
+    assert "1 spans start or end with whitespace" in result.stderr and "--trim" in result.stderr
+    (record,) = srsly.read_jsonl(out / "annotations.jsonl")
+    assert record["spans"] == [{"start": 33, "end": 43, "label": "GPE"}]
+    result, out = pull_file(tmp_path, export, "--trim")
+    (record,) = srsly.read_jsonl(out / "annotations.jsonl")
+    assert record["spans"] == [{"start": 34, "end": 42, "label": "GPE"}]
+    assert json.loads((out / "pull.json").read_text())["counts"]["trimmed"] == 1
+
+
+def test_legacy_completions_and_json_min(tmp_path):
+    legacy = [{"id": 1, "data": {"text": TEXT}, "completions": [annotation(10, 7, [region(0, 13, "PERSON")])]}]
+    fmt, tasks = parse_export(legacy, "x")
+    assert fmt == "json-legacy" and normalise(tasks, LABELS).records[0].spans[0].label == "PERSON"
+
+    json_min = [{"id": 1, "text": TEXT, "annotator": "ann@x.org", "annotation_id": 10, "lead_time": 2.0,
+                 "label": [{"start": 0, "end": 13, "text": "Sergei Lavrov", "labels": ["PERSON"]},
+                           {"start": 34, "end": 42, "text": "Damascus", "labels": ["GPE"]}]},
+                {"id": 1, "text": TEXT, "annotator": "bob@x.org", "annotation_id": 11,
+                 "label": [{"start": 34, "end": 42, "text": "Damascus", "labels": ["GPE"]}]}]
+    result, out = pull_file(tmp_path, json_min)
+    assert result.returncode == 0, result.stderr
+    assert json.loads((out / "pull.json").read_text())["format"] == "json-min"
+    records = {r["annotator"]: r for r in srsly.read_jsonl(out / "annotations.jsonl")}
+    assert len(records["ann@x.org"]["spans"]) == 2 and len(records["bob@x.org"]["spans"]) == 1
+    assert len({r["doc_id"] for r in records.values()}) == 1
+
+
+def test_utf16_offsets_are_recognised_and_converted():
+    text = "Fans 😀🎉 cheered in Damascus."
+    start16 = text.index("Damascus") + 2  # two astral characters before it: +1 UTF-16 unit each
+    assert utf16_to_codepoints(text, start16) == text.index("Damascus")
+    js = {"from_name": "label", "to_name": "text", "type": "labels",
+          "value": {"start": start16, "end": start16 + 8, "text": "Damascus", "labels": ["GPE"]}}
+    code_points = region(text.index("Damascus"), text.index("Damascus") + 8, "GPE", text=text)
+    _, tasks = parse_export([task(1, [annotation(1, 1, [js]), annotation(2, 2, [code_points])], text=text)], "x")
+    result = normalise(tasks, LABELS)
+    assert [r.spans for r in result.records][0] == [r.spans for r in result.records][1]
+    assert text[result.records[0].spans[0].start:result.records[0].spans[0].end] == "Damascus"
+    assert result.counts.utf16_converted == 1
+
+
+def test_several_annotations_of_one_annotator_keep_the_latest():
+    old = annotation(1, 5, [region(0, 6, "PERSON")], updated_at="2026-11-01T10:00:00Z")
+    new = annotation(2, 5, [region(0, 13, "PERSON")], updated_at="2026-11-02T10:00:00Z")
+    _, tasks = parse_export([task(1, [old, new])], "x")
+    result = normalise(tasks, LABELS)
+    assert len(result.records) == 1 and result.records[0].annotation_id == 2
+    assert result.counts.set_aside["superseded"] == 1 and result.counts.rejected["in_superseded"] == 1
+
+
+def test_foreign_labels_are_taken_from_the_export_unless_schema_is_given(tmp_path):
+    export = [task(1, [annotation(1, 1, [region(0, 13, "Person"), region(34, 42, "City")])])]
+    result, out = pull_file(tmp_path, export)
+    assert result.returncode == 0, result.stderr
+    assert "its own label set is used: City, Person" in result.stdout
+    summary = json.loads((out / "pull.json").read_text())
+    assert summary["labels"] == ["City", "Person"] and summary["schema"] is None
+    assert summary["counts"]["spans_kept"] == 2
+    result, out = pull_file(tmp_path, export, "--schema", str(tmp_path.parent.parent / "x.yml"))
+    assert result.returncode == 1 and "Schema file" in result.stderr
+    result, out = pull_file(tmp_path, export, "--schema", str(SCHEMA))
+    assert result.returncode == 0
+    assert json.loads((out / "pull.json").read_text())["counts"]["rejected"] == {"label_not_in_schema": 2}
+
+
+def test_raw_export_is_kept_byte_for_byte_named_by_sha256(tmp_path):
+    export = [task(1, [annotation(1, 1, [region(0, 13, "PERSON")])], doc_id="d1")]
+    raw_bytes = json.dumps(export, indent=3).encode()
+    result, out = pull_file(tmp_path, raw_bytes.decode())
+    assert result.returncode == 0
+    sha = hashlib.sha256(raw_bytes).hexdigest()
+    kept = tmp_path / "raw" / f"export-{sha}.json"
+    assert kept.read_bytes() == raw_bytes
+    assert not stat.S_IMODE(kept.stat().st_mode) & 0o222  # read-only
+    summary = read_pull(out).summary
+    assert summary["raw_export"]["sha256"] == sha
+    # pulling the same export again reuses the snapshot; the pull folder is replaced whole
+    result, out = pull_file(tmp_path, raw_bytes.decode())
+    assert result.returncode == 0 and len(list((tmp_path / "raw").iterdir())) == 1
+    assert sorted(p.name for p in out.iterdir()) == ["annotations.jsonl", "documents.jsonl", "pull.json",
+                                                     "rejected.jsonl", "set_aside.jsonl"]
+
+
+@pytest.mark.parametrize("content, message", [
+    ('[{"id": 1, "data": {"text": "abc"}, "annotations": [', "is not valid JSON"),
+    ('{"tasks": []}', "the top level is a JSON dict"),
+    ("[]", "holds no tasks"),
+    ('[{"id": 1, "data": {"image": 3}, "annotations": []}]', "task 1: no text found in the task data"),
+    ("id,text,label\n1,abc,PER\n", "is not valid JSON"),
+    ('[["not", "a", "task"]]', "is not a Label Studio JSON or JSON-MIN export"),
+])
+def test_malformed_exports_give_clear_errors_and_write_nothing(tmp_path, content, message):
+    result, out = pull_file(tmp_path, content)
+    assert result.returncode == 1
+    assert message in result.stderr and "export.json" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_pull_needs_exactly_one_source(tmp_path):
+    result = run_cli("pull", cwd=tmp_path)
+    assert result.returncode == 1 and "exactly one of --project" in result.stderr
+
+
+def test_agree_reads_an_export_file_directly(tmp_path):
+    export = [task(1, [annotation(1, 1, [region(0, 13, "PERSON"), region(34, 42, "GPE")]),
+                       annotation(2, 2, [region(0, 13, "PERSON")])])]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(export))
+    result = run_cli("agree", str(path), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["n_documents"] == 1 and report["annotators"] == ["1", "2"]
+    assert report["pairwise"][0]["f1_strict"] == pytest.approx(2 / 3)
+    assert sorted(os.listdir(tmp_path)) == ["export.json"]
