@@ -24,6 +24,7 @@ from .errors import AnnotateError, Errors
 from .ingest import ingest as ingest_path
 from .labelstudio import LabelStudio
 from .preannotate import load_model, preannotate as run_preannotate
+from .corpus import CORPUS_ROOT
 from .pull import PULL_DIR, RAW_DIR, build_pull, download_raw, load_source, store_raw, write_pull
 from .push import DEFAULT_BATCH_SIZE, push as run_push
 from .schema import label_config, load_schema
@@ -235,6 +236,170 @@ def _print_agreement(report) -> None:
     out.print(labels)
     for note in report.notes:
         out.print(f"[dim]{note}[/]")
+
+
+@app.command("compile")
+def compile_(
+    source: Path = typer.Argument(PULL_DIR, help="A pull folder (from `annotate pull`)."),
+    name: str = typer.Option(..., "--name", help="Corpus name: versions go to corpus/NAME/vN."),
+    strategy: str = typer.Option("majority", help="majority, ground-truth or adjudicator:EMAIL."),
+    min_annotators: int = typer.Option(1, "--min-annotators", help="Leave out documents with fewer annotations."),
+    train: float = typer.Option(0.8, help="Share of documents for train (whole stories)."),
+    dev: float = typer.Option(0.1, help="Share for dev."),
+    test: float = typer.Option(0.1, help="Share for test."),
+    seed: int = typer.Option(0, help="Seed of the split."),
+    root: Path = typer.Option(CORPUS_ROOT, "--root", help="Folder holding the corpora."),
+    empty_means_none: bool = typer.Option(True, "--empty-means-none/--skip-empty",
+                                          help="Count a submission without spans as 'no entities' (default) or leave it out."),
+    schema: Optional[Path] = SchemaOption,
+) -> None:
+    """Adjudicate a pull into the next immutable corpus version (gold, splits, exports, manifest, CHANGES)."""
+    from .adjudicate import parse_strategy
+    from .corpus import compile_corpus
+    from .pull import read_pull
+
+    the_strategy = parse_strategy(strategy)
+    the_pull = read_pull(source)
+    lang = load_schema(schema).lang
+    result = compile_corpus(the_pull, name, the_strategy, min_annotators, (train, dev, test), seed, lang, root,
+                            empty_means_none)
+    if not result.created:
+        out.print(f"No change: {name} v{result.version} is current ({result.path}). Nothing written.")
+        return
+    c = result.manifest["counts"]
+    out.print(f"Wrote {result.path}: {c['documents']} documents, {c['spans']} gold spans, "
+              f"{c['conflicts']} conflicts, {c['left_out']} left out.")
+    table = Table()
+    for column in ("split", "documents", "stories", "spans"):
+        table.add_column(column, justify="right" if column != "split" else "left")
+    for split, counts in c["splits"].items():
+        table.add_row(split, str(counts["documents"]), str(counts["articles"]), str(sum(counts["spans"].values())))
+    out.print(table)
+    out.print((result.path / "CHANGES.md").read_text(encoding="utf-8").strip())
+
+
+corpus_app = typer.Typer(help="List, show and verify corpus versions.", no_args_is_help=True)
+app.add_typer(corpus_app, name="corpus")
+
+
+@corpus_app.command("list")
+def corpus_list(root: Path = typer.Option(CORPUS_ROOT, "--root")) -> None:
+    """Every version of every corpus."""
+    from .corpus import list_versions
+
+    table = Table()
+    for column in ("corpus", "version", "created", "documents", "spans", "conflicts", "strategy"):
+        table.add_column(column)
+    for m in list_versions(root):
+        table.add_row(m["name"], f"v{m['version']}", m["created_at"], str(m["counts"]["documents"]),
+                      str(m["counts"]["spans"]), str(m["counts"]["conflicts"]), m["strategy"])
+    out.print(table)
+
+
+@corpus_app.command("show")
+def corpus_show(spec: str = typer.Argument(..., help="NAME, NAME/vN or NAME@vN."),
+                root: Path = typer.Option(CORPUS_ROOT, "--root")) -> None:
+    """Summary of one version: counts per split and label, agreement, provenance, changes."""
+    from .corpus import resolve
+
+    folder = resolve(spec, root)
+    m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    out.print(f"{m['name']} v{m['version']}  created {m['created_at']}  strategy {m['strategy']}  ({folder})")
+    out.print(f"schema: {m['schema']['name']} v{m['schema']['version']}" if m.get("schema") else
+              f"labels: {', '.join(m['labels'])}")
+    out.print(f"raw exports: {', '.join(s[:12] for s in m['source']['raw_exports']) or '-'};  "
+              f"pre-annotation: {', '.join(m['preannotation_models']) or '-'}")
+    table = Table()
+    table.add_column("label")
+    for split in m["counts"]["splits"]:
+        table.add_column(split, justify="right")
+    table.add_column("total", justify="right")
+    for label in m["labels"]:
+        row = [str(m["counts"]["splits"][s]["spans"].get(label, 0)) for s in m["counts"]["splits"]]
+        table.add_row(label, *row, str(m["counts"]["spans_per_label"].get(label, 0)))
+    out.print(table)
+    a = m["agreement"]
+    out.print(f"agreement: Krippendorff's α {_fmt(a['krippendorff_alpha'])}, Fleiss' κ {_fmt(a['fleiss_kappa'])}, "
+              f"mean pairwise F1 {_fmt(a['mean_pairwise_f1_strict'])};  conflicts {m['counts']['conflicts']}, "
+              f"left out {m['counts']['left_out']}")
+    out.print((folder / "CHANGES.md").read_text(encoding="utf-8").strip())
+
+
+@corpus_app.command("verify")
+def corpus_verify(spec: str = typer.Argument(..., help="NAME (every version), NAME/vN or NAME@vN."),
+                  root: Path = typer.Option(CORPUS_ROOT, "--root")) -> None:
+    """Recompute every checksum; exit 1 naming any file that changed."""
+    from .corpus import resolve, verify, versions
+
+    if "/" in spec or "@" in spec or Path(spec, "manifest.json").is_file():
+        folders = [resolve(spec, root)]
+    else:
+        resolve(spec, root)  # a clear error when the corpus does not exist
+        folders = [root / spec / f"v{v}" for v in versions(root / spec)]
+    for folder in folders:
+        manifest = verify(folder)
+        out.print(f"{folder}: OK ({len(manifest['files'])} files match their sha256)")
+
+
+@app.command()
+def evaluate(
+    gold: str = typer.Option(..., "--gold", help="Corpus version (corpus/NAME/vN, NAME@vN) or a gold JSONL file."),
+    predictions: Optional[Path] = typer.Option(None, "--predictions", help="Predicted documents JSONL (id + spans)."),
+    model: Optional[str] = typer.Option(None, "--model", help="Or a spaCy model (package or path) to run."),
+    split: str = typer.Option("test", help="train, dev, test or all (for a corpus version)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    bootstrap: int = typer.Option(1000, help="Bootstrap resamples for the 95% intervals (0: none)."),
+    seed: int = typer.Option(0, help="Bootstrap seed."),
+    schema: Optional[Path] = SchemaOption,
+    root: Path = typer.Option(CORPUS_ROOT, "--root"),
+) -> None:
+    """Score predictions or a model against gold: strict and partial P/R/F1, micro and per label, with CIs."""
+    from .corpus import load_gold
+    from .evaluate import evaluate_spans
+
+    if (predictions is None) == (model is None):
+        raise AnnotateError(Errors.E087)
+    the_schema = load_schema(schema)
+    docs, all_docs, description = load_gold(gold, split, root)
+    if predictions is not None:
+        predicted = documents_io.read_documents(predictions, producer="preannotate")
+        known, selected = {d.id for d in all_docs}, {d.id for d in docs}
+        for line, doc in enumerate(predicted, start=1):
+            if doc.id not in known:
+                raise AnnotateError(Errors.E086.format(path=predictions, line=line, doc_id=doc.id, split=description))
+        pred = {d.id: d.spans for d in predicted if d.id in selected}
+        source = str(predictions)
+    else:
+        nlp, info = load_model(model)
+        result, _ = run_preannotate(docs, nlp, info, the_schema)
+        pred = {d.id: d.spans for d in result}
+        source = f"{info.name} {info.version}"
+    labels = sorted({s.label for d in docs for s in d.spans} | {s.label for spans in pred.values() for s in spans},
+                    key=lambda l: (the_schema.label_names.index(l) if l in the_schema.label_names else 99, l))
+    report = evaluate_spans({d.id: d.spans for d in docs}, pred, labels, n_bootstrap=bootstrap, seed=seed)
+    missing = sum(1 for d in docs if d.id not in pred)
+    if as_json:
+        print(json.dumps({"gold": description, "predictions": source, "missing_predictions": missing,
+                          **report.to_dict()}, indent=2, ensure_ascii=False))
+        return
+    out.print(f"{source} against {description}: {report.n_documents} documents")
+    if missing:
+        err.print(f"[yellow]warning:[/] {missing} gold documents have no predictions (scored as predicting nothing).")
+    table = Table()
+    for column in ("label", "P", "R", "F1", "F1 95% CI", "support", "F1 partial"):
+        table.add_column(column, justify="left" if column == "label" else "right")
+
+    def row(name: str, s: dict, p: dict) -> None:
+        ci = s["ci95"]["f1"] if s.get("ci95") else [None, None]
+        table.add_row(name, _fmt(s["precision"]), _fmt(s["recall"]), _fmt(s["f1"]),
+                      f"{_fmt(ci[0])}–{_fmt(ci[1])}", str(s["support"]), _fmt(p["f1"]))
+
+    for label in labels:
+        row(label, report.strict["per_label"][label], report.partial["per_label"][label])
+    row("micro", report.strict["micro"], report.partial["micro"])
+    out.print(table)
+    errors = report.errors["total"]
+    out.print("errors: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in errors.items()))
 
 
 @schema_app.command("show")

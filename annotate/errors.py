@@ -75,6 +75,19 @@ class Errors(metaclass=ErrorsWithCodes):
     E076 = "{path}: {reason}. The pull folder is damaged; run `annotate pull` again."
     E077 = "No project titled {title!r} on {url}. Projects there: {titles}."
     E078 = "Pass exactly one of --project TITLE (export from the server) or --from-file EXPORT.json."
+    # compile and corpus
+    E080 = "Unknown strategy {strategy!r}. Use majority, ground-truth or adjudicator:EMAIL."
+    E081 = "Split ratios must be three non-negative numbers summing to 1 (train, dev, test); got {ratios}."
+    E082 = "Corpus {spec!r} not found under {root}. Existing corpora: {names}. Run `annotate compile` first."
+    E083 = ("{path} was modified after it was written: {problems}. A corpus version is immutable; compile a new "
+            "version instead of editing one (restore the file from a copy to repair this one).")
+    E084 = "No document of {source} has {k} or more annotations, so there is no gold to compile ({left} left out)."
+    E085 = ("The {split} split of {path} is empty (the corpus has {articles} stories and splits never cut one). "
+            "Pass --split all, or another split.")
+    E086 = ("{path}, line {line}: predictions for document {doc_id}, which is not in the gold ({split}). "
+            "Predictions must use the gold documents' ids.")
+    E087 = "Pass exactly one of --predictions FILE or --model MODEL."
+    E088 = "{path}: not a corpus version folder nor a gold JSONL file. Pass corpus/NAME/vN or a gold.jsonl."
     # server
     E060 = "Label Studio is not installed in this environment (no `label-studio` executable). Install it: pip install 'label-studio>=1.23,<1.24'."
     E061 = "Label Studio did not become healthy at {url} within {timeout:.0f} s. Its log is {log}; the last lines:\n{tail}"

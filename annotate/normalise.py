@@ -85,6 +85,13 @@ class SetAside:
     annotator: str
     reason: str
     results: int
+    ground_truth: bool = False
+    updated_at: str | None = None
+
+    def as_no_entities(self) -> AnnotationRecord:
+        """An "empty" submission read as the annotator saying: no entities here (compile does this)."""
+        return AnnotationRecord(self.doc_id, self.task_id, self.annotation_id, self.annotator, (), None, None,
+                                self.updated_at, self.ground_truth, None)
 
 
 @dataclass(frozen=True)
@@ -232,7 +239,8 @@ def normalise(tasks: Iterable[ExportTask], labels: Iterable[str], trim: bool = F
 
         def aside(a: ExportAnnotation, reason: str) -> None:
             counts.set_aside[reason] += 1
-            set_aside.append(SetAside(doc.id, task.task_id, a.id, a.annotator, reason, len(a.results)))
+            set_aside.append(SetAside(doc.id, task.task_id, a.id, a.annotator, reason, len(a.results),
+                                      a.ground_truth, a.updated_at))
 
         submitted: dict[str, list[ExportAnnotation]] = defaultdict(list)
         for a in task.annotations:

@@ -18,7 +18,7 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from .documents import Document, read_documents, write_documents
 from .errors import AnnotateError, Errors
 from .export import ExportTask, parse_export
 from .labelstudio import LabelStudio
-from .normalise import AnnotationRecord, Normalised, export_labels, normalise
+from .normalise import AnnotationRecord, Normalised, SetAside, export_labels, normalise
 from .schema import Schema, load_schema
 
 RAW_DIR = Path("data/raw")
@@ -111,6 +111,7 @@ class Pull:
     summary: dict
     documents: list[Document]
     records: list[AnnotationRecord]
+    set_aside: list[SetAside] = field(default_factory=list)
 
     @property
     def labels(self) -> list[str]:
@@ -192,7 +193,13 @@ def read_pull(path: Path) -> Pull:
         except (KeyError, TypeError, ValueError) as err:
             raise AnnotateError(Errors.E076.format(path=path / "annotations.jsonl",
                                                    reason=f"line {line}: {err!r}")) from None
-    return Pull(path, summary, documents, records)
+    set_aside = []
+    for line, record in files.read_jsonl(path / "set_aside.jsonl", producer="pull"):
+        try:
+            set_aside.append(SetAside(**record))
+        except TypeError as err:
+            raise AnnotateError(Errors.E076.format(path=path / "set_aside.jsonl", reason=f"line {line}: {err}")) from None
+    return Pull(path, summary, documents, records, set_aside)
 
 
 def load_source(source: Path, schema_path: Path | None = None, text_key: str | None = None,
@@ -204,4 +211,4 @@ def load_source(source: Path, schema_path: Path | None = None, text_key: str | N
     if not source.is_file():
         raise AnnotateError(Errors.E002.format(path=source))
     result, summary = build_pull(source, schema_path, text_key, trim, None, {"file": str(source)})
-    return Pull(None, summary, result.documents, result.records)
+    return Pull(None, summary, result.documents, result.records, result.set_aside)

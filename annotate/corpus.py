@@ -1,0 +1,348 @@
+"""Corpus versions: compile a pull into ``corpus/NAME/vN/``, immutable once written.
+
+A version folder holds ``gold.jsonl``, ``conflicts.jsonl``, ``left_out.jsonl``,
+``splits.json``, per split ``SPLIT.spacy`` (DocBin), ``SPLIT.conll`` (IOB2) and
+``SPLIT.jsonl`` (Hugging Face ``datasets`` JSON), ``manifest.json`` and
+``CHANGES.md``. It is built in a temp folder and renamed into place at the end,
+its files are made read-only, and ``manifest.json`` records the sha256 of every
+other file so that :func:`verify` can prove nothing changed.
+
+Compiling from a source that gives the same content as the latest version
+writes nothing ("no change"); the content key is the sha256 of the gold, the
+conflicts, the left-out list, the splits and the compile settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__, files
+from .adjudicate import Decision, Strategy, adjudicate
+from .agreement import agreement_for
+from .alignment import blank_pipeline
+from .changes import changes_markdown, diff_gold
+from .documents import Document
+from .errors import AnnotateError, Errors
+from .formats import hf_record, iob_tokens, to_spacy_doc, write_conll, write_docbin
+from .pull import Pull
+from .spans import Span
+from .splits import SPLITS, split_by_article
+
+CORPUS_ROOT = Path("corpus")
+MANIFEST = "manifest.json"
+_VERSION = re.compile(r"^v(\d+)$")
+
+
+@dataclass
+class CompileResult:
+    path: Path
+    version: int
+    created: bool  # False: no change, ``version`` is the current one
+    manifest: dict
+
+
+# --- pure part: gold from a pull ---------------------------------------------
+
+@dataclass
+class Gold:
+    documents: list[Document]  # gold documents, spans aligned, sorted by (source, paragraph)
+    conflicts: list[dict]
+    left_out: list[dict]
+
+
+def build_gold(pull: Pull, strategy: Strategy, min_annotators: int, lang: str, empty_means_none: bool = True) -> Gold:
+    """Adjudicate every document of a pull; align gold spans to spaCy tokens. Pure.
+
+    With ``empty_means_none`` (the default) a submitted annotation without any
+    span counts as that annotator saying "no entities here" (the pull keeps
+    such submissions apart, and ``agree`` leaves them out; a corpus needs its
+    paragraphs without entities). Cancelled (skipped) annotations never count.
+    """
+    nlp = blank_pipeline(lang)
+    by_doc: dict[str, list] = defaultdict(list)
+    for record in pull.records:
+        by_doc[record.doc_id].append(record)
+    if empty_means_none:
+        for aside in pull.set_aside:
+            if aside.reason == "empty":
+                by_doc[aside.doc_id].append(aside.as_no_entities())
+    documents, conflicts, left_out = [], [], []
+    for doc in sorted(pull.documents, key=lambda d: (d.source, d.paragraph, d.id)):
+        records = by_doc.get(doc.id, [])
+        if len(records) < min_annotators or not records:
+            left_out.append({"doc_id": doc.id, "annotations": len(records),
+                             "reason": f"{len(records)} annotations, fewer than {max(min_annotators, 1)}"})
+            continue
+        decision: Decision = adjudicate(doc.id, records, strategy)
+        conflicts.extend(c.to_dict(doc.text) for c in decision.conflicts)
+        sdoc = nlp.make_doc(doc.text)
+        aligned = []
+        for span in decision.spans:
+            if sdoc.char_span(span.start, span.end) is None:
+                who = tuple(r.annotator for r in records if span in r.spans)
+                conflicts.append({"doc_id": doc.id, "reason": "misaligned",
+                                  "spans": [{**span.to_dict(), "text": doc.text[span.start:span.end],
+                                             "annotators": list(who)}]})
+            else:
+                aligned.append(span)
+        meta = {"annotators": list(decision.annotators), "decided_by": decision.decided_by,
+                "conflicts": sum(1 for c in conflicts if c["doc_id"] == doc.id)}
+        documents.append(Document(doc.id, doc.text, doc.source, doc.article, doc.paragraph, doc.offset,
+                                  spans=tuple(aligned), extra_meta=meta))
+    return Gold(documents, conflicts, left_out)
+
+
+def gold_record(doc: Document) -> dict:
+    meta = {"source": doc.source, "article": doc.article, "paragraph": doc.paragraph, "offset": doc.offset}
+    meta.update(doc.extra_meta)
+    return {"id": doc.id, "text": doc.text, "spans": [s.to_dict() for s in doc.spans], "meta": meta}
+
+
+def gold_from_record(record: dict) -> Document:
+    meta = dict(record["meta"])
+    known = {k: meta.pop(k) for k in ("source", "article", "paragraph", "offset")}
+    return Document(id=record["id"], text=record["text"], spans=tuple(Span.from_dict(s) for s in record["spans"]),
+                    extra_meta=meta, **known)
+
+
+# --- versions on disk --------------------------------------------------------
+
+def versions(corpus_dir: Path) -> list[int]:
+    if not corpus_dir.is_dir():
+        return []
+    return sorted(int(m.group(1)) for p in corpus_dir.iterdir() if p.is_dir() and (m := _VERSION.match(p.name)))
+
+
+def resolve(spec: str | Path, root: Path = CORPUS_ROOT) -> Path:
+    """A version folder from ``NAME``, ``NAME/vN``, ``NAME@vN``, ``NAME@latest`` or a folder path."""
+    path = Path(spec)
+    if (path / MANIFEST).is_file():
+        return path
+    text = str(spec).replace("@", "/")
+    name, _, version = text.partition("/")
+    corpus_dir = root / name
+    found = versions(corpus_dir)
+    if not found:
+        names = ", ".join(sorted(p.name for p in root.iterdir() if p.is_dir())) if root.is_dir() else ""
+        raise AnnotateError(Errors.E082.format(spec=str(spec), root=root, names=names or "none"))
+    if version in ("", "latest"):
+        return corpus_dir / f"v{found[-1]}"
+    match = _VERSION.match(version)
+    if not match or int(match.group(1)) not in found:
+        raise AnnotateError(Errors.E082.format(spec=str(spec), root=root,
+                                               names=", ".join(f"{name}/v{v}" for v in found)))
+    return corpus_dir / version
+
+
+def read_gold(path: Path) -> list[Document]:
+    return [gold_from_record(r) for _, r in files.read_jsonl(path, producer="compile")]
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _json_bytes(value) -> bytes:
+    return (json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
+
+
+def compile_corpus(pull: Pull, name: str, strategy: Strategy, min_annotators: int = 1,
+                   ratios: Sequence[float] = (0.8, 0.1, 0.1), seed: int = 0, lang: str = "en",
+                   root: Path = CORPUS_ROOT, empty_means_none: bool = True) -> CompileResult:
+    """Write the next version of corpus ``name`` from a pull, or report that nothing changed."""
+    gold = build_gold(pull, strategy, min_annotators, lang, empty_means_none)
+    if not gold.documents:
+        raise AnnotateError(Errors.E084.format(source=pull.path or "the source", k=max(min_annotators, 1),
+                                               left=len(gold.left_out)))
+    splits = split_by_article(((d.id, d.source, d.article) for d in gold.documents), ratios, seed)
+    settings = {"strategy": str(strategy), "min_annotators": min_annotators, "ratios": list(ratios), "seed": seed,
+                "lang": lang, "empty_means_none": empty_means_none}
+    gold_bytes = b"".join(_json_line(gold_record(d)) for d in gold.documents)
+    conflicts_bytes = b"".join(_json_line(c) for c in gold.conflicts)
+    left_bytes = b"".join(_json_line(x) for x in gold.left_out)
+    splits_bytes = _json_bytes(splits)
+    content = hashlib.sha256()
+    for part in (gold_bytes, conflicts_bytes, left_bytes, splits_bytes, _json_bytes(settings)):
+        content.update(hashlib.sha256(part).digest())
+    content_key = content.hexdigest()
+
+    corpus_dir = root / name
+    existing = versions(corpus_dir)
+    if existing:
+        latest = corpus_dir / f"v{existing[-1]}"
+        manifest = json.loads((latest / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("content_sha256") == content_key:
+            return CompileResult(latest, existing[-1], False, manifest)
+    version = (existing[-1] + 1) if existing else 1
+    previous = existing[-1] if existing else None
+
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".v{version}.", dir=corpus_dir))
+    try:
+        os.chmod(tmp, files.default_mode(directory=True))
+        (tmp / "gold.jsonl").write_bytes(gold_bytes)
+        (tmp / "conflicts.jsonl").write_bytes(conflicts_bytes)
+        (tmp / "left_out.jsonl").write_bytes(left_bytes)
+        (tmp / "splits.json").write_bytes(splits_bytes)
+        counts = _write_split_exports(tmp, gold.documents, splits, lang)
+        old_gold = read_gold(corpus_dir / f"v{previous}" / "gold.jsonl") if previous else []
+        changes = diff_gold({d.id: d.spans for d in old_gold}, {d.id: d.spans for d in gold.documents})
+        (tmp / "CHANGES.md").write_text(changes_markdown(changes, name, version, previous), encoding="utf-8")
+        manifest = _manifest(pull, name, version, strategy, settings, content_key, gold, splits, counts, tmp)
+        (tmp / MANIFEST).write_bytes(_json_bytes(manifest))
+        for path in tmp.iterdir():
+            os.chmod(path, 0o444)
+        final = corpus_dir / f"v{version}"
+        os.rename(tmp, final)  # fails if a concurrent compile took this number: nothing is overwritten
+    except BaseException:
+        _rmtree(tmp)
+        raise
+    return CompileResult(final, version, True, manifest)
+
+
+def _json_line(record: dict) -> bytes:
+    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _rmtree(path: Path) -> None:
+    def make_writable(func, p, _):
+        os.chmod(p, 0o700)
+        func(p)
+
+    shutil.rmtree(path, onerror=make_writable) if path.exists() else None
+
+
+def _write_split_exports(folder: Path, documents: list[Document], splits: dict, lang: str) -> dict:
+    nlp = blank_pipeline(lang)
+    by_id = {d.id: d for d in documents}
+    counts = {}
+    for split in SPLITS:
+        docs = [by_id[i] for i in splits[split]]
+        spacy_docs = [to_spacy_doc(nlp, d) for d in docs]
+        write_docbin(folder / f"{split}.spacy", spacy_docs)
+        iob = [iob_tokens(sd, d) for sd, d in zip(spacy_docs, docs)]
+        write_conll(folder / f"{split}.conll", iob)
+        files.write_jsonl(folder / f"{split}.jsonl", (hf_record(d, t, g) for d, (t, g) in zip(docs, iob)))
+        counts[split] = {"documents": len(docs), "articles": len({(d.source, d.article) for d in docs}),
+                         "spans": dict(sorted(Counter(s.label for d in docs for s in d.spans).items()))}
+    return counts
+
+
+def _manifest(pull: Pull, name: str, version: int, strategy: Strategy, settings: dict, content_key: str,
+              gold: Gold, splits: dict, split_counts: dict, folder: Path) -> dict:
+    summary = pull.summary
+    models = sorted({f"{d.model.name} {d.model.version}".strip() for d in pull.documents if d.model})
+    report = agreement_for(pull.documents, pull.records, pull.labels, lang=settings["lang"]).to_dict()
+    agreement = {k: report[k] for k in ("n_documents", "annotators", "krippendorff_alpha", "fleiss_kappa",
+                                        "fleiss_n_documents")}
+    agreement["mean_pairwise_f1_strict"] = _mean([p["f1_strict"] for p in report["pairwise"]])
+    agreement["per_label_f1_strict"] = {k: v["f1_strict"] for k, v in report["per_label"].items()}
+    raw = summary.get("raw_export") or {}
+    file_hashes = {p.name: sha256_file(p) for p in sorted(folder.iterdir()) if p.name != MANIFEST}
+    return {
+        "name": name,
+        "version": version,
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "annotate_version": __version__,
+        "source": {"pull": str(pull.path) if pull.path else None, "origin": summary.get("origin"),
+                   "raw_exports": [raw["sha256"]] if raw.get("sha256") else []},
+        "schema": summary.get("schema"),
+        "labels": pull.labels,
+        "strategy": str(strategy),
+        "settings": settings,
+        "preannotation_models": models,
+        "content_sha256": content_key,
+        "counts": {
+            "documents": len(gold.documents),
+            "spans": sum(len(d.spans) for d in gold.documents),
+            "spans_per_label": dict(sorted(Counter(s.label for d in gold.documents for s in d.spans).items())),
+            "splits": split_counts,
+            "conflicts": len(gold.conflicts),
+            "conflicts_by_reason": dict(sorted(Counter(c["reason"] for c in gold.conflicts).items())),
+            "left_out": len(gold.left_out),
+        },
+        "agreement": agreement,
+        "files": file_hashes,
+    }
+
+
+def _mean(values: list) -> float | None:
+    values = [v for v in values if v is not None]
+    return sum(values) / len(values) if values else None
+
+
+# --- verify, list, show ------------------------------------------------------
+
+def verify(path: Path) -> dict:
+    """Recompute every checksum of a version; AnnotateError naming what changed."""
+    manifest_path = path / MANIFEST
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise AnnotateError(Errors.E083.format(path=path, problems=f"manifest.json unreadable ({err})")) from None
+    problems = []
+    expected = manifest.get("files", {})
+    for name, sha in sorted(expected.items()):
+        file = path / name
+        if not file.is_file():
+            problems.append(f"{name} is missing")
+        elif sha256_file(file) != sha:
+            problems.append(f"{name} changed (sha256 differs)")
+    extra = sorted(p.name for p in path.iterdir() if p.name != MANIFEST and p.name not in expected)
+    problems += [f"{name} was added" for name in extra]
+    if problems:
+        raise AnnotateError(Errors.E083.format(path=path, problems="; ".join(problems)))
+    return manifest
+
+
+def list_versions(root: Path = CORPUS_ROOT) -> list[dict]:
+    out = []
+    if not root.is_dir():
+        return out
+    for corpus_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for v in versions(corpus_dir):
+            manifest = json.loads((corpus_dir / f"v{v}" / MANIFEST).read_text(encoding="utf-8"))
+            out.append(manifest)
+    return out
+
+
+def load_gold(spec: str | Path, split: str = "test", root: Path = CORPUS_ROOT) -> tuple[list[Document], list[Document], str]:
+    """Gold documents to evaluate against: ``(selected, all_in_source, description)``.
+
+    ``spec`` is a version (folder, ``NAME``, ``NAME/vN``, ``NAME@vN``) whose ``split``
+    ("train", "dev", "test" or "all") is taken, or a gold JSONL file (all of it).
+    """
+    path = Path(spec)
+    if path.is_file():
+        docs = read_gold(path)
+        return docs, docs, str(path)
+    try:
+        folder = resolve(spec, root)
+    except AnnotateError:
+        if path.exists() or "/" in str(spec) and not (root / str(spec).split("/")[0]).exists():
+            raise AnnotateError(Errors.E088.format(path=spec)) from None
+        raise
+    docs = read_gold(folder / "gold.jsonl")
+    if split == "all":
+        return docs, docs, f"{folder} (all)"
+    splits = json.loads((folder / "splits.json").read_text(encoding="utf-8"))
+    wanted = set(splits[split])
+    selected = [d for d in docs if d.id in wanted]
+    if not selected:
+        raise AnnotateError(Errors.E085.format(split=split, path=folder,
+                                               articles=len({(d.source, d.article) for d in docs})))
+    return selected, docs, f"{folder} ({split})"
