@@ -25,6 +25,7 @@ from .ingest import ingest as ingest_path
 from .labelstudio import LabelStudio
 from .preannotate import load_model, preannotate as run_preannotate
 from .corpus import CORPUS_ROOT
+from .files import atomic_write, read_jsonl
 from .pull import PULL_DIR, RAW_DIR, build_pull, download_raw, load_source, store_raw, write_pull
 from .push import DEFAULT_BATCH_SIZE, push as run_push
 from .schema import label_config, load_schema
@@ -348,6 +349,8 @@ def evaluate(
     model: Optional[str] = typer.Option(None, "--model", help="Or a spaCy model (package or path) to run."),
     split: str = typer.Option("test", help="train, dev, test or all (for a corpus version)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    save: Optional[Path] = typer.Option(None, "--save", help="Also write the result, with every document's gold and "
+                                        "predicted spans, as JSON (input for `annotate report`)."),
     bootstrap: int = typer.Option(1000, help="Bootstrap resamples for the 95% intervals (0: none)."),
     seed: int = typer.Option(0, help="Bootstrap seed."),
     schema: Optional[Path] = SchemaOption,
@@ -378,9 +381,16 @@ def evaluate(
                     key=lambda l: (the_schema.label_names.index(l) if l in the_schema.label_names else 99, l))
     report = evaluate_spans({d.id: d.spans for d in docs}, pred, labels, n_bootstrap=bootstrap, seed=seed)
     missing = sum(1 for d in docs if d.id not in pred)
+    result = {"gold": description, "predictions": source, "missing_predictions": missing, **report.to_dict()}
+    if save is not None:
+        full = {**result, "documents": [
+            {"id": d.id, "text": d.text, "source": d.source, "paragraph": d.paragraph,
+             "gold": [s.to_dict() for s in d.spans], "predicted": [s.to_dict() for s in pred.get(d.id, ())]}
+            for d in docs]}
+        with atomic_write(save) as fh:
+            json.dump(full, fh, ensure_ascii=False, indent=1)
     if as_json:
-        print(json.dumps({"gold": description, "predictions": source, "missing_predictions": missing,
-                          **report.to_dict()}, indent=2, ensure_ascii=False))
+        print(json.dumps(result, indent=2, ensure_ascii=False))
         return
     out.print(f"{source} against {description}: {report.n_documents} documents")
     if missing:
@@ -400,6 +410,49 @@ def evaluate(
     out.print(table)
     errors = report.errors["total"]
     out.print("errors: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in errors.items()))
+
+
+@app.command()
+def report(
+    source: str = typer.Argument(..., help="A pull folder, a corpus version (folder or NAME@vN), or an evaluation "
+                                 "result saved with `annotate evaluate --save`."),
+    output: Path = typer.Option(Path("report.html"), "-o", "--output", help="HTML file to write."),
+    gold: Optional[str] = typer.Option(None, "--gold", help="For a pull: a corpus version or gold JSONL to score "
+                                       "each annotator against."),
+    schema: Optional[Path] = SchemaOption,
+    root: Path = typer.Option(CORPUS_ROOT, "--root"),
+) -> None:
+    """One self-contained HTML report: agreement, disagreements, corpus version or evaluation."""
+    from . import report as report_mod
+    from .corpus import load_gold, read_gold, resolve
+    from .pull import read_pull
+
+    the_schema = load_schema(schema)
+    colours = {label.name: label.color for label in the_schema.labels}
+    path = Path(source)
+    if (path / "pull.json").is_file():
+        gold_docs = load_gold(gold, "all", root)[0] if gold else None
+        html = report_mod.pull_report(read_pull(path), colours, gold_docs, lang=the_schema.lang)
+        kind = "annotation"
+    elif path.is_file():
+        try:
+            result = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise AnnotateError(Errors.E089.format(path=path, reason=error)) from None
+        if not isinstance(result, dict) or "micro" not in result or "per_label" not in result:
+            raise AnnotateError(Errors.E089.format(path=path, reason="no 'micro' and 'per_label' in it"))
+        html = report_mod.evaluation_report(result, colours)
+        kind = "evaluation"
+    else:
+        folder = resolve(source, root)
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        conflicts = [r for _, r in read_jsonl(folder / "conflicts.jsonl", producer="compile")]
+        html = report_mod.corpus_report(manifest, (folder / "CHANGES.md").read_text(encoding="utf-8"),
+                                        read_gold(folder / "gold.jsonl"), conflicts, colours)
+        kind = "corpus"
+    with atomic_write(output) as fh:
+        fh.write(html)
+    out.print(f"Wrote the {kind} report to {output} ({len(html) // 1024} KB, self-contained: open it in any browser).")
 
 
 @schema_app.command("show")

@@ -88,6 +88,8 @@ class Errors(metaclass=ErrorsWithCodes):
             "Predictions must use the gold documents' ids.")
     E087 = "Pass exactly one of --predictions FILE or --model MODEL."
     E088 = "{path}: not a corpus version folder nor a gold JSONL file. Pass corpus/NAME/vN or a gold.jsonl."
+    E089 = ("{path} is not a pull folder, a corpus version or an evaluation result ({reason}). Pass a folder "
+            "written by `annotate pull`, corpus/NAME/vN, or a file written by `annotate evaluate --save`.")
     # server
     E060 = "Label Studio is not installed in this environment (no `label-studio` executable). Install it: pip install 'label-studio>=1.23,<1.24'."
     E061 = "Label Studio did not become healthy at {url} within {timeout:.0f} s. Its log is {log}; the last lines:\n{tail}"
