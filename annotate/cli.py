@@ -547,17 +547,21 @@ def up(
 def main() -> None:
     import click
 
+    interrupted = ("Interrupted. Files are written atomically, so nothing is half-written; "
+                   "re-run the command to resume.")
     try:
         code = app(standalone_mode=False)
     except AnnotateError as error:
         err.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True, markup=True)
         sys.exit(1)
     except (KeyboardInterrupt, click.exceptions.Abort):
-        err.print("Interrupted. Files are written atomically, so nothing is half-written; re-run the command to resume.")
+        err.print(interrupted)
         sys.exit(130)
     except click.ClickException as error:  # usage errors: bad option, missing argument
         error.show()
         sys.exit(error.exit_code)
+    if code == 130:  # Typer turns Ctrl-C inside a command into exit code 130
+        err.print(interrupted)
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -191,7 +191,8 @@ def compile_corpus(pull: Pull, name: str, strategy: Strategy, min_annotators: in
     previous = existing[-1] if existing else None
 
     corpus_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".v{version}.", dir=corpus_dir))
+    files.remove_stale_temps(corpus_dir, "version")
+    tmp = Path(tempfile.mkdtemp(prefix=files.temp_prefix("version"), dir=corpus_dir))
     try:
         os.chmod(tmp, files.default_mode(directory=True))
         (tmp / "gold.jsonl").write_bytes(gold_bytes)

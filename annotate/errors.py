@@ -46,11 +46,13 @@ class Errors(metaclass=ErrorsWithCodes):
     # Label Studio connection and settings
     E040 = ("Label Studio URL and API key are not set. Run `annotate server start` (writes them to .env) or set "
             "LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY in the environment or in .env.")
-    E041 = "Cannot reach Label Studio at {url} during {step}: {reason}. Is the server running? Try `annotate server status`."
+    E041 = ("Cannot reach Label Studio at {url} during {step} ({attempts} attempts): {reason}. Is the server running? "
+            "Try `annotate server status`, then re-run: the command resumes where it stopped.")
     E042 = ("Label Studio at {url} refused the API key during {step} (HTTP {status}). Check LABEL_STUDIO_API_KEY in "
             ".env or the environment; on Label Studio 1.23 legacy tokens also need --enable-legacy-api-token.")
     E043 = "Label Studio at {url} answered HTTP {status} during {step}: {detail}"
-    E044 = "Label Studio at {url} timed out during {step} (after {timeout:.0f} s). The server may be overloaded; re-run the command, it resumes where it stopped."
+    E044 = ("Label Studio at {url} timed out during {step} ({attempts} attempts of {timeout:.0f} s). The server may be "
+            "overloaded; re-run the command, it resumes where it stopped.")
     # push
     E050 = ("Project {title!r} (id {project_id}) exists but its label config differs from schema {schema} "
             "v{version}: {difference}. Use another --project title, or update the project's labeling "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import IO, Iterable, Iterator
@@ -29,7 +30,8 @@ def atomic_write(path: Path, mode: str = "w", perms: int | None = None) -> Itera
     """Open a temp file beside ``path``; on success, fsync and rename it over ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    remove_stale_temps(path.parent, path.name)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path.name), dir=path.parent)
     try:
         os.chmod(tmp, default_mode() if perms is None else perms)
         encoding = None if "b" in mode else "utf-8"
@@ -42,6 +44,45 @@ def atomic_write(path: Path, mode: str = "w", perms: int | None = None) -> Itera
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def temp_prefix(name: str) -> str:
+    """Prefix of a temp file/folder made for ``name`` by this process (its pid lets others tell it is stale)."""
+    return f".{name}.tmp-{os.getpid()}-"
+
+
+def remove_stale_temps(parent: Path, name: str) -> None:
+    """Remove temp files/folders for ``name`` left by processes that no longer run (a SIGKILL leaves them)."""
+    parent = Path(parent)
+    if not parent.is_dir():
+        return
+    stem = f".{name}.tmp-"
+    for entry in parent.iterdir():
+        if not entry.name.startswith(stem):
+            continue
+        try:
+            pid = int(entry.name[len(stem):].split("-", 1)[0])
+        except ValueError:
+            continue
+        if pid == os.getpid() or _alive(pid):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            for root, dirs, names in os.walk(entry):
+                os.chmod(root, 0o700)
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                entry.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_jsonl(path: Path, records: Iterable[dict]) -> int:

@@ -44,7 +44,8 @@ class Snapshot:
 def store_raw(source: Path, raw_dir: Path = RAW_DIR) -> Snapshot:
     """Copy a file into the content-addressed raw store (no-op when that content is there already)."""
     raw_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".tmp", dir=raw_dir)
+    files.remove_stale_temps(raw_dir, "export")
+    fd, tmp = tempfile.mkstemp(prefix=files.temp_prefix("export"), dir=raw_dir)
     digest = hashlib.sha256()
     try:
         with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
@@ -62,7 +63,8 @@ def store_raw(source: Path, raw_dir: Path = RAW_DIR) -> Snapshot:
 def download_raw(client: LabelStudio, project_id: int, raw_dir: Path = RAW_DIR) -> Snapshot:
     """Stream a project's export straight into the raw store, hashing as it arrives."""
     raw_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".tmp", dir=raw_dir)
+    files.remove_stale_temps(raw_dir, "export")
+    fd, tmp = tempfile.mkstemp(prefix=files.temp_prefix("export"), dir=raw_dir)
 
     class HashingSink:
         def __init__(self, fh):
@@ -72,10 +74,15 @@ def download_raw(client: LabelStudio, project_id: int, raw_dir: Path = RAW_DIR) 
             self.digest.update(chunk)
             self.fh.write(chunk)
 
+        def reset(self) -> None:
+            self.fh.seek(0)
+            self.fh.truncate()
+            self.digest = hashlib.sha256()
+
     try:
         with os.fdopen(fd, "wb") as out:
             sink = HashingSink(out)
-            client.download_export(project_id, sink)
+            client.download_export(project_id, sink, sink.reset)
             out.flush()
             os.fsync(out.fileno())
         return _settle(Path(tmp), sink.digest.hexdigest(), raw_dir)
@@ -154,7 +161,8 @@ def write_pull(out_dir: Path, result: Normalised, summary: dict) -> None:
     """Write the pull folder into a temp folder beside it, then swap it into place."""
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    files.remove_stale_temps(out_dir.parent, out_dir.name)
+    tmp = Path(tempfile.mkdtemp(prefix=files.temp_prefix(out_dir.name), dir=out_dir.parent))
     try:
         os.chmod(tmp, files.default_mode(directory=True))
         write_documents(tmp / "documents.jsonl", result.documents)
@@ -165,8 +173,8 @@ def write_pull(out_dir: Path, result: Normalised, summary: dict) -> None:
             json.dump(summary, fh, indent=2, ensure_ascii=False)
         old = None
         if out_dir.exists():
-            old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-            os.replace(out_dir, old)
+            old = Path(tempfile.mkdtemp(prefix=files.temp_prefix(out_dir.name), dir=out_dir.parent))
+            os.replace(out_dir, old / "previous")
         os.replace(tmp, out_dir)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)

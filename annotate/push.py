@@ -73,7 +73,14 @@ def ensure_project(client: LabelStudio, title: str, schema: Schema, model_tag: s
               "show_collab_predictions": True}
     if model_tag:
         fields["model_version"] = model_tag
-    return client.create_project(**fields), True
+    try:
+        return client.create_project(**fields), True
+    except AnnotateError:
+        # The request may have reached the server before the failure: look before giving up.
+        matches = [p for p in client.projects() if p.get("title") == title]
+        if len(matches) == 1:
+            return matches[0], True
+        raise
 
 
 def _tasks_by_doc(client: LabelStudio, project_id: int) -> tuple[dict[str, list[dict]], int]:

@@ -82,6 +82,17 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _group_alive(pgid: int) -> bool:
+    """Whether any process of the group (Label Studio and its workers) still runs."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _read_pid(data_dir: Path) -> int | None:
     try:
         pid = int((data_dir / "server.pid").read_text().strip())
@@ -93,6 +104,8 @@ def _read_pid(data_dir: Path) -> int | None:
 def _port_free(host: str, port: int) -> bool:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
+        # as a server binds: connections of a stopped server lingering in TIME_WAIT do not count
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:
@@ -184,12 +197,12 @@ def _terminate(pid: int, grace: float = 20.0) -> None:
         return
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline:
-        if not _pid_alive(pid):
-            return
         try:  # reap it if it is our child
             os.waitpid(pid, os.WNOHANG)
         except ChildProcessError:
             pass
+        if not _group_alive(pid):
+            return
         time.sleep(0.2)
     try:
         os.killpg(pid, signal.SIGKILL)
