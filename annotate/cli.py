@@ -48,6 +48,24 @@ err = Console(stderr=True, soft_wrap=True)
 SchemaOption = typer.Option(None, "--schema", help="Schema file (default: schemas/news.yml).")
 
 
+@app.callback()
+def _global_options(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what is done, HTTP calls included (the API key "
+                                 "is never shown)."),
+) -> None:
+    if verbose:
+        import logging
+
+        from rich.logging import RichHandler
+
+        from .settings import RedactSecrets
+
+        handler = RichHandler(console=err, show_path=False)
+        handler.addFilter(RedactSecrets())
+        logging.basicConfig(level=logging.DEBUG, handlers=[handler], format="%(name)s: %(message)s", force=True)
+        logging.getLogger("httpcore").setLevel(logging.INFO)  # its debug lines are socket-level noise
+
+
 def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                     console=err, transient=True)
@@ -270,6 +288,9 @@ def compile_(
     c = result.manifest["counts"]
     out.print(f"Wrote {result.path}: {c['documents']} documents, {c['spans']} gold spans, "
               f"{c['conflicts']} conflicts, {c['left_out']} left out.")
+    a = c["accounting"]
+    out.print(f"Every annotator's span accounted for: {a['kept_spans']} kept in the pull = {a['in_gold']} in gold + "
+              f"{a['in_conflicts']} in conflicts + {a['outvoted']} outvoted + {a['in_left_out']} in left-out documents.")
     table = Table()
     for column in ("split", "documents", "stories", "spans"):
         table.add_column(column, justify="right" if column != "split" else "left")

@@ -58,6 +58,12 @@ class Gold:
     documents: list[Document]  # gold documents, spans aligned, sorted by (source, paragraph)
     conflicts: list[dict]
     left_out: list[dict]
+    accounting: dict  # every annotator's kept span: in gold, in a conflict, outvoted, or in a left-out document
+
+    @property
+    def balanced(self) -> bool:
+        a = self.accounting
+        return a["kept_spans"] == a["in_gold"] + a["in_conflicts"] + a["outvoted"] + a["in_left_out"]
 
 
 def build_gold(pull: Pull, strategy: Strategy, min_annotators: int, lang: str, empty_means_none: bool = True) -> Gold:
@@ -77,11 +83,15 @@ def build_gold(pull: Pull, strategy: Strategy, min_annotators: int, lang: str, e
             if aside.reason == "empty":
                 by_doc[aside.doc_id].append(aside.as_no_entities())
     documents, conflicts, left_out = [], [], []
+    accounting = dict.fromkeys(("kept_spans", "in_gold", "in_conflicts", "outvoted", "in_left_out"), 0)
     for doc in sorted(pull.documents, key=lambda d: (d.source, d.paragraph, d.id)):
         records = by_doc.get(doc.id, [])
+        marks = [span for r in records for span in r.spans]
+        accounting["kept_spans"] += len(marks)
         if len(records) < min_annotators or not records:
             left_out.append({"doc_id": doc.id, "annotations": len(records),
                              "reason": f"{len(records)} annotations, fewer than {max(min_annotators, 1)}"})
+            accounting["in_left_out"] += len(marks)
             continue
         decision: Decision = adjudicate(doc.id, records, strategy)
         conflicts.extend(c.to_dict(doc.text) for c in decision.conflicts)
@@ -95,11 +105,19 @@ def build_gold(pull: Pull, strategy: Strategy, min_annotators: int, lang: str, e
                                              "annotators": list(who)}]})
             else:
                 aligned.append(span)
+        disputed = {Span(s["start"], s["end"], s["label"]) for c in conflicts if c["doc_id"] == doc.id
+                    for s in c["spans"]}
+        gold_set = set(aligned)
+        for span in marks:
+            key = "in_gold" if span in gold_set else "in_conflicts" if span in disputed else "outvoted"
+            accounting[key] += 1
         meta = {"annotators": list(decision.annotators), "decided_by": decision.decided_by,
                 "conflicts": sum(1 for c in conflicts if c["doc_id"] == doc.id)}
         documents.append(Document(doc.id, doc.text, doc.source, doc.article, doc.paragraph, doc.offset,
                                   spans=tuple(aligned), extra_meta=meta))
-    return Gold(documents, conflicts, left_out)
+    gold = Gold(documents, conflicts, left_out, accounting)
+    assert gold.balanced, accounting  # every kept span is accounted for: a bug if not
+    return gold
 
 
 def gold_record(doc: Document) -> dict:
@@ -275,6 +293,7 @@ def _manifest(pull: Pull, name: str, version: int, strategy: Strategy, settings:
             "conflicts": len(gold.conflicts),
             "conflicts_by_reason": dict(sorted(Counter(c["reason"] for c in gold.conflicts).items())),
             "left_out": len(gold.left_out),
+            "accounting": gold.accounting,
         },
         "agreement": agreement,
         "files": file_hashes,

@@ -78,6 +78,7 @@ class Errors(metaclass=ErrorsWithCodes):
     E077 = "No project titled {title!r} on {url}. Projects there: {titles}."
     E078 = "Pass exactly one of --project TITLE (export from the server) or --from-file EXPORT.json."
     # compile and corpus
+    E079 = "{path}, task {task}: {field!r} is a {kind}, not a list. The export is damaged; export it again from Label Studio."
     E080 = "Unknown strategy {strategy!r}. Use majority, ground-truth or adjudicator:EMAIL."
     E081 = "Split ratios must be three non-negative numbers summing to 1 (train, dev, test); got {ratios}."
     E082 = "Corpus {spec!r} not found under {root}. Existing corpora: {names}. Run `annotate compile` first."

@@ -119,15 +119,24 @@ def _float_or_none(value: Any) -> float | None:
         return None
 
 
-def _annotation(raw: dict, kind: str, users: dict | None) -> ExportAnnotation:
+def _list_field(item: dict, key: str, where: str, task_id: Any) -> list:
+    value = item.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise AnnotateError(Errors.E079.format(path=where, task=task_id, field=key, kind=type(value).__name__))
+    return value
+
+
+def _annotation(raw: dict, kind: str, users: dict | None, where: str, task_id: Any) -> ExportAnnotation:
     who = raw.get("completed_by", raw.get("user", raw.get("created_username")))
     prediction = raw.get("prediction")
-    results = raw.get("result")
+    results = _list_field(raw, "result", where, task_id)
     return ExportAnnotation(
         kind=kind,
         id=raw.get("id"),
         annotator=annotator_name(who, users),
-        results=results if isinstance(results, list) else [],
+        results=results,
         was_cancelled=bool(raw.get("was_cancelled", False)),
         ground_truth=bool(raw.get("ground_truth", False)),
         lead_time=_float_or_none(raw.get("lead_time")),
@@ -174,9 +183,11 @@ def _parse_json(items: list, fmt: str, where: str, text_key: str | None, users: 
             raise AnnotateError(Errors.E072.format(path=where, reason=f"item {index} has no 'data' object"))
         task_id = item.get("id", index)
         tkey, text = _text_of(item["data"], text_key, where, task_id)
-        annotations = [_annotation(a, "annotation", users) for a in item.get(key) or [] if isinstance(a, dict)]
-        annotations += [_annotation(d, "draft", users) for d in item.get("drafts") or [] if isinstance(d, dict)]
-        predictions = [p for p in item.get("predictions") or [] if isinstance(p, dict)]
+        annotations = [_annotation(a, "annotation", users, where, task_id)
+                       for a in _list_field(item, key, where, task_id) if isinstance(a, dict)]
+        annotations += [_annotation(d, "draft", users, where, task_id)
+                        for d in _list_field(item, "drafts", where, task_id) if isinstance(d, dict)]
+        predictions = [p for p in _list_field(item, "predictions", where, task_id) if isinstance(p, dict)]
         tasks.append(ExportTask(task_id, _document(task_id, item["data"], text, tkey), annotations, predictions))
     return tasks
 

@@ -193,18 +193,30 @@ def read_pull(path: Path) -> Pull:
         summary = json.loads(summary_path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise AnnotateError(Errors.E076.format(path=summary_path, reason=f"not valid JSON ({err})")) from None
+    if not isinstance(summary, dict) or not isinstance(summary.get("labels"), list) or not all(
+            isinstance(label, str) for label in summary["labels"]):
+        raise AnnotateError(Errors.E076.format(path=summary_path, reason="no list of 'labels' in it"))
     documents = read_documents(path / "documents.jsonl", producer="pull")
     records = []
+    texts = {d.id: d.text for d in documents}
     for line, record in files.read_jsonl(path / "annotations.jsonl", producer="pull"):
         try:
-            records.append(AnnotationRecord.from_dict(record))
-        except (KeyError, TypeError, ValueError) as err:
+            parsed = AnnotationRecord.from_dict(record)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
             raise AnnotateError(Errors.E076.format(path=path / "annotations.jsonl",
                                                    reason=f"line {line}: {err!r}")) from None
+        text = texts.get(parsed.doc_id)
+        if text is None or not all(span.within(text) for span in parsed.spans):
+            problem = "an unknown document" if text is None else "a span outside its text"
+            raise AnnotateError(Errors.E076.format(path=path / "annotations.jsonl",
+                                                   reason=f"line {line}: {problem} ({parsed.doc_id})"))
+        records.append(parsed)
     set_aside = []
     for line, record in files.read_jsonl(path / "set_aside.jsonl", producer="pull"):
         try:
             set_aside.append(SetAside(**record))
+            if set_aside[-1].doc_id not in texts:
+                raise TypeError(f"unknown document {set_aside[-1].doc_id}")
         except TypeError as err:
             raise AnnotateError(Errors.E076.format(path=path / "set_aside.jsonl", reason=f"line {line}: {err}")) from None
     return Pull(path, summary, documents, records, set_aside)

@@ -108,12 +108,21 @@ def parse_schema(data: object, where: str) -> Schema:
         raise bad("'model_labels' must map model labels to schema labels")
     names = {label.name for label in labels}
     for source, target in model_labels.items():
-        if target not in names:
+        if not isinstance(target, str) or target not in names:
             raise bad(f"model_labels maps {source} to {target!r}, which is not a schema label")
+    lang = data.get("lang") or "en"
+    if not isinstance(lang, str) or not re.fullmatch(r"[a-z]{2,3}|xx", lang):
+        raise bad(f"'lang' {lang!r} must be a spaCy language code such as en")
+    try:
+        import spacy
+
+        spacy.util.get_lang_class(lang)
+    except Exception:  # spaCy raises ImportError or its own errors for an unknown code
+        raise bad(f"'lang' {lang!r} is not a language spaCy knows") from None
     return Schema(
         name=data["name"], version=data["version"], description=str(data.get("description") or ""),
         labels=tuple(labels), model_labels={str(k): str(v) for k, v in model_labels.items()},
-        hash=content_hash(data), lang=str(data.get("lang") or "en"),
+        hash=content_hash(data), lang=lang,
     )
 
 

@@ -6,6 +6,7 @@ printed or logged, and ``.env`` is written with mode 600.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,21 @@ from .errors import AnnotateError, Errors
 ENV_FILE = ".env"
 URL_VAR = "LABEL_STUDIO_URL"
 KEY_VAR = "LABEL_STUDIO_API_KEY"
+
+
+_SECRETS: set[str] = set()
+
+
+class RedactSecrets(logging.Filter):
+    """Replaces any secret annotate has read (the API key) in log records: defence in depth for --verbose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in _SECRETS):
+            for secret in _SECRETS:
+                message = message.replace(secret, "***")
+            record.msg, record.args = message, None
+        return True
 
 
 @dataclass(frozen=True)
@@ -40,6 +56,7 @@ def load_settings(env_file: Path | str = ENV_FILE) -> Settings:
     key = os.environ.get(KEY_VAR) or from_file.get(KEY_VAR)
     if not url or not key:
         raise AnnotateError(Errors.E040)
+    _SECRETS.add(key)
     return Settings(url=url.rstrip("/"), api_key=key)
 
 
