@@ -108,7 +108,8 @@ def krippendorff_alpha(data: Sequence[Sequence[Any]], level: str = "nominal") ->
     Args:
         data: one row per coder, one column per unit; ``None`` (or NaN) where a
             coder did not rate a unit. Values are any hashables for nominal,
-            sortable values for ordinal, numbers for interval.
+            sortable values for ordinal, numbers for interval. A numeric NumPy
+            array (NaN = missing) takes a vectorised path.
         level: "nominal", "ordinal" or "interval".
     Returns:
         alpha; NaN when undefined (no unit rated by two coders, or a single
@@ -119,6 +120,8 @@ def krippendorff_alpha(data: Sequence[Sequence[Any]], level: str = "nominal") ->
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+    if isinstance(data, np.ndarray) and data.ndim == 2 and data.dtype.kind in "fiu":
+        return _alpha_from_array(data.astype(float, copy=False), level)
     rows = [list(row) for row in data]
     if not rows:
         raise ValueError("krippendorff_alpha needs at least one coder row")
@@ -127,6 +130,17 @@ def krippendorff_alpha(data: Sequence[Sequence[Any]], level: str = "nominal") ->
         raise ValueError("krippendorff_alpha needs every coder row to have the same number of units")
     units = [[row[u] for row in rows if not _missing(row[u])] for u in range(n_units)]
     return alpha_from_units(units, level)
+
+
+def _alpha_from_array(data: np.ndarray, level: str) -> float:
+    """Vectorised path for a numeric coders x units array with NaN for missing."""
+    present = ~np.isnan(data)
+    if not present.any():
+        return NAN
+    domain, codes = np.unique(data[present], return_inverse=True)
+    units = np.broadcast_to(np.arange(data.shape[1]), data.shape)[present]
+    counts = np.bincount(units * len(domain) + codes.ravel(), minlength=data.shape[1] * len(domain))
+    return alpha_from_counts(counts.reshape(data.shape[1], len(domain)).astype(float), list(domain), level)
 
 
 def alpha_from_units(units: Iterable[Sequence[Any]], level: str = "nominal") -> float:
@@ -155,11 +169,25 @@ def alpha_from_units(units: Iterable[Sequence[Any]], level: str = "nominal") -> 
         domain = [domain[i] for i in order]
     _, unit_index = np.unique(np.asarray(unit_ids), return_inverse=True)
     n_units = int(unit_index.max()) + 1
-    counts = np.zeros((n_units, n_values))
-    np.add.at(counts, (unit_index, np.asarray(value_ids)), 1.0)
+    counts = np.bincount(unit_index * n_values + np.asarray(value_ids), minlength=n_units * n_values)
+    return alpha_from_counts(counts.reshape(n_units, n_values).astype(float), domain, level)
+
+
+def alpha_from_counts(counts: np.ndarray, domain: Sequence[Any] | None = None, level: str = "nominal") -> float:
+    """Krippendorff's alpha from a units x values matrix of counts (how many coders gave unit u value v).
+
+    ``domain`` lists the values in column order (sorted, for ordinal and interval).
+    """
+    counts = np.asarray(counts, dtype=float)
+    counts = counts[counts.sum(axis=1) >= 2]  # only pairable units count
+    if not len(counts):
+        return NAN
+    n_values = counts.shape[1]
+    domain = list(domain) if domain is not None else list(range(n_values))
     pairable = counts.sum(axis=1)
     weights = 1.0 / (pairable - 1.0)
-    o = (counts * weights[:, None]).T @ counts - np.diag((counts * weights[:, None]).sum(axis=0))
+    weighted = counts * weights[:, None]
+    o = weighted.T @ counts - np.diag(weighted.sum(axis=0))
     n_v = o.sum(axis=0)
     total = n_v.sum()
     e = (np.outer(n_v, n_v) - np.diag(n_v)) / (total - 1.0)
@@ -340,29 +368,42 @@ def agreement_report(
     label_totals: Counter = Counter()
     for x, y in combinations(annotators, 2):
         shared = [d for d, per_doc in spans.items() if x in per_doc and y in per_doc]
-        strict = span_f1({d: spans[d][x] for d in shared}, {d: spans[d][y] for d in shared}, "strict")
-        partial = span_f1({d: spans[d][x] for d in shared}, {d: spans[d][y] for d in shared}, "partial")
-        tokens_x = [t for d in shared for t in token_labels[d][x]]
-        tokens_y = [t for d in shared for t in token_labels[d][y]]
+        strict = partial = n_x = n_y = 0
+        tokens_x: list[str] = []
+        tokens_y: list[str] = []
+        for d in shared:
+            sx, sy = spans[d][x], spans[d][y]
+            common = Counter(sx) & Counter(sy)
+            strict += sum(common.values())
+            partial += match_count(sx, sy, "partial")
+            n_x += len(sx)
+            n_y += len(sy)
+            label_matches.update(span.label for span in common.elements())
+            label_totals.update(span.label for span in sx)
+            label_totals.update(span.label for span in sy)
+            tokens_x.extend(token_labels[d][x])
+            tokens_y.extend(token_labels[d][y])
         kappa = cohen_kappa(tokens_x, tokens_y) if tokens_x else NAN
         pairwise.append({"annotator_a": x, "annotator_b": y, "n_documents": len(shared),
-                         "f1_strict": strict.f1, "f1_partial": partial.f1, "cohen_kappa": kappa})
-        for d in shared:
-            for label in labels:
-                sx = [s for s in spans[d][x] if s.label == label]
-                sy = [s for s in spans[d][y] if s.label == label]
-                label_matches[label] += match_count(sx, sy, "strict")
-                label_totals[label] += len(sx) + len(sy)
+                         "f1_strict": SpanScores.from_counts(strict, n_x, n_y).f1,
+                         "f1_partial": SpanScores.from_counts(partial, n_x, n_y).f1, "cohen_kappa": kappa})
     per_label = {label: {"f1_strict": (2 * label_matches[label] / label_totals[label]) if label_totals[label] else NAN,
                          "support": label_totals[label]}
                  for label in labels}
 
-    units = []
-    for d in spans:
-        per_annotator = token_labels[d]
-        n_tokens = len(next(iter(per_annotator.values()))) if per_annotator else 0
-        units.extend([per_annotator[a][i] for a in per_annotator] for i in range(n_tokens))
-    alpha = alpha_from_units(units, "nominal")
+    # Token label counts per document: one row per token, one column per label (spaCy tokens, "O" included).
+    code: dict[str, int] = {}
+    arrays = {d: np.array([[code.setdefault(t, len(code)) for t in seq] for seq in token_labels[d].values()],
+                          dtype=np.int64).reshape(len(token_labels[d]), -1) for d in spans}
+    n_codes = max(len(code), 1)
+
+    def counts_of(array: np.ndarray) -> np.ndarray:
+        n_tokens = array.shape[1]
+        cells = (np.arange(n_tokens)[None, :] * n_codes + array).ravel()
+        return np.bincount(cells, minlength=n_tokens * n_codes).reshape(n_tokens, n_codes).astype(float)
+
+    counts = {d: counts_of(a) for d, a in arrays.items()}
+    alpha = alpha_from_counts(np.vstack(list(counts.values())), None, "nominal") if counts else NAN
 
     notes = []
     sizes = Counter(len(per_doc) for per_doc in spans.values() if len(per_doc) >= 2)
@@ -370,17 +411,8 @@ def agreement_report(
     if sizes:
         fleiss_n = max(sizes, key=lambda k: (sizes[k], k))
         docs = [d for d, per_doc in spans.items() if len(per_doc) == fleiss_n]
-        categories = sorted({t for d in docs for seq in token_labels[d].values() for t in seq})
-        column = {c: i for i, c in enumerate(categories)}
-        table = []
-        for d in docs:
-            seqs = list(token_labels[d].values())
-            for i in range(len(seqs[0])):
-                row = [0] * len(categories)
-                for seq in seqs:
-                    row[column[seq[i]]] += 1
-                table.append(row)
-        fleiss = fleiss_kappa(table) if table else NAN
+        table = np.vstack([counts[d] for d in docs])
+        fleiss = fleiss_kappa(table) if len(table) else NAN
         fleiss_docs = len(docs)
         if fleiss_docs < len(spans):
             notes.append(f"Fleiss' kappa covers the {fleiss_docs} documents with {fleiss_n} annotators each "
@@ -395,11 +427,12 @@ def agreement_report(
 
 
 def agreement_for(documents: Sequence[Any], records: Sequence[Any], labels: Sequence[str],
-                  lang: str = "en") -> AgreementReport:
+                  lang: str = "en", tokenized: Mapping[str, Any] | None = None) -> AgreementReport:
     """The agreement report of normalised annotation records over their documents.
 
-    Tokens come from spaCy's tokenizer for ``lang``; a token's label is the
-    label of the entity covering it, or "O".
+    Tokens come from spaCy's tokenizer for ``lang`` (``tokenized`` may hold
+    documents already tokenised by it, by id); a token's label is the label of
+    the entity covering it, or "O".
     """
     from .alignment import blank_pipeline, token_labels
 
@@ -410,6 +443,8 @@ def agreement_for(documents: Sequence[Any], records: Sequence[Any], labels: Sequ
     nlp = blank_pipeline(lang)
     tokens: dict[str, dict[str, list[str]]] = {}
     for doc_id, per_annotator in spans.items():
-        sdoc = nlp.make_doc(texts[doc_id])
+        sdoc = tokenized.get(doc_id) if tokenized else None
+        if sdoc is None:
+            sdoc = nlp.make_doc(texts[doc_id])
         tokens[doc_id] = {ann: token_labels(sdoc, s) for ann, s in per_annotator.items()}
     return agreement_report(spans, tokens, labels)

@@ -39,6 +39,7 @@ class ExportAnnotation:
     updated_at: str | None = None
     prediction_results: list | None = None  # the prediction the annotation started from, if the export says
     prediction_model: str | None = None  # that prediction's model_version
+    prediction_id: Any = None  # and its id (annotators of one task share it)
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ def _annotation(raw: dict, kind: str, users: dict | None, where: str, task_id: A
         prediction_results=prediction.get("result") if isinstance(prediction, dict) and isinstance(
             prediction.get("result"), list) else None,
         prediction_model=prediction.get("model_version") if isinstance(prediction, dict) else None,
+        prediction_id=prediction.get("id") if isinstance(prediction, dict) else None,
     )
 
 

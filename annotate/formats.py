@@ -1,7 +1,7 @@
 """Gold documents in training formats: spaCy DocBin, CoNLL-2003-style IOB2, JSONL for Hugging Face.
 
-Everything goes through spaCy: its tokenizer, ``Doc.char_span``,
-``offsets_to_biluo_tags`` and ``biluo_to_iob``. Whitespace-only tokens (line
+Everything goes through spaCy: its tokenizer, ``Doc.char_span``, ``Doc.ents``
+and the tokens' own IOB attributes (``ent_iob_``, ``ent_type_``). Whitespace-only tokens (line
 breaks inside a paragraph) cannot stand on a CoNLL line and are left out of the
 CoNLL and JSONL token lists (always outside entities, since gold spans are
 token-aligned and trimmed).
@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Iterable
 
 from spacy.tokens import Doc, DocBin
-from spacy.training import biluo_to_iob, offsets_to_biluo_tags
 
 from . import files
 from .documents import Document
@@ -21,9 +20,12 @@ from .documents import Document
 DOCSTART = "-DOCSTART- -X- O O"  # the document delimiter `spacy convert --converter ner` expects
 
 
-def to_spacy_doc(nlp, document: Document) -> Doc:
-    """A spaCy Doc of the text with ``ents`` set from the gold spans (which must be token-aligned)."""
-    doc = nlp.make_doc(document.text)
+def to_spacy_doc(nlp, document: Document, doc: Doc | None = None) -> Doc:
+    """A spaCy Doc of the text with ``ents`` set from the gold spans (which must be token-aligned).
+
+    ``doc``: the text already tokenised by ``nlp`` (its ents are set in place).
+    """
+    doc = doc if doc is not None else nlp.make_doc(document.text)
     ents = []
     for span in document.spans:
         ent = doc.char_span(span.start, span.end, label=span.label)
@@ -31,19 +33,25 @@ def to_spacy_doc(nlp, document: Document) -> Doc:
             raise ValueError(f"span {span.start}-{span.end} of {document.id} is not aligned to tokens")
         ents.append(ent)
     doc.ents = ents
-    doc.user_data["id"] = document.id
     return doc
 
 
-def iob_tokens(doc: Doc, document: Document) -> tuple[list[str], list[str]]:
-    """Tokens and IOB2 tags, whitespace-only tokens left out."""
-    tags = biluo_to_iob(offsets_to_biluo_tags(doc, [(s.start, s.end, s.label) for s in document.spans]))
-    pairs = [(t.text, tag) for t, tag in zip(doc, tags) if not t.is_space]
-    return [p[0] for p in pairs], [p[1] for p in pairs]
+def iob_tokens(doc: Doc) -> tuple[list[str], list[str]]:
+    """Tokens and IOB2 tags of a Doc with ``ents`` set, whitespace-only tokens left out."""
+    tokens, tags = [], []
+    for token in doc:
+        if token.is_space:
+            continue
+        tokens.append(token.text)
+        iob = token.ent_iob_
+        tags.append(f"{iob}-{token.ent_type_}" if iob in ("B", "I") else "O")
+    return tokens, tags
 
 
 def write_docbin(path: Path, docs: Iterable[Doc]) -> None:
-    docbin = DocBin(store_user_data=True)
+    """A DocBin of the docs, in order (the order of the split's ids in splits.json)."""
+    # Only what NER training reads: the words (with their spacing) and the entities.
+    docbin = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=False)
     for doc in docs:
         docbin.add(doc)
     with files.atomic_write(path, "wb") as fh:

@@ -17,7 +17,7 @@ Pure functions over :mod:`annotate.export` records.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Iterable
 
 from .documents import Document
@@ -47,6 +47,11 @@ SET_ASIDE = {
 }
 
 
+def shallow_dict(record) -> dict:
+    """A dataclass's fields as a dict, values as they are (``dataclasses.asdict`` deep-copies: slow)."""
+    return {f.name: getattr(record, f.name) for f in fields(record)}
+
+
 @dataclass(frozen=True)
 class AnnotationRecord:
     """One annotator's normalised annotation of one document."""
@@ -63,7 +68,7 @@ class AnnotationRecord:
     accepted_prediction: bool | None  # None: no prediction to compare with
 
     def to_dict(self) -> dict:
-        record = asdict(self)
+        record = shallow_dict(self)
         record["spans"] = [s.to_dict() for s in self.spans]
         return record
 
@@ -243,6 +248,7 @@ def normalise(tasks: Iterable[ExportTask], labels: Iterable[str], trim: bool = F
                                       a.ground_truth, a.updated_at))
 
         submitted: dict[str, list[ExportAnnotation]] = defaultdict(list)
+        reference_cache: dict[Any, tuple[Span, ...] | None] = {}
         for a in task.annotations:
             counts.annotations_in += 1
             counts.spans_in += len(a.results)
@@ -289,7 +295,10 @@ def normalise(tasks: Iterable[ExportTask], labels: Iterable[str], trim: bool = F
                 continue
             counts.spans_kept += len(kept)
             spans = sort_spans(kept)
-            reference = _prediction_spans(a.prediction_results, text, label_set)
+            cache_key = a.prediction_id if a.prediction_id is not None else id(a.prediction_results)
+            if cache_key not in reference_cache:
+                reference_cache[cache_key] = _prediction_spans(a.prediction_results, text, label_set)
+            reference = reference_cache[cache_key]
             if reference is None:
                 reference = task_prediction
             records.append(AnnotationRecord(

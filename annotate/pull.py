@@ -18,16 +18,18 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+
+import srsly
 
 from . import __version__, files
 from .documents import Document, read_documents, write_documents
 from .errors import AnnotateError, Errors
 from .export import ExportTask, parse_export
 from .labelstudio import LabelStudio
-from .normalise import AnnotationRecord, Normalised, SetAside, export_labels, normalise
+from .normalise import AnnotationRecord, Normalised, SetAside, export_labels, normalise, shallow_dict
 from .schema import Schema, load_schema
 
 RAW_DIR = Path("data/raw")
@@ -134,9 +136,8 @@ def build_pull(export_path: Path, schema_path: Path | None, text_key: str | None
     """
     where = where or str(export_path)
     try:
-        with open(export_path, "rb") as fh:
-            value = json.load(fh)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        value = srsly.json_loads(Path(export_path).read_bytes())
+    except (ValueError, UnicodeDecodeError) as err:  # ujson raises ValueError on bad JSON
         raise AnnotateError(Errors.E070.format(path=where, reason=err)) from None
     fmt, tasks = parse_export(value, where, text_key=text_key, users=users)
     labels, schema, note = choose_labels(tasks, schema_path)
@@ -167,8 +168,8 @@ def write_pull(out_dir: Path, result: Normalised, summary: dict) -> None:
         os.chmod(tmp, files.default_mode(directory=True))
         write_documents(tmp / "documents.jsonl", result.documents)
         files.write_jsonl(tmp / "annotations.jsonl", (r.to_dict() for r in result.records))
-        files.write_jsonl(tmp / "set_aside.jsonl", (asdict(s) for s in result.set_aside))
-        files.write_jsonl(tmp / "rejected.jsonl", (asdict(r) for r in result.rejections))
+        files.write_jsonl(tmp / "set_aside.jsonl", (shallow_dict(s) for s in result.set_aside))
+        files.write_jsonl(tmp / "rejected.jsonl", (shallow_dict(r) for r in result.rejections))
         with files.atomic_write(tmp / SUMMARY) as fh:
             json.dump(summary, fh, indent=2, ensure_ascii=False)
         old = None

@@ -33,4 +33,8 @@ class Span:
 
 def sort_spans(spans: Iterable[Span]) -> tuple[Span, ...]:
     """Spans sorted by start, end, label, duplicates removed."""
-    return tuple(sorted(set(spans)))
+    return tuple(sorted(set(spans), key=_key))
+
+
+def _key(span: Span) -> tuple[int, int, str]:
+    return (span.start, span.end, span.label)

@@ -116,6 +116,15 @@ def test_krippendorff_equals_reference(data, level):
     assert same(krippendorff_alpha(data, level), reference_alpha(data, level))
 
 
+@SETTINGS
+@given(st.integers(1, 5).flatmap(lambda coders: st.integers(1, 25).flatmap(lambda units: st.lists(
+    st.lists(st.one_of(st.none(), st.integers(1, 4)), min_size=units, max_size=units),
+    min_size=coders, max_size=coders))), st.sampled_from(["nominal", "ordinal", "interval"]))
+def test_krippendorff_numpy_path_equals_reference(data, level):
+    matrix = np.array([[np.nan if v is None else v for v in row] for row in data], dtype=float)
+    assert same(krippendorff_alpha(matrix, level), reference_alpha(data, level))
+
+
 def test_krippendorff_large_random_nominal_and_strings():
     rng = np.random.default_rng(7)
     data = rng.integers(0, 5, size=(5, 2000)).astype(float)

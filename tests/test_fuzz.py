@@ -206,7 +206,7 @@ def test_conll_written_then_read_back(tmp_path_factory, docs):
         spans = [s for s in spans if sdoc.char_span(s.start, s.end) is not None]
         gold_docs.append(Document(f"d{i}", text, "s", 0, i, 0, spans=tuple(spans)))
     assume(all(d.text for d in gold_docs))
-    items = [iob_tokens(to_spacy_doc(nlp, d), d) for d in gold_docs]
+    items = [iob_tokens(to_spacy_doc(nlp, d)) for d in gold_docs]
     path = tmp_path_factory.mktemp("conll") / "x.conll"
     write_conll(path, items)
     read = list(conll_ner_to_docs(path.read_text(encoding="utf-8"), n_sents=0, no_print=True))

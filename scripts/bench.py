@@ -1,0 +1,262 @@
+"""Benchmarks: every stage against the fastest thing it is built on, side by side in one run.
+
+    python scripts/bench.py                      # all stages at 10,000 tasks (push needs Label Studio)
+    python scripts/bench.py --size 300 --quick   # the smoke run the test suite does
+    python scripts/bench.py --scaling 1000,10000,100000
+
+Ratios, not seconds, are the result (the machine is shared and noisy). Each stage runs
+its measured steps in a fresh subprocess, so peak RSS is that step's own. Push needs
+LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY (environment or .env); without them it is
+reported as skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+import bench_data  # noqa: E402
+
+
+# --- measured steps, each run in its own process ------------------------------
+
+def step_preannotate(n: int, work: Path) -> dict:
+    from annotate.documents import Document, write_documents
+    from annotate.preannotate import load_model, preannotate
+    from annotate.schema import load_schema
+
+    paragraphs = bench_data.paragraphs(n)
+    docs = [Document(p["id"], p["text"], p["source"], p["article"], p["paragraph"], 0) for p in paragraphs]
+    nlp, info = load_model(None)
+    schema = load_schema(None)
+    texts = [d.text for d in docs]
+    list(nlp.pipe(texts[:200]))  # warm up
+    best_bare = best_ours = float("inf")
+    for _ in range(2):  # alternate, keep the best of each
+        t = time.perf_counter()
+        for doc in nlp.pipe(texts, batch_size=256):
+            [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        best_bare = min(best_bare, time.perf_counter() - t)
+        t = time.perf_counter()
+        out, _ = preannotate(docs, nlp, info, schema, batch_size=256)
+        write_documents(work / "pre.jsonl", out)
+        best_ours = min(best_ours, time.perf_counter() - t)
+    return {"baseline_s": best_bare, "ours_s": best_ours, "throughput_ratio": best_bare / best_ours,
+            "docs_per_s": n / best_ours}
+
+
+def step_push(n: int, work: Path) -> dict:
+    import httpx
+
+    from annotate.documents import Document, ModelInfo
+    from annotate.labelstudio import LabelStudio
+    from annotate.push import push
+    from annotate.schema import label_config, load_schema
+    from annotate.settings import load_settings
+    from annotate.spans import Span
+    from annotate.tasks import document_to_task
+
+    settings = load_settings(os.environ.get("BENCH_ENV_FILE", ".env"))
+    schema = load_schema(None)
+    docs = [Document(p["id"], p["text"], p["source"], p["article"], p["paragraph"], 0,
+                     spans=tuple(Span(s["start"], s["end"], s["label"]) for s in p["spans"]),
+                     model=ModelInfo("en_core_web_sm", "3.8.0")) for p in bench_data.paragraphs(n)]
+    stamp = datetime.now().strftime("%H%M%S")
+    with LabelStudio(settings) as client:
+        raw = client.create_project(title=f"bench raw {n} {stamp}", label_config=label_config(schema))
+        payload = [document_to_task(d) for d in docs]
+        t = time.perf_counter()
+        httpx.post(f"{settings.url}/api/projects/{raw['id']}/import", json=payload, timeout=None,
+                   headers={"Authorization": f"Token {settings.api_key}"}).raise_for_status()
+        bare = time.perf_counter() - t
+        del payload
+        t = time.perf_counter()
+        report = push(client, docs, schema, f"bench ours {n} {stamp}")
+        ours = time.perf_counter() - t
+        assert report.tasks_for_documents == n
+    return {"baseline_s": bare, "ours_s": ours, "time_ratio": ours / bare}
+
+
+def step_export(n: int, work: Path) -> dict:
+    bench_data.write_export(work / "export.json", n)
+    return {"export_mb": (work / "export.json").stat().st_size / 1e6}
+
+
+def step_baseline_load(n: int, work: Path) -> dict:
+    t = time.perf_counter()
+    with open(work / "export.json", "rb") as fh:
+        tasks = json.load(fh)
+    records = 0
+    with open(work / "baseline.jsonl", "w", encoding="utf-8") as out:
+        for task in tasks:
+            for a in task.get("annotations", []):
+                out.write(json.dumps({"task": task["id"], "annotation": a.get("id"), "result": a.get("result")}) + "\n")
+                records += 1
+    return {"seconds": time.perf_counter() - t, "records": records}
+
+
+def step_pull_compile(n: int, work: Path) -> dict:
+    from annotate.adjudicate import parse_strategy
+    from annotate.corpus import compile_corpus
+    from annotate.pull import build_pull, read_pull, store_raw, write_pull
+
+    t = time.perf_counter()
+    result, summary = build_pull(work / "export.json", None, None, False, None, {"file": "bench"})
+    snapshot = store_raw(work / "export.json", work / "raw")
+    summary["raw_export"] = {"path": str(snapshot.path), "sha256": snapshot.sha256}
+    write_pull(work / "pull", result, summary)
+    del result
+    pull = read_pull(work / "pull")
+    compiled = compile_corpus(pull, "bench", parse_strategy("majority"), root=work / "corpus")
+    return {"seconds": time.perf_counter() - t, "documents": compiled.manifest["counts"]["documents"]}
+
+
+def step_agree(n: int, work: Path) -> dict:
+    from annotate.agreement import agreement_for
+    from annotate.pull import read_pull
+
+    from annotate.alignment import blank_pipeline
+
+    pull = read_pull(work / "pull")
+    blank_pipeline("en")  # loading spaCy is not the agreement's cost
+    t = time.perf_counter()
+    report = agreement_for(pull.documents, pull.records, pull.labels)
+    seconds = time.perf_counter() - t
+    return {"seconds": seconds, "ms_per_task": 1000 * seconds / n, "alpha": report.krippendorff_alpha}
+
+
+def step_krippendorff(n: int, work: Path) -> dict:
+    import krippendorff
+    import numpy as np
+
+    from annotate.agreement import krippendorff_alpha
+
+    rng = np.random.default_rng(0)
+    truth = rng.integers(0, 8, size=n)
+    data = np.where(rng.random((5, n)) < 0.8, truth, rng.integers(0, 8, size=(5, n))).astype(float)
+    data[rng.random(data.shape) < 0.1] = np.nan
+    best_ref = best_ours = float("inf")
+    for _ in range(3):
+        t = time.perf_counter()
+        ref = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+        best_ref = min(best_ref, time.perf_counter() - t)
+        t = time.perf_counter()
+        ours = krippendorff_alpha(data, "nominal")  # the same array
+        best_ours = min(best_ours, time.perf_counter() - t)
+    return {"baseline_s": best_ref, "ours_s": best_ours, "time_ratio": best_ours / best_ref,
+            "same_value": bool(abs(ours - ref) < 1e-9), "alpha": float(ours)}
+
+
+STEPS = {"preannotate": step_preannotate, "push": step_push, "export": step_export,
+         "baseline_load": step_baseline_load, "pull_compile": step_pull_compile, "agree": step_agree,
+         "krippendorff": step_krippendorff}
+
+
+def child(step: str, n: int, work: Path) -> None:
+    result = STEPS[step](n, work)
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+def run(step: str, n: int, work: Path) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", step, "--size", str(n), "--work", str(work)],
+                         capture_output=True, text=True, cwd=HERE.parent)
+    if out.returncode != 0:
+        raise SystemExit(f"benchmark step {step} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --- the table ---------------------------------------------------------------
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", type=int, default=10_000)
+    parser.add_argument("--stages", default="preannotate,push,pull,krippendorff,agree")
+    parser.add_argument("--scaling", default="")
+    parser.add_argument("--quick", action="store_true", help="small smoke run: no push unless asked")
+    parser.add_argument("--child")
+    parser.add_argument("--work")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.size, Path(args.work))
+        return
+    n = args.size
+    stages = args.stages.split(",")
+    has_ls = bool(os.environ.get("LABEL_STUDIO_URL") or Path(os.environ.get("BENCH_ENV_FILE", ".env")).is_file())
+    rows, results = [], {}
+    with tempfile.TemporaryDirectory(prefix="annotate-bench-") as tmp:
+        work = Path(tmp)
+        if "preannotate" in stages:
+            r = results["preannotate"] = run("preannotate", n, work)
+            rows.append(("preannotate", f"{n} paragraphs", "bare `nlp.pipe`, same model and pipes",
+                         f"throughput {r['throughput_ratio']:.2f}× ({r['docs_per_s']:.0f} docs/s)", "≥ 0.9×",
+                         r["throughput_ratio"] >= 0.9))
+        if "push" in stages and has_ls and not (args.quick and "push" not in args.stages.split(",")[:1]):
+            r = results["push"] = run("push", n, work)
+            rows.append(("push", f"{n} tasks", "one raw bulk import POST", f"time {r['time_ratio']:.2f}× "
+                         f"({r['ours_s']:.1f} s vs {r['baseline_s']:.1f} s; peak RSS {r['peak_rss_mb']:.0f} MB)",
+                         "≤ 1.3×", r["time_ratio"] <= 1.3))
+        elif "push" in stages:
+            rows.append(("push", f"{n} tasks", "one raw bulk import POST", "skipped: no Label Studio", "≤ 1.3×", None))
+        if "pull" in stages or "agree" in stages:
+            size = run("export", n, work)["export_mb"]
+            base = run("baseline_load", n, work)
+            ours = results["pull_compile"] = run("pull_compile", n, work)
+            ratio = ours["seconds"] / base["seconds"]
+            rss_ratio = ours["peak_rss_mb"] / size
+            results["pull_baseline"] = base
+            rows.append(("pull + normalise + compile", f"{n} tasks × 3 ({size:.0f} MB export)",
+                         "`json.load` + write the records as JSONL",
+                         f"time {ratio:.2f}× ({ours['seconds']:.1f} s vs {base['seconds']:.1f} s); peak RSS "
+                         f"{ours['peak_rss_mb']:.0f} MB = {rss_ratio:.1f}× export (baseline {base['peak_rss_mb']:.0f} MB)",
+                         "≤ 3×; RSS ≤ 4× export", ratio <= 3 and rss_ratio <= 4))
+        if "krippendorff" in stages:
+            r = results["krippendorff"] = run("krippendorff", n, work)
+            rows.append(("krippendorff_alpha", f"{n} units × 5 coders", "`krippendorff.alpha`",
+                         f"time {r['time_ratio']:.2f}×, same value: {r['same_value']}", "≤ 1×, same value",
+                         r["time_ratio"] <= 1 and r["same_value"]))
+        if "agree" in stages:
+            r = results["agree"] = run("agree", n, work)
+            rows.append(("agree", f"{n} tasks × 3", "(none)", f"{r['seconds']:.2f} s, {r['ms_per_task']:.3f} ms/task",
+                         "linear", None))
+        scaling = []
+        for size_text in filter(None, args.scaling.split(",")):
+            m = int(size_text)
+            with tempfile.TemporaryDirectory(prefix="annotate-scale-") as tmp2:
+                w = Path(tmp2)
+                mb = run("export", m, w)["export_mb"]
+                r = run("pull_compile", m, w)
+                scaling.append((m, mb, r["seconds"], r["peak_rss_mb"]))
+    if args.json:
+        print(json.dumps({"rows": rows, "results": results, "scaling": scaling}, indent=2))
+        return
+    print(f"annotate benchmarks, {datetime.now(timezone.utc).isoformat(timespec='minutes')}, "
+          f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores")
+    print("| stage | size | baseline (same run) | result | target | met |")
+    print("|---|---|---|---|---|---|")
+    for stage, size, baseline, result, target, met in rows:
+        mark = "n/a" if met is None else ("yes" if met else "**no**")
+        print(f"| {stage} | {size} | {baseline} | {result} | {target} | {mark} |")
+    if scaling:
+        print("\n| tasks (× 3 annotators) | export MB | pull + compile s | µs per task | peak RSS MB |")
+        print("|---:|---:|---:|---:|---:|")
+        for m, mb, seconds, rss in scaling:
+            print(f"| {m} | {mb:.1f} | {seconds:.1f} | {1e6 * seconds / m:.0f} | {rss:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
