@@ -25,6 +25,7 @@ from .ingest import ingest as ingest_path
 from .labelstudio import LabelStudio
 from .preannotate import load_model, preannotate as run_preannotate
 from .corpus import CORPUS_ROOT
+from .report import fmt
 from .files import atomic_write, read_jsonl
 from .pull import PULL_DIR, RAW_DIR, build_pull, download_raw, load_source, store_raw, write_pull
 from .push import DEFAULT_BATCH_SIZE, push as run_push
@@ -230,28 +231,24 @@ def agree(
     _print_agreement(report)
 
 
-def _fmt(value: float | None) -> str:
-    return "n/a" if value is None or value != value else f"{value:.3f}"
-
-
 def _print_agreement(report) -> None:
     out.print(f"{report.n_documents} documents, {len(report.annotators)} annotators: {', '.join(report.annotators)}")
     table = Table(title="Pairwise (documents both annotated)")
     for column in ("annotator A", "annotator B", "docs", "F1 strict", "F1 partial", "Cohen's κ (tokens)"):
         table.add_column(column, justify="right" if column not in ("annotator A", "annotator B") else "left")
     for p in report.pairwise:
-        table.add_row(p["annotator_a"], p["annotator_b"], str(p["n_documents"]), _fmt(p["f1_strict"]),
-                      _fmt(p["f1_partial"]), _fmt(p["cohen_kappa"]))
+        table.add_row(p["annotator_a"], p["annotator_b"], str(p["n_documents"]), fmt(p["f1_strict"]),
+                      fmt(p["f1_partial"]), fmt(p["cohen_kappa"]))
     out.print(table)
-    out.print(f"Krippendorff's α (tokens, nominal, all annotators): {_fmt(report.krippendorff_alpha)}")
+    out.print(f"Krippendorff's α (tokens, nominal, all annotators): {fmt(report.krippendorff_alpha)}")
     out.print(f"Fleiss' κ (tokens; {report.fleiss_n_documents} documents with {report.fleiss_n_annotators} "
-              f"annotators each): {_fmt(report.fleiss_kappa)}")
+              f"annotators each): {fmt(report.fleiss_kappa)}")
     labels = Table(title="Per label (strict span F1 across pairs)")
     labels.add_column("label")
     labels.add_column("F1 strict", justify="right")
     labels.add_column("spans compared", justify="right")
     for label, values in report.per_label.items():
-        labels.add_row(label, _fmt(values["f1_strict"]), str(values["support"]))
+        labels.add_row(label, fmt(values["f1_strict"]), str(values["support"]))
     out.print(labels)
     for note in report.notes:
         out.print(f"[dim]{note}[/]")
@@ -341,8 +338,8 @@ def corpus_show(spec: str = typer.Argument(..., help="NAME, NAME/vN or NAME@vN."
         table.add_row(label, *row, str(m["counts"]["spans_per_label"].get(label, 0)))
     out.print(table)
     a = m["agreement"]
-    out.print(f"agreement: Krippendorff's α {_fmt(a['krippendorff_alpha'])}, Fleiss' κ {_fmt(a['fleiss_kappa'])}, "
-              f"mean pairwise F1 {_fmt(a['mean_pairwise_f1_strict'])};  conflicts {m['counts']['conflicts']}, "
+    out.print(f"agreement: Krippendorff's α {fmt(a['krippendorff_alpha'])}, Fleiss' κ {fmt(a['fleiss_kappa'])}, "
+              f"mean pairwise F1 {fmt(a['mean_pairwise_f1_strict'])};  conflicts {m['counts']['conflicts']}, "
               f"left out {m['counts']['left_out']}")
     out.print((folder / "CHANGES.md").read_text(encoding="utf-8").strip())
 
@@ -422,8 +419,8 @@ def evaluate(
 
     def row(name: str, s: dict, p: dict) -> None:
         ci = s["ci95"]["f1"] if s.get("ci95") else [None, None]
-        table.add_row(name, _fmt(s["precision"]), _fmt(s["recall"]), _fmt(s["f1"]),
-                      f"{_fmt(ci[0])}–{_fmt(ci[1])}", str(s["support"]), _fmt(p["f1"]))
+        table.add_row(name, fmt(s["precision"]), fmt(s["recall"]), fmt(s["f1"]),
+                      f"{fmt(ci[0])}–{fmt(ci[1])}", str(s["support"]), fmt(p["f1"]))
 
     for label in labels:
         row(label, report.strict["per_label"][label], report.partial["per_label"][label])

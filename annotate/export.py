@@ -220,7 +220,7 @@ def _parse_min(items: list, where: str, text_key: str | None) -> list[ExportTask
                 results=results, lead_time=_float_or_none(item.get("lead_time")),
                 created_at=item.get("created_at"), updated_at=item.get("updated_at") or item.get("created_at")))
     tasks = []
-    for task_id, (data, annotations) in by_task.items():
+    for task_id, (data, found) in by_task.items():
         tkey, text = _text_of(data, text_key, where, task_id)
-        tasks.append(ExportTask(task_id, _document(task_id, data, text, tkey), annotations))
+        tasks.append(ExportTask(task_id, _document(task_id, data, text, tkey), found))
     return tasks

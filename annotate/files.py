@@ -64,7 +64,7 @@ def remove_stale_temps(parent: Path, name: str) -> None:
             pid = int(entry.name[len(stem):].split("-", 1)[0])
         except ValueError:
             continue
-        if pid == os.getpid() or _alive(pid):
+        if pid == os.getpid() or pid_alive(pid):
             continue
         if entry.is_dir() and not entry.is_symlink():
             for root, dirs, names in os.walk(entry):
@@ -75,7 +75,8 @@ def remove_stale_temps(parent: Path, name: str) -> None:
                 entry.unlink()
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs (one we may not signal counts as running)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -72,8 +72,10 @@ MEANINGS = {
 }
 
 
-def _fmt(value: float | None, digits: int = 3) -> str:
+def fmt(value: float | None, digits: int = 3) -> str:
+    """A figure for people: 3 decimals, "n/a" where it is undefined (None or NaN)."""
     return "n/a" if value is None or value != value else f"{value:.{digits}f}"
+
 
 
 def colours_for(labels: Sequence[str], schema_colours: dict[str, str] | None = None) -> dict[str, str]:
@@ -128,7 +130,7 @@ def _headline(report: AgreementReport) -> str:
               "mean_f1": statistics.fmean(mean_f1) if mean_f1 else None}
     cards = "".join(
         f"<div class='card' id='figure-{key}'><div class='name'>{escape(MEANINGS[key][0])}</div>"
-        f"<div class='value'>{_fmt(values[key])}</div><div class='meaning'>{escape(MEANINGS[key][1])}</div></div>"
+        f"<div class='value'>{fmt(values[key])}</div><div class='meaning'>{escape(MEANINGS[key][1])}</div></div>"
         for key in ("krippendorff_alpha", "fleiss_kappa", "mean_f1"))
     notes = "".join(f"<p class='muted'>{escape(n)}</p>" for n in report.notes)
     return (f"<section><h2>Agreement at a glance</h2><div class='cards'>{cards}</div>"
@@ -151,7 +153,7 @@ def _matrix(report: AgreementReport) -> str:
             p = value.get((a, b))
             f1 = p["f1_strict"] if p else None
             docs = p["n_documents"] if p else 0
-            cells.append(f"<td class='heat' style='background:{_heat(f1)}' title='{docs} shared documents'>{_fmt(f1)}</td>")
+            cells.append(f"<td class='heat' style='background:{_heat(f1)}' title='{docs} shared documents'>{fmt(f1)}</td>")
         rows.append(cells)
     return ("<section><h2>Annotator × annotator (strict span F1 on shared documents)</h2>"
             + _table(["", *names], rows, "agreement-matrix") + "</section>")
@@ -160,7 +162,7 @@ def _matrix(report: AgreementReport) -> str:
 def _per_label(report: AgreementReport, conflicts: Counter | None = None) -> str:
     rows = []
     for label, v in report.per_label.items():
-        row = [escape(label), _fmt(v["f1_strict"]), str(v["support"])]
+        row = [escape(label), fmt(v["f1_strict"]), str(v["support"])]
         if conflicts is not None:
             row.append(str(conflicts.get(label, 0)))
         rows.append(row)
@@ -249,7 +251,7 @@ def _disagreements(documents: Sequence[Document], records: Sequence[AnnotationRe
     found.sort(key=lambda t: (t[0], t[1]))
     annotators = sorted({r.annotator for r in records})
     cards = [_card(texts[doc_id], [(r.annotator, r.spans) for r in recs], colours,
-                   f"mean pairwise F1 {_fmt(mean)}", _task_link(summary, recs[0].task_id))
+                   f"mean pairwise F1 {fmt(mean)}", _task_link(summary, recs[0].task_id))
              for mean, doc_id, recs in found]
     return ("<section id='disagreements'><h2>Disagreements, worst first</h2>" + _filters(labels, annotators, len(cards))
             + ("".join(cards) or "<p class='muted'>No disagreement: every document's annotators agree.</p>")
@@ -266,13 +268,13 @@ def _annotators(records: Sequence[AnnotationRecord], gold: dict[str, Sequence[Sp
         times = [r.lead_time for r in recs if r.lead_time is not None]
         judged = [r.accepted_prediction for r in recs if r.accepted_prediction is not None]
         row = [escape(name), str(len(recs)), str(sum(len(r.spans) for r in recs)),
-               _fmt(statistics.median(times), 1) if times else "n/a",
-               _fmt(3600 / statistics.fmean(times), 0) if times and statistics.fmean(times) > 0 else "n/a",
+               fmt(statistics.median(times), 1) if times else "n/a",
+               fmt(3600 / statistics.fmean(times), 0) if times and statistics.fmean(times) > 0 else "n/a",
                f"{100 * sum(judged) / len(judged):.0f}%" if judged else "n/a"]
         if gold is not None:
             mine = {r.doc_id: r.spans for r in recs if r.doc_id in gold}
             scores = evaluate_spans({d: gold[d] for d in mine}, mine, labels, n_bootstrap=0).strict["micro"]
-            row += [_fmt(scores["precision"]), _fmt(scores["recall"]), _fmt(scores["f1"])]
+            row += [fmt(scores["precision"]), fmt(scores["recall"]), fmt(scores["f1"])]
         rows.append(row)
     headers = ["annotator", "documents", "spans", "median lead time (s)", "documents / hour",
                "accepted the model unchanged"] + (["precision vs gold", "recall vs gold", "F1 vs gold"] if gold else [])
@@ -318,7 +320,7 @@ def corpus_report(manifest: dict, changes_md: str, gold: list[Document], conflic
     a = manifest.get("agreement") or {}
     cards = "".join(
         f"<div class='card' id='figure-{key}'><div class='name'>{escape(MEANINGS[key][0])}</div>"
-        f"<div class='value'>{_fmt(a.get(src))}</div><div class='meaning'>{escape(MEANINGS[key][1])}</div></div>"
+        f"<div class='value'>{fmt(a.get(src))}</div><div class='meaning'>{escape(MEANINGS[key][1])}</div></div>"
         for key, src in (("krippendorff_alpha", "krippendorff_alpha"), ("fleiss_kappa", "fleiss_kappa"),
                          ("mean_f1", "mean_pairwise_f1_strict")))
     splits = counts["splits"]
@@ -388,7 +390,7 @@ def _ci_chart(per_label: dict, labels: Sequence[str]) -> str:
                     parts.append(f"<line x1='{scale(ci[0]):.1f}' y1='{y + 8}' x2='{scale(ci[1]):.1f}' y2='{y + 8}' "
                                  f"stroke='{colours[metric]}' stroke-width='2'/>")
                 parts.append(f"<circle cx='{scale(value):.1f}' cy='{y + 8}' r='4.5' fill='{colours[metric]}'>"
-                             f"<title>{escape(label)} {metric} {_fmt(value)} (95% CI {_fmt(ci[0])}–{_fmt(ci[1])})</title></circle>")
+                             f"<title>{escape(label)} {metric} {fmt(value)} (95% CI {fmt(ci[0])}–{fmt(ci[1])})</title></circle>")
             parts.append(f"<text x='{left - 6}' y='{y + 12}' font-size='10.5' text-anchor='end' fill='#5a6473'>{metric}</text>")
             y += row
     parts.append("</svg>")
@@ -401,11 +403,11 @@ def evaluation_report(result: dict, schema_colours: dict[str, str] | None = None
     micro = result["micro"]
     cards = "".join(
         f"<div class='card' id='figure-{m}'><div class='name'>{m.title()} (strict, micro)</div>"
-        f"<div class='value'>{_fmt(micro[m])}</div><div class='meaning'>95% CI "
-        f"{_fmt((micro.get('ci95') or {}).get(m, [None])[0])}–{_fmt((micro.get('ci95') or {}).get(m, [None, None])[1])}"
+        f"<div class='value'>{fmt(micro[m])}</div><div class='meaning'>95% CI "
+        f"{fmt((micro.get('ci95') or {}).get(m, [None])[0])}–{fmt((micro.get('ci95') or {}).get(m, [None, None])[1])}"
         "</div></div>" for m in ("precision", "recall", "f1"))
-    rows = [[escape(label), _fmt(v["precision"]), _fmt(v["recall"]), _fmt(v["f1"]), str(v["support"]),
-             _fmt(result["partial"]["per_label"][label]["f1"])] for label, v in result["per_label"].items()]
+    rows = [[escape(label), fmt(v["precision"]), fmt(v["recall"]), fmt(v["f1"]), str(v["support"]),
+             fmt(result["partial"]["per_label"][label]["f1"])] for label, v in result["per_label"].items()]
     errors = result["errors"]["total"]
     docs = result.get("documents") or []
     scored = []

@@ -23,6 +23,7 @@ from pathlib import Path
 import httpx
 
 from .errors import AnnotateError, Errors
+from .files import pid_alive
 from .settings import ENV_FILE, KEY_VAR, URL_VAR, read_env_file, update_env_file
 
 DEFAULT_DATA_DIR = ".labelstudio"
@@ -72,16 +73,6 @@ def _token_accepted(url: str, token: str) -> bool:
     return response.status_code == 200
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _group_alive(pgid: int) -> bool:
     """Whether any process of the group (Label Studio and its workers) still runs."""
     try:
@@ -98,7 +89,7 @@ def _read_pid(data_dir: Path) -> int | None:
         pid = int((data_dir / "server.pid").read_text().strip())
     except (FileNotFoundError, ValueError):
         return None
-    return pid if _pid_alive(pid) else None
+    return pid if pid_alive(pid) else None
 
 
 def _port_free(host: str, port: int) -> bool:

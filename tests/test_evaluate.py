@@ -4,7 +4,6 @@ import json
 import math
 import warnings
 
-import pytest
 import srsly
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,7 +13,7 @@ from seqeval.metrics import classification_report, precision_score, recall_score
 from annotate.evaluate import classify_errors, evaluate_spans
 from annotate.spans import Span
 
-from .conftest import ROOT, SEEDS, run_cli
+from .conftest import ROOT, run_cli
 
 GOLD = ROOT / "tests" / "fixtures" / "seeds_gold.jsonl"
 LABELS = ["PER", "ORG", "LOC"]

@@ -10,7 +10,7 @@ import srsly
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from annotate.documents import Document, read_documents, write_documents
+from annotate.documents import Document, read_documents
 from annotate.errors import AnnotateError
 from annotate.export import parse_export
 from annotate.ingest import ingest
@@ -195,7 +195,7 @@ def test_conll_written_then_read_back(tmp_path_factory, docs):
     nlp = spacy.blank("en")
     gold_docs = []
     for i, words_labels in enumerate(docs):
-        text, spans, pos = "", [], 0
+        text, spans = "", []
         for word, label in words_labels:
             start = len(text)
             text += word + " "

@@ -13,7 +13,7 @@ from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss
 
 from annotate.push import push
 
-from .conftest import SCHEMA, run_cli
+from .conftest import run_cli
 
 # D1 = seed paragraph 0, D2 = seed paragraph 1 (000_4e183b3610cb9fa8.txt)
 D1 = ("Russia’s foreign minister holds talks with President Assad in Syria, during an extended attack on Homs "

@@ -8,7 +8,6 @@ import stat
 import pytest
 import srsly
 
-from annotate.errors import AnnotateError
 from annotate.export import parse_export
 from annotate.normalise import normalise, utf16_to_codepoints
 from annotate.pull import read_pull

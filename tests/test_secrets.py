@@ -2,7 +2,6 @@
 logged, not in an error message, not written into pulls, corpora, reports or manifests."""
 
 import subprocess
-from pathlib import Path
 
 from annotate.documents import write_documents
 
