@@ -427,12 +427,11 @@ def agreement_report(
 
 
 def agreement_for(documents: Sequence[Any], records: Sequence[Any], labels: Sequence[str],
-                  lang: str = "en", tokenized: Mapping[str, Any] | None = None) -> AgreementReport:
+                  lang: str = "en") -> AgreementReport:
     """The agreement report of normalised annotation records over their documents.
 
-    Tokens come from spaCy's tokenizer for ``lang`` (``tokenized`` may hold
-    documents already tokenised by it, by id); a token's label is the label of
-    the entity covering it, or "O".
+    Tokens come from spaCy's tokenizer for ``lang``; a token's label is the
+    label of the entity covering it, or "O".
     """
     from .alignment import blank_pipeline, token_labels
 
@@ -443,8 +442,6 @@ def agreement_for(documents: Sequence[Any], records: Sequence[Any], labels: Sequ
     nlp = blank_pipeline(lang)
     tokens: dict[str, dict[str, list[str]]] = {}
     for doc_id, per_annotator in spans.items():
-        sdoc = tokenized.get(doc_id) if tokenized else None
-        if sdoc is None:
-            sdoc = nlp.make_doc(texts[doc_id])
+        sdoc = nlp.make_doc(texts[doc_id])
         tokens[doc_id] = {ann: token_labels(sdoc, s) for ann, s in per_annotator.items()}
     return agreement_report(spans, tokens, labels)

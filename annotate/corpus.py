@@ -21,7 +21,7 @@ import re
 import shutil
 import tempfile
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Sequence
@@ -59,7 +59,6 @@ class Gold:
     conflicts: list[dict]
     left_out: list[dict]
     accounting: dict  # every annotator's kept span: in gold, in a conflict, outvoted, or in a left-out document
-    tokenized: dict = field(default_factory=dict, repr=False)  # doc id -> spaCy Doc, made once, reused
 
     @property
     def balanced(self) -> bool:
@@ -84,7 +83,6 @@ def build_gold(pull: Pull, strategy: Strategy, min_annotators: int, lang: str, e
             if aside.reason == "empty":
                 by_doc[aside.doc_id].append(aside.as_no_entities())
     documents, conflicts, left_out = [], [], []
-    tokenized: dict = {}
     accounting = dict.fromkeys(("kept_spans", "in_gold", "in_conflicts", "outvoted", "in_left_out"), 0)
     for doc in sorted(pull.documents, key=lambda d: (d.source, d.paragraph, d.id)):
         records = by_doc.get(doc.id, [])
@@ -98,7 +96,6 @@ def build_gold(pull: Pull, strategy: Strategy, min_annotators: int, lang: str, e
         decision: Decision = adjudicate(doc.id, records, strategy)
         conflicts.extend(c.to_dict(doc.text) for c in decision.conflicts)
         sdoc = nlp.make_doc(doc.text)
-        tokenized[doc.id] = sdoc
         aligned = []
         for span in decision.spans:
             if sdoc.char_span(span.start, span.end) is None:
@@ -118,7 +115,7 @@ def build_gold(pull: Pull, strategy: Strategy, min_annotators: int, lang: str, e
                 "conflicts": sum(1 for c in conflicts if c["doc_id"] == doc.id)}
         documents.append(Document(doc.id, doc.text, doc.source, doc.article, doc.paragraph, doc.offset,
                                   spans=tuple(aligned), extra_meta=meta))
-    gold = Gold(documents, conflicts, left_out, accounting, tokenized)
+    gold = Gold(documents, conflicts, left_out, accounting)
     assert gold.balanced, accounting  # every kept span is accounted for: a bug if not
     return gold
 
@@ -220,7 +217,7 @@ def compile_corpus(pull: Pull, name: str, strategy: Strategy, min_annotators: in
         (tmp / "conflicts.jsonl").write_bytes(conflicts_bytes)
         (tmp / "left_out.jsonl").write_bytes(left_bytes)
         (tmp / "splits.json").write_bytes(splits_bytes)
-        counts = _write_split_exports(tmp, gold.documents, splits, lang, gold.tokenized)
+        counts = _write_split_exports(tmp, gold.documents, splits, lang)
         old_gold = read_gold(corpus_dir / f"v{previous}" / "gold.jsonl") if previous else []
         changes = diff_gold({d.id: d.spans for d in old_gold}, {d.id: d.spans for d in gold.documents})
         (tmp / "CHANGES.md").write_text(changes_markdown(changes, name, version, previous), encoding="utf-8")
@@ -248,16 +245,21 @@ def _rmtree(path: Path) -> None:
     shutil.rmtree(path, onerror=make_writable) if path.exists() else None
 
 
-def _write_split_exports(folder: Path, documents: list[Document], splits: dict, lang: str,
-                         tokenized: dict | None = None) -> dict:
+def _write_split_exports(folder: Path, documents: list[Document], splits: dict, lang: str) -> dict:
     nlp = blank_pipeline(lang)
     by_id = {d.id: d for d in documents}
     counts = {}
     for split in SPLITS:
         docs = [by_id[i] for i in splits[split]]
-        spacy_docs = [to_spacy_doc(nlp, d, (tokenized or {}).get(d.id)) for d in docs]
-        write_docbin(folder / f"{split}.spacy", spacy_docs)
-        iob = [iob_tokens(sd) for sd in spacy_docs]
+        iob: list[tuple[list[str], list[str]]] = []
+
+        def spacy_docs():  # one Doc at a time: spaCy Docs are large, only their tokens and tags are kept
+            for d in docs:
+                sdoc = to_spacy_doc(nlp, d)
+                iob.append(iob_tokens(sdoc))
+                yield sdoc
+
+        write_docbin(folder / f"{split}.spacy", spacy_docs())
         write_conll(folder / f"{split}.conll", iob)
         files.write_jsonl(folder / f"{split}.jsonl", (hf_record(d, t, g) for d, (t, g) in zip(docs, iob)))
         counts[split] = {"documents": len(docs), "articles": len({(d.source, d.article) for d in docs}),
@@ -269,8 +271,7 @@ def _manifest(pull: Pull, name: str, version: int, strategy: Strategy, settings:
               gold: Gold, splits: dict, split_counts: dict, folder: Path) -> dict:
     summary = pull.summary
     models = sorted({f"{d.model.name} {d.model.version}".strip() for d in pull.documents if d.model})
-    report = agreement_for(pull.documents, pull.records, pull.labels, lang=settings["lang"],
-                           tokenized=gold.tokenized).to_dict()
+    report = agreement_for(pull.documents, pull.records, pull.labels, lang=settings["lang"]).to_dict()
     agreement = {k: report[k] for k in ("n_documents", "annotators", "krippendorff_alpha", "fleiss_kappa",
                                         "fleiss_n_documents")}
     agreement["mean_pairwise_f1_strict"] = _mean([p["f1_strict"] for p in report["pairwise"]])

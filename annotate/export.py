@@ -15,8 +15,12 @@ message naming the format. Pure: works on the already-decoded JSON value.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import srsly
 
 from .documents import Document, ModelInfo, document_id
 from .errors import AnnotateError, Errors
@@ -174,12 +178,60 @@ def parse_export(value: Any, where: str, text_key: str | None = None,
     except ValueError as err:
         raise AnnotateError(Errors.E072.format(path=where, reason=err)) from None
     return fmt, (_parse_min(value, where, text_key) if fmt == "json-min" else
-                 _parse_json(value, fmt, where, text_key, users))
+                 list(_parse_json(value, fmt, where, text_key, users)))
 
 
-def _parse_json(items: list, fmt: str, where: str, text_key: str | None, users: dict | None) -> list[ExportTask]:
+def iter_export_file(path, where: str, text_key: str | None = None,
+                     users: dict | None = None) -> tuple[str, Iterator[ExportTask]]:
+    """Stream an export file's tasks: ``(format, tasks)``, one task parsed at a time.
+
+    Label Studio's JSON (and legacy JSON) exports are read with ijson, so memory
+    does not grow with the export; JSON-MIN, one record per annotation, is
+    grouped by task in memory. Errors (also ones met later, while iterating)
+    are AnnotateErrors naming ``where``.
+    """
+    import ijson
+
+    bom = b"\xef\xbb\xbf"  # a byte-order mark, as some editors save JSON: skipped
+    with open(path, "rb") as fh:
+        head = fh.read(64).removeprefix(bom).lstrip()
+    if not head.startswith(b"["):  # not a list: let the whole-value reader say precisely what it is
+        try:
+            value = srsly.json_loads(Path(path).read_bytes().removeprefix(bom))
+        except (ValueError, UnicodeDecodeError) as err:
+            raise AnnotateError(Errors.E070.format(path=where, reason=err)) from None
+        fmt, tasks = parse_export(value, where, text_key=text_key, users=users)
+        return fmt, iter(tasks)
+
+    def items() -> Iterator[Any]:
+        with open(path, "rb") as fh:
+            if fh.read(len(bom)) != bom:
+                fh.seek(0)
+            try:
+                yield from ijson.items(fh, "item", use_float=True)
+            except (ijson.JSONError, UnicodeDecodeError) as err:
+                raise AnnotateError(Errors.E070.format(path=where, reason=err)) from None
+
+    stream = items()
+    first = next(stream, _END)
+    if first is _END:
+        raise AnnotateError(Errors.E074.format(path=where))
+    try:
+        fmt = detect_format([first])
+    except ValueError as err:
+        raise AnnotateError(Errors.E072.format(path=where, reason=err)) from None
+    everything = itertools.chain([first], stream)
+    if fmt == "json-min":
+        return fmt, iter(_parse_min(list(everything), where, text_key))
+    return fmt, _parse_json(everything, fmt, where, text_key, users)
+
+
+_END = object()
+
+
+def _parse_json(items: Iterable[Any], fmt: str, where: str, text_key: str | None,
+                users: dict | None) -> Iterator[ExportTask]:
     key = "completions" if fmt == "json-legacy" else "annotations"
-    tasks = []
     for index, item in enumerate(items):
         if not isinstance(item, dict) or not isinstance(item.get("data"), dict):
             raise AnnotateError(Errors.E072.format(path=where, reason=f"item {index} has no 'data' object"))
@@ -190,8 +242,7 @@ def _parse_json(items: list, fmt: str, where: str, text_key: str | None, users: 
         annotations += [_annotation(d, "draft", users, where, task_id)
                         for d in _list_field(item, "drafts", where, task_id) if isinstance(d, dict)]
         predictions = [p for p in _list_field(item, "predictions", where, task_id) if isinstance(p, dict)]
-        tasks.append(ExportTask(task_id, _document(task_id, item["data"], text, tkey), annotations, predictions))
-    return tasks
+        yield ExportTask(task_id, _document(task_id, item["data"], text, tkey), annotations, predictions)
 
 
 def _parse_min(items: list, where: str, text_key: str | None) -> list[ExportTask]:

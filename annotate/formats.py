@@ -20,12 +20,9 @@ from .documents import Document
 DOCSTART = "-DOCSTART- -X- O O"  # the document delimiter `spacy convert --converter ner` expects
 
 
-def to_spacy_doc(nlp, document: Document, doc: Doc | None = None) -> Doc:
-    """A spaCy Doc of the text with ``ents`` set from the gold spans (which must be token-aligned).
-
-    ``doc``: the text already tokenised by ``nlp`` (its ents are set in place).
-    """
-    doc = doc if doc is not None else nlp.make_doc(document.text)
+def to_spacy_doc(nlp, document: Document) -> Doc:
+    """A spaCy Doc of the text with ``ents`` set from the gold spans (which must be token-aligned)."""
+    doc = nlp.make_doc(document.text)
     ents = []
     for span in document.spans:
         ent = doc.char_span(span.start, span.end, label=span.label)

@@ -165,7 +165,7 @@ def _as_int(value: Any) -> int | None:
     return None
 
 
-def check_result(result: Any, text: str, labels: set[str]) -> tuple[Span | None, str, str, bool]:
+def check_result(result: Any, text: str, labels: set[str] | None) -> tuple[Span | None, str, str, bool]:
     """Validate one export result against its text: ``(span, reason, detail, utf16_converted)``.
 
     ``span`` is None when rejected; then ``reason`` is a key of REASONS.
@@ -182,7 +182,7 @@ def check_result(result: Any, text: str, labels: set[str]) -> tuple[Span | None,
     if len(span_labels) > 1:
         return None, "several_labels", ", ".join(map(str, span_labels)), False
     label = str(span_labels[0])
-    if label not in labels:
+    if labels is not None and label not in labels:
         return None, "label_not_in_schema", label, False
     quoted = value.get("text")
     inside = 0 <= start < end <= len(text)
@@ -208,7 +208,7 @@ def trim_span(text: str, span: Span) -> Span | None:
     return Span(start, end, span.label) if start < end else None
 
 
-def _prediction_spans(results: Iterable[Any] | None, text: str, labels: set[str]) -> tuple[Span, ...] | None:
+def _prediction_spans(results: Iterable[Any] | None, text: str, labels: set[str] | None) -> tuple[Span, ...] | None:
     if results is None:
         return None
     spans = []
@@ -223,9 +223,9 @@ def _latest_first(a: ExportAnnotation) -> tuple:
     return (str(a.updated_at or ""), str(a.id or ""))
 
 
-def normalise(tasks: Iterable[ExportTask], labels: Iterable[str], trim: bool = False) -> Normalised:
-    """Normalise parsed export tasks against a label set; see the module docstring."""
-    label_set = set(labels)
+def normalise(tasks: Iterable[ExportTask], labels: Iterable[str] | None, trim: bool = False) -> Normalised:
+    """Normalise parsed export tasks against a label set (None: every label); see the module docstring."""
+    label_set = set(labels) if labels is not None else None
     counts = Counts()
     documents, records, set_aside, rejections = [], [], [], []
     for task in tasks:

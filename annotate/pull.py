@@ -22,12 +22,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-import srsly
-
 from . import __version__, files
 from .documents import Document, read_documents, write_documents
 from .errors import AnnotateError, Errors
-from .export import ExportTask, parse_export
+from .export import iter_export_file
 from .labelstudio import LabelStudio
 from .normalise import AnnotationRecord, Normalised, SetAside, export_labels, normalise, shallow_dict
 from .schema import Schema, load_schema
@@ -103,11 +101,12 @@ def _settle(tmp: Path, sha: str, raw_dir: Path) -> Snapshot:
     return Snapshot(final, sha)
 
 
-def choose_labels(tasks: list[ExportTask], schema_path: Path | None) -> tuple[list[str], Schema | None, str]:
-    """The label set to normalise against, the schema (if used), and a note saying which was taken."""
-    schema = load_schema(schema_path)
-    found = export_labels(tasks)
-    if schema_path is not None or found <= set(schema.label_names):
+def choose_labels(found: set[str], schema: Schema, explicit: bool) -> tuple[list[str], Schema | None, str]:
+    """The label set of a pull, the schema (if used), and a note saying which was taken.
+
+    ``found``: the labels the export uses; ``explicit``: the schema was asked for (--schema).
+    """
+    if explicit or found <= set(schema.label_names):
         return list(schema.label_names), schema, f"labels from schema {schema.name} v{schema.version}"
     labels = sorted(found)
     return labels, None, (f"the export's labels are not schema {schema.name}'s, so its own label set is used: "
@@ -135,13 +134,19 @@ def build_pull(export_path: Path, schema_path: Path | None, text_key: str | None
     summary's ``raw_export`` is filled in by the caller once the snapshot is stored.
     """
     where = where or str(export_path)
-    try:
-        value = srsly.json_loads(Path(export_path).read_bytes())
-    except (ValueError, UnicodeDecodeError) as err:  # ujson raises ValueError on bad JSON
-        raise AnnotateError(Errors.E070.format(path=where, reason=err)) from None
-    fmt, tasks = parse_export(value, where, text_key=text_key, users=users)
-    labels, schema, note = choose_labels(tasks, schema_path)
-    result = normalise(tasks, labels, trim=trim)
+    schema_in = load_schema(schema_path)
+    fmt, tasks = iter_export_file(export_path, where, text_key=text_key, users=users)
+    found: set[str] = set()
+
+    def noting_labels(stream):
+        for task in stream:
+            found.update(export_labels([task]))
+            yield task
+
+    # One pass over the export. Without --schema every label is kept while reading: if the export's
+    # labels turn out to be the schema's that changes nothing, and if not, the export's own set is used.
+    result = normalise(noting_labels(tasks), schema_in.label_names if schema_path is not None else None, trim=trim)
+    labels, schema, note = choose_labels(found, schema_in, schema_path is not None)
     summary = {
         "annotate_version": __version__,
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

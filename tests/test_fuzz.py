@@ -136,6 +136,31 @@ def test_export_any_json(value):
 
 
 @FUZZ
+@given(st.one_of(
+    json_values.map(lambda v: json.dumps(v).encode()),
+    st.lists(st.tuples(task_keys, json_values).map(lambda kv: mutate(real_task(), *kv)), min_size=1, max_size=3)
+    .map(lambda v: json.dumps(v).encode()),
+    st.integers(1, 400).map(lambda cut: json.dumps([real_task(0), real_task(1)]).encode()[:cut]),
+    st.binary(max_size=60),
+    st.just(b"\xef\xbb\xbf" + json.dumps([real_task(0)]).encode()),
+), st.booleans())
+def test_export_files_streamed_by_pull(tmp_path_factory, content, with_schema):
+    from annotate.pull import build_pull
+
+    path = tmp_path_factory.mktemp("exports") / "export.json"
+    path.write_bytes(content)
+    try:
+        result, summary = build_pull(path, SCHEMA if with_schema else None, None, True, None, {"file": "x"})
+    except AnnotateError as err:
+        assert "export.json" in str(err)
+        return
+    assert result.counts.balanced and isinstance(summary["labels"], list)
+    texts = {d.id: d.text for d in result.documents}
+    for record in result.records:
+        assert all(span.within(texts[record.doc_id]) for span in record.spans)
+
+
+@FUZZ
 @given(st.sampled_from(["pull.json", "annotations.jsonl", "documents.jsonl", "set_aside.jsonl"]),
        st.one_of(st.binary(max_size=80), json_values.map(lambda v: json.dumps(v).encode())))
 def test_pull_folder_with_any_damaged_file(tmp_path_factory, name, content):
