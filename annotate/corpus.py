@@ -94,25 +94,24 @@ def build_gold(pull: Pull, strategy: Strategy, min_annotators: int, lang: str, e
             accounting["in_left_out"] += len(marks)
             continue
         decision: Decision = adjudicate(doc.id, records, strategy)
-        conflicts.extend(c.to_dict(doc.text) for c in decision.conflicts)
+        mine = [c.to_dict(doc.text) for c in decision.conflicts]  # this document's conflicts
         sdoc = nlp.make_doc(doc.text)
         aligned = []
         for span in decision.spans:
             if sdoc.char_span(span.start, span.end) is None:
                 who = tuple(r.annotator for r in records if span in r.spans)
-                conflicts.append({"doc_id": doc.id, "reason": "misaligned",
-                                  "spans": [{**span.to_dict(), "text": doc.text[span.start:span.end],
-                                             "annotators": list(who)}]})
+                mine.append({"doc_id": doc.id, "reason": "misaligned",
+                             "spans": [{**span.to_dict(), "text": doc.text[span.start:span.end],
+                                        "annotators": list(who)}]})
             else:
                 aligned.append(span)
-        disputed = {Span(s["start"], s["end"], s["label"]) for c in conflicts if c["doc_id"] == doc.id
-                    for s in c["spans"]}
+        conflicts.extend(mine)
+        disputed = {Span(s["start"], s["end"], s["label"]) for c in mine for s in c["spans"]}
         gold_set = set(aligned)
         for span in marks:
             key = "in_gold" if span in gold_set else "in_conflicts" if span in disputed else "outvoted"
             accounting[key] += 1
-        meta = {"annotators": list(decision.annotators), "decided_by": decision.decided_by,
-                "conflicts": sum(1 for c in conflicts if c["doc_id"] == doc.id)}
+        meta = {"annotators": list(decision.annotators), "decided_by": decision.decided_by, "conflicts": len(mine)}
         documents.append(Document(doc.id, doc.text, doc.source, doc.article, doc.paragraph, doc.offset,
                                   spans=tuple(aligned), extra_meta=meta))
     gold = Gold(documents, conflicts, left_out, accounting)

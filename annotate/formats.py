@@ -33,15 +33,22 @@ def to_spacy_doc(nlp, document: Document) -> Doc:
     return doc
 
 
+_IOB = {1: "I", 3: "B"}  # spaCy's ENT_IOB codes: 1 inside, 2 outside, 3 begin, 0 unset
+
+
 def iob_tokens(doc: Doc) -> tuple[list[str], list[str]]:
-    """Tokens and IOB2 tags of a Doc with ``ents`` set, whitespace-only tokens left out."""
+    """Tokens and IOB2 tags of a Doc with ``ents`` set, whitespace-only tokens left out.
+
+    Read with ``Doc.to_array`` (the tokens' own IDX, LENGTH, IS_SPACE, ENT_IOB and ENT_TYPE)
+    rather than by making a Token object per token: same values, several times faster.
+    """
+    text, strings = doc.text, doc.vocab.strings
     tokens, tags = [], []
-    for token in doc:
-        if token.is_space:
+    for idx, length, is_space, iob, ent_type in doc.to_array(["IDX", "LENGTH", "IS_SPACE", "ENT_IOB", "ENT_TYPE"]).tolist():
+        if is_space:
             continue
-        tokens.append(token.text)
-        iob = token.ent_iob_
-        tags.append(f"{iob}-{token.ent_type_}" if iob in ("B", "I") else "O")
+        tokens.append(text[idx:idx + length])
+        tags.append(f"{_IOB[iob]}-{strings[ent_type]}" if iob in _IOB else "O")
     return tokens, tags
 
 
