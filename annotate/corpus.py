@@ -18,7 +18,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -227,21 +226,13 @@ def compile_corpus(pull: Pull, name: str, strategy: Strategy, min_annotators: in
         final = corpus_dir / f"v{version}"
         os.rename(tmp, final)  # fails if a concurrent compile took this number: nothing is overwritten
     except BaseException:
-        _rmtree(tmp)
+        files.remove_tree(tmp)
         raise
     return CompileResult(final, version, True, manifest)
 
 
 def _json_line(record: dict) -> bytes:
     return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-
-
-def _rmtree(path: Path) -> None:
-    def make_writable(func, p, _):
-        os.chmod(p, 0o700)
-        func(p)
-
-    shutil.rmtree(path, onerror=make_writable) if path.exists() else None
 
 
 def _write_split_exports(folder: Path, documents: list[Document], splits: dict, lang: str) -> dict:

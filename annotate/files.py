@@ -67,18 +67,31 @@ def remove_stale_temps(parent: Path, name: str) -> None:
         if pid == os.getpid() or pid_alive(pid):
             continue
         if entry.is_dir() and not entry.is_symlink():
-            for root, dirs, names in os.walk(entry):
-                os.chmod(root, 0o700)
-            shutil.rmtree(entry, ignore_errors=True)
+            remove_tree(entry, ignore_errors=True)
         else:
             with contextlib.suppress(FileNotFoundError):
                 entry.unlink()
 
 
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this id runs (one we may not signal counts as running)."""
+def remove_tree(path: Path, ignore_errors: bool = False) -> None:
+    """Remove a folder even where it holds read-only parts (corpus versions are made read-only)."""
+
+    def make_writable_and_retry(func, failed, _exc_info) -> None:
+        try:
+            os.chmod(failed, 0o700)
+            func(failed)
+        except OSError:
+            if not ignore_errors:
+                raise
+
+    if Path(path).exists():
+        shutil.rmtree(path, onerror=make_writable_and_retry)
+
+
+def pid_alive(pid: int, group: bool = False) -> bool:
+    """Whether a process (or, with ``group``, any process of the group) runs; one we may not signal counts."""
     try:
-        os.kill(pid, 0)
+        (os.killpg if group else os.kill)(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -183,9 +182,9 @@ def write_pull(out_dir: Path, result: Normalised, summary: dict) -> None:
             os.replace(out_dir, old / "previous")
         os.replace(tmp, out_dir)
         if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+            files.remove_tree(old, ignore_errors=True)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        files.remove_tree(tmp, ignore_errors=True)
         raise
 
 

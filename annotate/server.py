@@ -73,17 +73,6 @@ def _token_accepted(url: str, token: str) -> bool:
     return response.status_code == 200
 
 
-def _group_alive(pgid: int) -> bool:
-    """Whether any process of the group (Label Studio and its workers) still runs."""
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _read_pid(data_dir: Path) -> int | None:
     try:
         pid = int((data_dir / "server.pid").read_text().strip())
@@ -192,7 +181,7 @@ def _terminate(pid: int, grace: float = 20.0) -> None:
             os.waitpid(pid, os.WNOHANG)
         except ChildProcessError:
             pass
-        if not _group_alive(pid):
+        if not pid_alive(pid, group=True):  # Label Studio and its workers
             return
         time.sleep(0.2)
     try:

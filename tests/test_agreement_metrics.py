@@ -19,6 +19,8 @@ import annotate.agreement as agreement
 from annotate.agreement import cohen_kappa, fleiss_kappa, krippendorff_alpha, span_f1
 from annotate.spans import Span
 
+from .tokenspans import iob2, non_overlapping, token_spans
+
 TOL = 1e-9
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -223,27 +225,7 @@ def test_partial_matches_equal_brute_force(a, b):
     assert span_f1([a], [b], mode="partial").matches == brute_force_partial(a, b)
 
 
-def bio(n_tokens, spans):
-    tags = ["O"] * n_tokens
-    for start, end, label in spans:
-        tags[start] = f"B-{label}"
-        for i in range(start + 1, end):
-            tags[i] = f"I-{label}"
-    return tags
-
-
-token_span = st.tuples(st.integers(0, 11), st.integers(1, 3), st.sampled_from(["PER", "ORG"])).map(
-    lambda t: (t[0], min(t[0] + t[1], 12), t[2]))
-
-
-def non_overlapping(spans):
-    out, taken = [], set()
-    for s in spans:
-        cells = set(range(s[0], s[1]))
-        if not cells & taken:
-            out.append(s)
-            taken |= cells
-    return out
+token_span = token_spans(12, ["PER", "ORG"])
 
 
 @settings(max_examples=200, deadline=None)
@@ -255,6 +237,6 @@ def test_strict_f1_equals_seqeval(docs_a, docs_b):
     ours = span_f1(docs_a, docs_b)  # token offsets stand in for character offsets
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        reference = seqeval_f1([bio(12, d) for d in docs_a], [bio(12, d) for d in docs_b], zero_division=0)
+        reference = seqeval_f1([iob2(12, d) for d in docs_a], [iob2(12, d) for d in docs_b], zero_division=0)
     expected = reference if (ours.n_a + ours.n_b) else float("nan")
     assert same(ours.f1, expected)

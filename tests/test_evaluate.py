@@ -14,6 +14,7 @@ from annotate.evaluate import classify_errors, evaluate_spans
 from annotate.spans import Span
 
 from .conftest import ROOT, run_cli
+from .tokenspans import iob2, non_overlapping, token_spans
 
 GOLD = ROOT / "tests" / "fixtures" / "seeds_gold.jsonl"
 LABELS = ["PER", "ORG", "LOC"]
@@ -27,30 +28,10 @@ def char_span(tok_start, tok_end, label):
     return Span(STARTS[tok_start], STARTS[tok_end - 1] + len(WORDS[tok_end - 1]), label)
 
 
-def iob(spans):
-    tags = ["O"] * N_TOKENS
-    for s, e, label in spans:
-        tags[s] = f"B-{label}"
-        for i in range(s + 1, e):
-            tags[i] = f"I-{label}"
-    return tags
+token_span = token_spans(N_TOKENS, LABELS)
 
 
-token_span = st.tuples(st.integers(0, N_TOKENS - 1), st.integers(1, 3), st.sampled_from(LABELS)).map(
-    lambda t: (t[0], min(t[0] + t[1], N_TOKENS), t[2]))
-
-
-def flat(spans):
-    out, used = [], set()
-    for s in spans:
-        cells = set(range(s[0], s[1]))
-        if not cells & used:
-            out.append(s)
-            used |= cells
-    return out
-
-
-docs_strategy = st.lists(st.tuples(st.lists(token_span, max_size=4).map(flat), st.lists(token_span, max_size=4).map(flat)),
+docs_strategy = st.lists(st.tuples(st.lists(token_span, max_size=4).map(non_overlapping), st.lists(token_span, max_size=4).map(non_overlapping)),
                          min_size=1, max_size=6)
 
 
@@ -66,8 +47,8 @@ def test_strict_scores_equal_seqeval_and_nervaluate(docs):
     gold = {f"d{i}": [char_span(*s) for s in g] for i, (g, _) in enumerate(docs)}
     pred = {f"d{i}": [char_span(*s) for s in p] for i, (_, p) in enumerate(docs)}
     result = evaluate_spans(gold, pred, LABELS, n_bootstrap=0)
-    true_tags = [iob(g) for g, _ in docs]
-    pred_tags = [iob(p) for _, p in docs]
+    true_tags = [iob2(N_TOKENS, g) for g, _ in docs]
+    pred_tags = [iob2(N_TOKENS, p) for _, p in docs]
     micro = result.strict["micro"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
