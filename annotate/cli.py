@@ -173,9 +173,10 @@ def pull(
     else:
         settings = load_settings(env_file)
         with LabelStudio(settings) as client:
-            found = [p for p in client.projects() if p.get("title") == project]
+            projects = client.projects()
+            found = [p for p in projects if p.get("title") == project]
             if not found:
-                titles = ", ".join(repr(p.get("title")) for p in client.projects()[:20]) or "none"
+                titles = ", ".join(repr(p.get("title")) for p in projects[:20]) or "none"
                 raise AnnotateError(Errors.E077.format(title=project, url=settings.url, titles=titles))
             with err.status(f"Exporting {project!r} from Label Studio…"):
                 snapshot = download_raw(client, found[0]["id"], raw_dir)

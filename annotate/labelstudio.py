@@ -78,19 +78,31 @@ class LabelStudio:
             try:
                 response = self._http.request(method, path, **kwargs)
             except httpx.TransportError as err:
-                if attempt < self.attempts and (repeatable or isinstance(err, httpx.ConnectError)):
-                    self._wait(attempt, step, type(err).__name__)
+                if self._retry_after_error(err, attempt, step, repeatable):
                     continue
                 raise self._transport_error(err, step, attempt) from None
-            if response.status_code in TRANSIENT_STATUS and attempt < self.attempts and (
-                    repeatable or response.status_code in NOT_PROCESSED_STATUS):
-                self._wait(attempt, step, f"HTTP {response.status_code}", response.headers.get("Retry-After"))
+            if self._retry_after_status(response, attempt, step, repeatable):
                 continue
             self._raise_for_status(response, step, attempt)
             if not response.content:
                 return None
             return response.json()
         raise AssertionError("unreachable")  # the loop returns or raises
+
+    # The retry policy, in one place: transient failures, a bounded number of times, and a request
+    # that may have reached the server only when repeating it is harmless.
+    def _retry_after_error(self, err: httpx.TransportError, attempt: int, step: str, repeatable: bool) -> bool:
+        if attempt < self.attempts and (repeatable or isinstance(err, httpx.ConnectError)):
+            self._wait(attempt, step, type(err).__name__)
+            return True
+        return False
+
+    def _retry_after_status(self, response: httpx.Response, attempt: int, step: str, repeatable: bool) -> bool:
+        if response.status_code in TRANSIENT_STATUS and attempt < self.attempts and (
+                repeatable or response.status_code in NOT_PROCESSED_STATUS):
+            self._wait(attempt, step, f"HTTP {response.status_code}", response.headers.get("Retry-After"))
+            return True
+        return False
 
     def _wait(self, attempt: int, step: str, why: str, retry_after: str | None = None) -> None:
         delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1))
@@ -179,8 +191,7 @@ class LabelStudio:
                 reset()
             try:
                 with self._http.stream("GET", f"/api/projects/{project_id}/export", params=params) as response:
-                    if response.status_code in TRANSIENT_STATUS and attempt < self.attempts:
-                        self._wait(attempt, step, f"HTTP {response.status_code}", response.headers.get("Retry-After"))
+                    if self._retry_after_status(response, attempt, step, repeatable=True):
                         continue
                     if response.status_code >= 400:
                         response.read()
@@ -189,8 +200,7 @@ class LabelStudio:
                         sink.write(chunk)
                 return
             except httpx.TransportError as err:
-                if attempt < self.attempts:
-                    self._wait(attempt, step, type(err).__name__)
+                if self._retry_after_error(err, attempt, step, repeatable=True):
                     continue
                 raise self._transport_error(err, step, attempt) from None
 
