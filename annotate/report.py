@@ -124,14 +124,21 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], table_id: str 
 
 # --- pull report ---------------------------------------------------------------
 
+def _card_html(key: str, name: str, value: float | None, meaning: str) -> str:
+    return (f"<div class='card' id='figure-{key}'><div class='name'>{escape(name)}</div>"
+            f"<div class='value'>{fmt(value)}</div><div class='meaning'>{escape(meaning)}</div></div>")
+
+
+def _agreement_cards(values: dict[str, float | None]) -> str:
+    """The three headline agreement figures, each with how to read it."""
+    return "".join(_card_html(key, name, values[key], meaning) for key, (name, meaning) in MEANINGS.items())
+
+
 def _headline(report: AgreementReport) -> str:
     mean_f1 = [p["f1_strict"] for p in report.pairwise if p["f1_strict"] == p["f1_strict"]]
     values = {"krippendorff_alpha": report.krippendorff_alpha, "fleiss_kappa": report.fleiss_kappa,
               "mean_f1": statistics.fmean(mean_f1) if mean_f1 else None}
-    cards = "".join(
-        f"<div class='card' id='figure-{key}'><div class='name'>{escape(MEANINGS[key][0])}</div>"
-        f"<div class='value'>{fmt(values[key])}</div><div class='meaning'>{escape(MEANINGS[key][1])}</div></div>"
-        for key in ("krippendorff_alpha", "fleiss_kappa", "mean_f1"))
+    cards = _agreement_cards(values)
     notes = "".join(f"<p class='muted'>{escape(n)}</p>" for n in report.notes)
     return (f"<section><h2>Agreement at a glance</h2><div class='cards'>{cards}</div>"
             f"<p class='muted'>{report.n_documents} documents annotated by {len(report.annotators)} annotators.</p>"
@@ -318,11 +325,8 @@ def corpus_report(manifest: dict, changes_md: str, gold: list[Document], conflic
     colours = colours_for(labels, schema_colours)
     counts = manifest["counts"]
     a = manifest.get("agreement") or {}
-    cards = "".join(
-        f"<div class='card' id='figure-{key}'><div class='name'>{escape(MEANINGS[key][0])}</div>"
-        f"<div class='value'>{fmt(a.get(src))}</div><div class='meaning'>{escape(MEANINGS[key][1])}</div></div>"
-        for key, src in (("krippendorff_alpha", "krippendorff_alpha"), ("fleiss_kappa", "fleiss_kappa"),
-                         ("mean_f1", "mean_pairwise_f1_strict")))
+    cards = _agreement_cards({"krippendorff_alpha": a.get("krippendorff_alpha"), "fleiss_kappa": a.get("fleiss_kappa"),
+                              "mean_f1": a.get("mean_pairwise_f1_strict")})
     splits = counts["splits"]
     rows = [[escape(label), *[str(splits[s]["spans"].get(label, 0)) for s in splits],
              str(counts["spans_per_label"].get(label, 0))] for label in labels]
@@ -401,11 +405,10 @@ def evaluation_report(result: dict, schema_colours: dict[str, str] | None = None
     labels = result["labels"]
     colours = colours_for(labels, schema_colours)
     micro = result["micro"]
-    cards = "".join(
-        f"<div class='card' id='figure-{m}'><div class='name'>{m.title()} (strict, micro)</div>"
-        f"<div class='value'>{fmt(micro[m])}</div><div class='meaning'>95% CI "
-        f"{fmt((micro.get('ci95') or {}).get(m, [None])[0])}–{fmt((micro.get('ci95') or {}).get(m, [None, None])[1])}"
-        "</div></div>" for m in ("precision", "recall", "f1"))
+    intervals = micro.get("ci95") or {}
+    cards = "".join(_card_html(m, f"{m.title()} (strict, micro)", micro[m],
+                               "95% CI {}–{}".format(*(fmt(v) for v in intervals.get(m, [None, None]))))
+                    for m in ("precision", "recall", "f1"))
     rows = [[escape(label), fmt(v["precision"]), fmt(v["recall"]), fmt(v["f1"]), str(v["support"]),
              fmt(result["partial"]["per_label"][label]["f1"])] for label, v in result["per_label"].items()]
     errors = result["errors"]["total"]
