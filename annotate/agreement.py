@@ -53,9 +53,24 @@ def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
         raise ValueError(f"cohen_kappa needs two sequences of equal length, got {len(a)} and {len(b)}")
     if not len(a):
         raise ValueError("cohen_kappa needs at least one item")
-    n = len(a)
-    agree = sum(1 for x, y in zip(a, b) if x == y)
-    count_a, count_b = Counter(a), Counter(b)
+    return cohen_kappa_from_confusion(Counter(zip(a, b)))
+
+
+def cohen_kappa_from_confusion(confusion: Mapping[tuple[Hashable, Hashable], int]) -> float:
+    """Cohen's kappa from a confusion table: ``confusion[(x, y)]`` items rated x by one rater and y by the other.
+
+    >>> cohen_kappa_from_confusion({("A", "A"): 1, ("A", "B"): 1, ("B", "B"): 1})
+    0.4
+    """
+    n = sum(confusion.values())
+    if not n:
+        return NAN
+    agree = sum(count for (x, y), count in confusion.items() if x == y)
+    count_a: Counter = Counter()
+    count_b: Counter = Counter()
+    for (x, y), count in confusion.items():
+        count_a[x] += count
+        count_b[y] += count
     expected = sum(count_a[k] * count_b.get(k, 0) for k in count_a) / n
     disagreement_expected = n - expected  # sum of off-diagonal expected counts
     if disagreement_expected == 0:
@@ -77,7 +92,7 @@ def fleiss_kappa(table: Sequence[Sequence[float]] | np.ndarray) -> float:
         ValueError: an empty or ragged table, or rows with different rater counts.
 
     >>> fleiss_kappa([[2, 0], [0, 2], [1, 1]])
-    0.33333333333333326
+    0.3333333333333335
     """
     t = np.asarray(table, dtype=float)
     if t.ndim != 2 or t.shape[0] == 0 or t.shape[1] == 0:
@@ -86,11 +101,25 @@ def fleiss_kappa(table: Sequence[Sequence[float]] | np.ndarray) -> float:
     n = raters[0]
     if not np.all(raters == n):
         raise ValueError("fleiss_kappa needs the same number of ratings on every subject (row sums differ)")
-    if n < 2:
+    return fleiss_kappa_from_totals(n, t.shape[0], float((t * t).sum()), t.sum(axis=0))
+
+
+def fleiss_kappa_from_totals(raters: float, subjects: int, sum_of_squares: float,
+                             category_totals: Sequence[float] | np.ndarray) -> float:
+    """Fleiss' kappa from a table's totals, for tables built one block of rows at a time.
+
+    Args:
+        raters: ratings per subject (every row's sum).
+        subjects: rows of the table.
+        sum_of_squares: the sum of every cell squared.
+        category_totals: the column sums.
+    """
+    if raters < 2 or not subjects:
         return NAN
-    p_cat = t.sum(axis=0) / t.sum()
-    p_subject = ((t * t).sum(axis=1) - n) / (n * (n - 1.0))
-    p_mean, p_expected = p_subject.mean(), float((p_cat * p_cat).sum())
+    totals = np.asarray(category_totals, dtype=float)
+    p_cat = totals / totals.sum()
+    p_mean = (sum_of_squares / subjects - raters) / (raters * (raters - 1.0))
+    p_expected = float((p_cat * p_cat).sum())
     if p_expected == 1.0:
         return NAN
     return float((p_mean - p_expected) / (1.0 - p_expected))
@@ -182,14 +211,27 @@ def alpha_from_counts(counts: np.ndarray, domain: Sequence[Any] | None = None, l
     counts = counts[counts.sum(axis=1) >= 2]  # only pairable units count
     if not len(counts):
         return NAN
-    n_values = counts.shape[1]
-    domain = list(domain) if domain is not None else list(range(n_values))
-    pairable = counts.sum(axis=1)
-    weights = 1.0 / (pairable - 1.0)
-    weighted = counts * weights[:, None]
-    o = weighted.T @ counts - np.diag(weighted.sum(axis=0))
+    return alpha_from_coincidences(coincidences(counts), domain, level)
+
+
+def coincidences(counts: np.ndarray) -> np.ndarray:
+    """Krippendorff's coincidence matrix of a units x values count matrix (units rated once add nothing).
+
+    Coincidence matrices add up: a large table can be taken a block of units at a time.
+    """
+    counts = np.asarray(counts, dtype=float)
+    counts = counts[counts.sum(axis=1) >= 2]
+    weighted = counts / (counts.sum(axis=1) - 1.0)[:, None]
+    return weighted.T @ counts - np.diag(weighted.sum(axis=0))
+
+
+def alpha_from_coincidences(o: np.ndarray, domain: Sequence[Any] | None = None, level: str = "nominal") -> float:
+    """Krippendorff's alpha from a coincidence matrix (see :func:`coincidences`); NaN when undefined."""
     n_v = o.sum(axis=0)
     total = n_v.sum()
+    if total <= 1:
+        return NAN
+    domain = list(domain) if domain is not None else list(range(len(n_v)))
     e = (np.outer(n_v, n_v) - np.diag(n_v)) / (total - 1.0)
     d = _distances(domain, n_v, level)
     expected = float((e * d).sum())
@@ -268,16 +310,21 @@ def _max_matching(a: list[Span], b: list[Span]) -> int:
 def match_count(a: Iterable[Any], b: Iterable[Any], mode: str = "strict") -> int:
     """Matched spans between two annotators' spans of one document."""
     sa, sb = [_as_span(x) for x in a], [_as_span(x) for x in b]
+    if mode not in ("strict", "partial"):
+        raise ValueError(f"mode must be 'strict' or 'partial', got {mode!r}")
     if mode == "strict":
         return sum((Counter(sa) & Counter(sb)).values())
-    if mode != "partial":
-        raise ValueError(f"mode must be 'strict' or 'partial', got {mode!r}")
     by_label_a, by_label_b = defaultdict(list), defaultdict(list)
     for s in sa:
         by_label_a[s.label].append(s)
     for s in sb:
         by_label_b[s.label].append(s)
-    return sum(_max_matching(by_label_a[k], by_label_b[k]) for k in by_label_a if k in by_label_b)
+    matched = 0
+    for label, xs in by_label_a.items():
+        ys = by_label_b.get(label)
+        if ys:  # the same spans of a label match one to one; else the maximum matching decides
+            matched += len(xs) if sorted(xs) == sorted(ys) else _max_matching(xs, ys)
+    return matched
 
 
 def span_f1(a: Mapping[Any, Iterable[Any]] | Sequence[Iterable[Any]],
@@ -349,6 +396,147 @@ class AgreementReport:
         })
 
 
+class AgreementTally:
+    """The agreement report's statistics, gathered one document at a time.
+
+    Memory stays bounded whatever the number of documents: per annotator pair
+    the span counts and a token confusion table (Cohen), per annotator count
+    the totals of a Fleiss table, and one Krippendorff coincidence matrix.
+    Token count rows are buffered and folded into those totals in blocks.
+
+    >>> tally = AgreementTally(["ORG"])
+    >>> tally.add({"ann": [Span(0, 4, "ORG")], "bob": [Span(0, 4, "ORG")]},
+    ...           {"ann": ["ORG", "O"], "bob": ["ORG", "O"]})
+    >>> tally.report().pairwise[0]["f1_strict"]
+    1.0
+    """
+
+    BLOCK = 50_000  # token rows buffered before they are folded into the totals
+
+    def __init__(self, labels: Sequence[str]):
+        self.labels = list(labels)
+        self.n_documents = 0
+        self.annotators: set[str] = set()
+        self.pairs: dict[tuple[str, str], list] = {}  # (a, b) -> [docs, strict, partial, n_a, n_b]
+        self.confusion: dict[tuple[str, str], Counter] = defaultdict(Counter)  # (a, b) -> {(code a, code b): n}
+        self.pending: dict[tuple[str, str], list[np.ndarray]] = defaultdict(list)  # code pairs not yet folded
+        self.label_matches: Counter = Counter()
+        self.label_totals: Counter = Counter()
+        self.codes: dict[str, int] = {}
+        self.coincidence = np.zeros((0, 0))
+        self.fleiss: dict[int, list] = {}  # raters -> [documents, subjects, sum of squares, category totals]
+        self.buffer: dict[int, list[np.ndarray]] = defaultdict(list)  # raters -> token code rows not yet folded
+        self.buffered = 0
+
+    def add(self, spans: Mapping[str, Iterable[Span]], token_labels: Mapping[str, Sequence[str]]) -> None:
+        """One document: each annotator's spans (a set: duplicates count once), and each one's label per
+        token ("O" outside)."""
+        self.n_documents += 1
+        names = sorted(spans)
+        self.annotators.update(names)
+        if len(names) < 2:
+            return
+        rows = np.array([self._coded(token_labels[n]) for n in names], dtype=np.int64).reshape(len(names), -1)
+        marked = {n: frozenset(spans[n]) for n in names}
+        totals = self.label_totals
+        for n in names:  # each annotator's spans are compared in len(names) - 1 pairs
+            for span in marked[n]:
+                totals[span.label] += len(names) - 1
+        for (i, x), (j, y) in combinations(enumerate(names), 2):
+            sx, sy = marked[x], marked[y]
+            common = sx & sy
+            pair = self.pairs.setdefault((x, y), [0, 0, 0, 0, 0])
+            pair[0] += 1
+            pair[1] += len(common)
+            pair[2] += len(sx) if sx == sy else match_count(sx, sy, "partial")
+            pair[3] += len(sx)
+            pair[4] += len(sy)
+            self.pending[(x, y)].append(rows[i] * _PAIR + rows[j])
+            for span in common:
+                self.label_matches[span.label] += 1
+        self.fleiss.setdefault(len(names), [0, 0, 0.0, np.zeros(0)])[0] += 1
+        self.buffer[len(names)].append(rows.T)  # tokens x raters
+        self.buffered += rows.shape[1]
+        if self.buffered >= self.BLOCK:
+            self._fold()
+
+    def _coded(self, labels: Sequence[str]) -> list[int]:
+        """Token labels as integer codes (a code per label, given on first sight)."""
+        codes = self.codes
+        try:
+            return list(map(codes.__getitem__, labels))
+        except KeyError:
+            for label in labels:
+                codes.setdefault(label, len(codes))
+            return list(map(codes.__getitem__, labels))
+
+    def _fold(self) -> None:
+        """Fold the buffered token rows into the coincidence matrix and the Fleiss totals."""
+        width = len(self.codes)
+        for raters, blocks in self.buffer.items():
+            rows = np.vstack(blocks)
+            n_tokens = rows.shape[0]
+            cells = (np.arange(n_tokens)[:, None] * width + rows).ravel()
+            counts = np.bincount(cells, minlength=n_tokens * width).reshape(n_tokens, width).astype(float)
+            self.coincidence = _grown(self.coincidence, width, square=True) + coincidences(counts)
+            block = self.fleiss[raters]
+            block[1] += n_tokens
+            block[2] += float((counts * counts).sum())
+            block[3] = _grown(block[3], width) + counts.sum(axis=0)
+        for pair, chunks in self.pending.items():
+            cells, times = np.unique(np.concatenate(chunks), return_counts=True)
+            table = self.confusion[pair]
+            for cell, n in zip(cells.tolist(), times.tolist()):
+                table[divmod(cell, _PAIR)] += n
+        self.pending.clear()
+        self.buffer.clear()
+        self.buffered = 0
+
+    def report(self) -> AgreementReport:
+        """The report of everything added so far."""
+        self._fold()
+        annotators = sorted(self.annotators)
+        pairwise = []
+        for x, y in combinations(annotators, 2):
+            docs, strict, partial, n_x, n_y = self.pairs.get((x, y), [0, 0, 0, 0, 0])
+            pairwise.append({"annotator_a": x, "annotator_b": y, "n_documents": docs,
+                             "f1_strict": SpanScores.from_counts(strict, n_x, n_y).f1,
+                             "f1_partial": SpanScores.from_counts(partial, n_x, n_y).f1,
+                             "cohen_kappa": cohen_kappa_from_confusion(self.confusion.get((x, y), {}))})
+        per_label = {label: {"f1_strict": (2 * self.label_matches[label] / self.label_totals[label])
+                             if self.label_totals[label] else NAN, "support": self.label_totals[label]}
+                     for label in self.labels}
+        alpha = alpha_from_coincidences(self.coincidence) if self.coincidence.size else NAN
+        notes = []
+        fleiss, fleiss_docs, fleiss_n = NAN, 0, 0
+        if self.fleiss:
+            fleiss_n = max(self.fleiss, key=lambda k: (self.fleiss[k][0], k))
+            fleiss_docs, subjects, squares, totals = self.fleiss[fleiss_n]
+            fleiss = fleiss_kappa_from_totals(fleiss_n, subjects, squares, totals)
+            if fleiss_docs < self.n_documents:
+                notes.append(f"Fleiss' kappa covers the {fleiss_docs} documents with {fleiss_n} annotators each "
+                             f"(of {self.n_documents}); it needs the same number of annotators on every document.")
+        else:
+            notes.append("No document has two or more annotators: agreement is undefined.")
+        return AgreementReport(
+            n_documents=self.n_documents, annotators=annotators, pairwise=pairwise, krippendorff_alpha=alpha,
+            fleiss_kappa=fleiss, fleiss_n_documents=fleiss_docs, fleiss_n_annotators=fleiss_n,
+            per_label=per_label, notes=notes,
+        )
+
+
+_PAIR = 1 << 20  # a pair of token label codes (x, y) is stored as one integer x * _PAIR + y
+
+
+def _grown(array: np.ndarray, width: int, square: bool = False) -> np.ndarray:
+    """``array`` padded with zeros to ``width`` columns (and rows, if ``square``)."""
+    if array.shape[-1] == width:
+        return array
+    out = np.zeros((width, width) if square else width)
+    out[tuple(slice(0, n) for n in array.shape)] = array
+    return out
+
+
 def agreement_report(
     spans: Mapping[str, Mapping[str, Sequence[Span]]],
     token_labels: Mapping[str, Mapping[str, Sequence[str]]],
@@ -362,68 +550,10 @@ def agreement_report(
             the same documents and annotators as ``spans``.
         labels: the label set (for the per-label table).
     """
-    annotators = sorted({ann for per_doc in spans.values() for ann in per_doc})
-    pairwise = []
-    label_matches: Counter = Counter()
-    label_totals: Counter = Counter()
-    for x, y in combinations(annotators, 2):
-        shared = [d for d, per_doc in spans.items() if x in per_doc and y in per_doc]
-        strict = partial = n_x = n_y = 0
-        tokens_x: list[str] = []
-        tokens_y: list[str] = []
-        for d in shared:
-            sx, sy = spans[d][x], spans[d][y]
-            common = Counter(sx) & Counter(sy)
-            strict += sum(common.values())
-            partial += match_count(sx, sy, "partial")
-            n_x += len(sx)
-            n_y += len(sy)
-            label_matches.update(span.label for span in common.elements())
-            label_totals.update(span.label for span in sx)
-            label_totals.update(span.label for span in sy)
-            tokens_x.extend(token_labels[d][x])
-            tokens_y.extend(token_labels[d][y])
-        kappa = cohen_kappa(tokens_x, tokens_y) if tokens_x else NAN
-        pairwise.append({"annotator_a": x, "annotator_b": y, "n_documents": len(shared),
-                         "f1_strict": SpanScores.from_counts(strict, n_x, n_y).f1,
-                         "f1_partial": SpanScores.from_counts(partial, n_x, n_y).f1, "cohen_kappa": kappa})
-    per_label = {label: {"f1_strict": (2 * label_matches[label] / label_totals[label]) if label_totals[label] else NAN,
-                         "support": label_totals[label]}
-                 for label in labels}
-
-    # Token label counts per document: one row per token, one column per label (spaCy tokens, "O" included).
-    code: dict[str, int] = {}
-    arrays = {d: np.array([[code.setdefault(t, len(code)) for t in seq] for seq in token_labels[d].values()],
-                          dtype=np.int64).reshape(len(token_labels[d]), -1) for d in spans}
-    n_codes = max(len(code), 1)
-
-    def counts_of(array: np.ndarray) -> np.ndarray:
-        n_tokens = array.shape[1]
-        cells = (np.arange(n_tokens)[None, :] * n_codes + array).ravel()
-        return np.bincount(cells, minlength=n_tokens * n_codes).reshape(n_tokens, n_codes).astype(float)
-
-    counts = {d: counts_of(a) for d, a in arrays.items()}
-    alpha = alpha_from_counts(np.vstack(list(counts.values())), None, "nominal") if counts else NAN
-
-    notes = []
-    sizes = Counter(len(per_doc) for per_doc in spans.values() if len(per_doc) >= 2)
-    fleiss, fleiss_docs, fleiss_n = NAN, 0, 0
-    if sizes:
-        fleiss_n = max(sizes, key=lambda k: (sizes[k], k))
-        docs = [d for d, per_doc in spans.items() if len(per_doc) == fleiss_n]
-        table = np.vstack([counts[d] for d in docs])
-        fleiss = fleiss_kappa(table) if len(table) else NAN
-        fleiss_docs = len(docs)
-        if fleiss_docs < len(spans):
-            notes.append(f"Fleiss' kappa covers the {fleiss_docs} documents with {fleiss_n} annotators each "
-                         f"(of {len(spans)}); it needs the same number of annotators on every document.")
-    else:
-        notes.append("No document has two or more annotators: agreement is undefined.")
-    return AgreementReport(
-        n_documents=len(spans), annotators=annotators, pairwise=pairwise, krippendorff_alpha=alpha,
-        fleiss_kappa=fleiss, fleiss_n_documents=fleiss_docs, fleiss_n_annotators=fleiss_n,
-        per_label=per_label, notes=notes,
-    )
+    tally = AgreementTally(labels)
+    for doc_id, per_doc in spans.items():
+        tally.add(per_doc, token_labels[doc_id])
+    return tally.report()
 
 
 def agreement_for(documents: Sequence[Any], records: Sequence[Any], labels: Sequence[str],
@@ -440,8 +570,9 @@ def agreement_for(documents: Sequence[Any], records: Sequence[Any], labels: Sequ
     for record in records:
         spans[record.doc_id][record.annotator] = record.spans
     nlp = blank_pipeline(lang)
-    tokens: dict[str, dict[str, list[str]]] = {}
+    tally = AgreementTally(labels)
     for doc_id, per_annotator in spans.items():
         sdoc = nlp.make_doc(texts[doc_id])
-        tokens[doc_id] = {ann: token_labels(sdoc, s) for ann, s in per_annotator.items()}
-    return agreement_report(spans, tokens, labels)
+        ranges: dict = {}
+        tally.add(per_annotator, {ann: token_labels(sdoc, s, ranges) for ann, s in per_annotator.items()})
+    return tally.report()

@@ -22,19 +22,27 @@ def blank_pipeline(lang: str = "en"):
     return spacy.blank(lang)
 
 
-def token_labels(doc, spans: Iterable[Span]) -> list[str]:
+def token_labels(doc, spans: Iterable[Span], cache: dict | None = None) -> list[str]:
     """One label per token of a spaCy ``Doc``: the label of the span covering it, else "O".
 
     A span that does not fall on token boundaries is expanded to the tokens it
     touches (``alignment_mode="expand"``); where spans overlap, the earlier
-    span (by start, end) keeps the token.
+    span (by start, end) keeps the token. ``cache`` (a dict per Doc) keeps each
+    span's token range for the next annotator of the same document.
     """
     labels = [OUTSIDE] * len(doc)
     for span in sorted(spans):
-        tokens = doc.char_span(span.start, span.end, alignment_mode="expand")
-        if tokens is None:
+        key = (span.start, span.end)
+        if cache is not None and key in cache:
+            token_range = cache[key]
+        else:
+            tokens = doc.char_span(span.start, span.end, alignment_mode="expand")
+            token_range = None if tokens is None else (tokens.start, tokens.end)
+            if cache is not None:
+                cache[key] = token_range
+        if token_range is None:
             continue
-        for i in range(tokens.start, tokens.end):
+        for i in range(*token_range):
             if labels[i] == OUTSIDE:
                 labels[i] = span.label
     return labels

@@ -23,16 +23,18 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
+
+from spacy.tokens import Doc
 
 from . import __version__, files
 from .adjudicate import Decision, Strategy, adjudicate
-from .agreement import agreement_for
-from .alignment import blank_pipeline
+from .agreement import AgreementReport, AgreementTally
+from .alignment import blank_pipeline, token_labels
 from .changes import changes_markdown, diff_gold
 from .documents import Document
 from .errors import AnnotateError, Errors
-from .formats import hf_record, iob_tokens, to_spacy_doc, write_conll, write_docbin
+from .formats import hf_record, iob_tokens, new_docbin, write_conll_document
 from .pull import Pull
 from .spans import Span
 from .splits import SPLITS, split_by_article
@@ -65,54 +67,100 @@ class Gold:
         return a["kept_spans"] == a["in_gold"] + a["in_conflicts"] + a["outvoted"] + a["in_left_out"]
 
 
-def build_gold(pull: Pull, strategy: Strategy, min_annotators: int, lang: str, empty_means_none: bool = True) -> Gold:
-    """Adjudicate every document of a pull; align gold spans to spaCy tokens. Pure.
+@dataclass
+class Outcome:
+    """What compile decided for one document (see :func:`iter_gold`)."""
+
+    document: Document  # the pull's document
+    records: list  # its annotators' kept records (what agreement compares)
+    sdoc: Doc | None  # its spaCy Doc (tokenised once), gold entities set when it is in the gold
+    gold: Document | None  # the gold document, or None when left out
+    conflicts: list[dict]
+    left_out: dict | None
+
+
+def _records_by_document(pull: Pull, empty_means_none: bool) -> tuple[dict, dict]:
+    annotated: dict[str, list] = defaultdict(list)
+    for record in pull.records:
+        annotated[record.doc_id].append(record)
+    empty: dict[str, list] = defaultdict(list)
+    if empty_means_none:
+        for aside in pull.set_aside:
+            if aside.reason == "empty":
+                empty[aside.doc_id].append(aside.as_no_entities())
+    return annotated, empty
+
+
+def _ordered(documents: Sequence[Document]) -> list[Document]:
+    return sorted(documents, key=lambda d: (d.source, d.paragraph, d.id))
+
+
+def iter_gold(pull: Pull, strategy: Strategy, min_annotators: int, nlp, accounting: dict,
+              empty_means_none: bool = True, grouped: tuple[dict, dict] | None = None) -> Iterator[Outcome]:
+    """Adjudicate the documents of a pull one at a time, in gold order; align gold spans to spaCy tokens.
+
+    Each document is tokenised once (``nlp.make_doc``); its Doc comes with the
+    outcome so that exports and agreement need no second pass. ``accounting``
+    (a dict of the five counters of :attr:`Gold.accounting`) is updated as it goes.
 
     With ``empty_means_none`` (the default) a submitted annotation without any
     span counts as that annotator saying "no entities here" (the pull keeps
     such submissions apart, and ``agree`` leaves them out; a corpus needs its
     paragraphs without entities). Cancelled (skipped) annotations never count.
+    ``grouped``: the records by document, if the caller has them already.
     """
-    nlp = blank_pipeline(lang)
-    by_doc: dict[str, list] = defaultdict(list)
-    for record in pull.records:
-        by_doc[record.doc_id].append(record)
-    if empty_means_none:
-        for aside in pull.set_aside:
-            if aside.reason == "empty":
-                by_doc[aside.doc_id].append(aside.as_no_entities())
-    documents, conflicts, left_out = [], [], []
-    accounting = dict.fromkeys(("kept_spans", "in_gold", "in_conflicts", "outvoted", "in_left_out"), 0)
-    for doc in sorted(pull.documents, key=lambda d: (d.source, d.paragraph, d.id)):
-        records = by_doc.get(doc.id, [])
+    annotated, empty = grouped or _records_by_document(pull, empty_means_none)
+    for doc in _ordered(pull.documents):
+        kept = annotated.get(doc.id, [])
+        records = kept + empty.get(doc.id, [])
         marks = [span for r in records for span in r.spans]
         accounting["kept_spans"] += len(marks)
+        sdoc = nlp.make_doc(doc.text) if records else None
         if len(records) < min_annotators or not records:
-            left_out.append({"doc_id": doc.id, "annotations": len(records),
-                             "reason": f"{len(records)} annotations, fewer than {max(min_annotators, 1)}"})
             accounting["in_left_out"] += len(marks)
+            yield Outcome(doc, kept, sdoc, None, [], {
+                "doc_id": doc.id, "annotations": len(records),
+                "reason": f"{len(records)} annotations, fewer than {max(min_annotators, 1)}"})
             continue
         decision: Decision = adjudicate(doc.id, records, strategy)
         mine = [c.to_dict(doc.text) for c in decision.conflicts]  # this document's conflicts
-        sdoc = nlp.make_doc(doc.text)
-        aligned = []
+        aligned, ents = [], []
         for span in decision.spans:
-            if sdoc.char_span(span.start, span.end) is None:
+            ent = sdoc.char_span(span.start, span.end, label=span.label)
+            if ent is None:
                 who = tuple(r.annotator for r in records if span in r.spans)
                 mine.append({"doc_id": doc.id, "reason": "misaligned",
                              "spans": [{**span.to_dict(), "text": doc.text[span.start:span.end],
                                         "annotators": list(who)}]})
             else:
                 aligned.append(span)
-        conflicts.extend(mine)
+                ents.append(ent)
+        sdoc.ents = ents
         disputed = {Span(s["start"], s["end"], s["label"]) for c in mine for s in c["spans"]}
         gold_set = set(aligned)
         for span in marks:
             key = "in_gold" if span in gold_set else "in_conflicts" if span in disputed else "outvoted"
             accounting[key] += 1
         meta = {"annotators": list(decision.annotators), "decided_by": decision.decided_by, "conflicts": len(mine)}
-        documents.append(Document(doc.id, doc.text, doc.source, doc.article, doc.paragraph, doc.offset,
-                                  spans=tuple(aligned), extra_meta=meta))
+        gold = Document(doc.id, doc.text, doc.source, doc.article, doc.paragraph, doc.offset,
+                        spans=tuple(aligned), extra_meta=meta)
+        yield Outcome(doc, kept, sdoc, gold, mine, None)
+
+
+def _new_accounting() -> dict:
+    return dict.fromkeys(("kept_spans", "in_gold", "in_conflicts", "outvoted", "in_left_out"), 0)
+
+
+def build_gold(pull: Pull, strategy: Strategy, min_annotators: int, lang: str, empty_means_none: bool = True) -> Gold:
+    """Adjudicate every document of a pull; align gold spans to spaCy tokens (all in memory; see :func:`iter_gold`)."""
+    accounting = _new_accounting()
+    documents, conflicts, left_out = [], [], []
+    for outcome in iter_gold(pull, strategy, min_annotators, blank_pipeline(lang), accounting, empty_means_none):
+        conflicts.extend(outcome.conflicts)
+        if outcome.gold is None:
+            left_out.append(outcome.left_out)
+        else:
+            documents.append(outcome.gold)
     gold = Gold(documents, conflicts, left_out, accounting)
     assert gold.balanced, accounting  # every kept span is accounted for: a bug if not
     return gold
@@ -179,54 +227,49 @@ def _json_bytes(value) -> bytes:
 def compile_corpus(pull: Pull, name: str, strategy: Strategy, min_annotators: int = 1,
                    ratios: Sequence[float] = (0.8, 0.1, 0.1), seed: int = 0, lang: str = "en",
                    root: Path = CORPUS_ROOT, empty_means_none: bool = True) -> CompileResult:
-    """Write the next version of corpus ``name`` from a pull, or report that nothing changed."""
-    gold = build_gold(pull, strategy, min_annotators, lang, empty_means_none)
-    if not gold.documents:
+    """Write the next version of corpus ``name`` from a pull, or report that nothing changed.
+
+    One pass over the documents: each is adjudicated, tokenised once, and
+    written to the gold, its split's exports and the agreement tally as it
+    comes, so memory does not grow with the documents' spaCy Docs.
+    """
+    grouped = annotated, empty = _records_by_document(pull, empty_means_none)
+    included = [d for d in _ordered(pull.documents)
+                if len(annotated.get(d.id, ())) + len(empty.get(d.id, ())) >= max(min_annotators, 1)]
+    if not included:
         raise AnnotateError(Errors.E084.format(source=pull.path or "the source", k=max(min_annotators, 1),
-                                               left=len(gold.left_out)))
-    splits = split_by_article(((d.id, d.source, d.article) for d in gold.documents), ratios, seed)
+                                               left=len(pull.documents)))
+    splits = split_by_article(((d.id, d.source, d.article) for d in included), ratios, seed)
+    del included
     settings = {"strategy": str(strategy), "min_annotators": min_annotators, "ratios": list(ratios), "seed": seed,
                 "lang": lang, "empty_means_none": empty_means_none}
-    gold_bytes = b"".join(_json_line(gold_record(d)) for d in gold.documents)
-    conflicts_bytes = b"".join(_json_line(c) for c in gold.conflicts)
-    left_bytes = b"".join(_json_line(x) for x in gold.left_out)
-    splits_bytes = _json_bytes(splits)
-    content = hashlib.sha256()
-    for part in (gold_bytes, conflicts_bytes, left_bytes, splits_bytes, _json_bytes(settings)):
-        content.update(hashlib.sha256(part).digest())
-    content_key = content.hexdigest()
-
     corpus_dir = root / name
-    existing = versions(corpus_dir)
-    if existing:
-        latest = corpus_dir / f"v{existing[-1]}"
-        manifest = json.loads((latest / MANIFEST).read_text(encoding="utf-8"))
-        if manifest.get("content_sha256") == content_key:
-            return CompileResult(latest, existing[-1], False, manifest)
-    version = (existing[-1] + 1) if existing else 1
-    previous = existing[-1] if existing else None
-
     corpus_dir.mkdir(parents=True, exist_ok=True)
     files.remove_stale_temps(corpus_dir, "version")
     tmp = Path(tempfile.mkdtemp(prefix=files.temp_prefix("version"), dir=corpus_dir))
     try:
         os.chmod(tmp, files.default_mode(directory=True))
-        (tmp / "gold.jsonl").write_bytes(gold_bytes)
-        (tmp / "conflicts.jsonl").write_bytes(conflicts_bytes)
-        (tmp / "left_out.jsonl").write_bytes(left_bytes)
-        (tmp / "splits.json").write_bytes(splits_bytes)
-        counts = _write_split_exports(tmp, gold.documents, splits, lang)
-        old_gold = read_gold(corpus_dir / f"v{previous}" / "gold.jsonl") if previous else []
-        changes = diff_gold({d.id: d.spans for d in old_gold}, {d.id: d.spans for d in gold.documents})
+        built = _write_version(tmp, pull, strategy, min_annotators, splits, settings, empty_means_none, grouped)
+        existing = versions(corpus_dir)
+        if existing:
+            latest = corpus_dir / f"v{existing[-1]}"
+            manifest = json.loads((latest / MANIFEST).read_text(encoding="utf-8"))
+            if manifest.get("content_sha256") == built.content_key:
+                files.remove_tree(tmp)
+                return CompileResult(latest, existing[-1], False, manifest)
+        version = (existing[-1] + 1) if existing else 1
+        previous = existing[-1] if existing else None
+        old_gold = {d.id: d.spans for d in read_gold(corpus_dir / f"v{previous}" / "gold.jsonl")} if previous else {}
+        changes = diff_gold(old_gold, built.gold_spans)
         (tmp / "CHANGES.md").write_text(changes_markdown(changes, name, version, previous), encoding="utf-8")
-        manifest = _manifest(pull, name, version, strategy, settings, content_key, gold, splits, counts, tmp)
+        manifest = _manifest(pull, name, version, strategy, settings, built, tmp)
         (tmp / MANIFEST).write_bytes(_json_bytes(manifest))
         for path in tmp.iterdir():
             os.chmod(path, 0o444)
         final = corpus_dir / f"v{version}"
         os.rename(tmp, final)  # fails if a concurrent compile took this number: nothing is overwritten
     except BaseException:
-        files.remove_tree(tmp)
+        files.remove_tree(tmp, ignore_errors=True)
         raise
     return CompileResult(final, version, True, manifest)
 
@@ -235,33 +278,125 @@ def _json_line(record: dict) -> bytes:
     return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def _write_split_exports(folder: Path, documents: list[Document], splits: dict, lang: str) -> dict:
-    nlp = blank_pipeline(lang)
-    by_id = {d.id: d for d in documents}
-    counts = {}
-    for split in SPLITS:
-        docs = [by_id[i] for i in splits[split]]
-        iob: list[tuple[list[str], list[str]]] = []
+class _HashedFile:
+    """A binary file written piece by piece, hashing what it writes."""
 
-        def spacy_docs():  # one Doc at a time: spaCy Docs are large, only their tokens and tags are kept
-            for d in docs:
-                sdoc = to_spacy_doc(nlp, d)
-                iob.append(iob_tokens(sdoc))
-                yield sdoc
+    def __init__(self, path: Path):
+        self.fh = open(path, "wb")
+        self.digest = hashlib.sha256()
 
-        write_docbin(folder / f"{split}.spacy", spacy_docs())
-        write_conll(folder / f"{split}.conll", iob)
-        files.write_jsonl(folder / f"{split}.jsonl", (hf_record(d, t, g) for d, (t, g) in zip(docs, iob)))
-        counts[split] = {"documents": len(docs), "articles": len({(d.source, d.article) for d in docs}),
-                         "spans": dict(sorted(Counter(s.label for d in docs for s in d.spans).items()))}
-    return counts
+    def write(self, data: bytes) -> None:
+        self.digest.update(data)
+        self.fh.write(data)
+
+    def close(self) -> bytes:
+        self.fh.close()
+        return self.digest.digest()
 
 
-def _manifest(pull: Pull, name: str, version: int, strategy: Strategy, settings: dict, content_key: str,
-              gold: Gold, splits: dict, split_counts: dict, folder: Path) -> dict:
+@dataclass
+class _Built:
+    """What one pass over the documents wrote and counted."""
+
+    content_key: str
+    spans_per_label: Counter
+    conflicts_by_reason: Counter
+    left_out: int
+    accounting: dict
+    split_counts: dict
+    agreement: AgreementReport
+    gold_spans: dict[str, tuple[Span, ...]]  # doc id -> gold spans (for CHANGES.md)
+
+
+def _write_version(folder: Path, pull: Pull, strategy: Strategy, min_annotators: int, splits: dict,
+                   settings: dict, empty_means_none: bool, grouped: tuple[dict, dict]) -> _Built:
+    """gold, conflicts, left-out, splits and the per-split exports, in one pass over the documents."""
+    nlp = blank_pipeline(settings["lang"])
+    split_of = {doc_id: split for split in SPLITS for doc_id in splits[split]}
+    gold_file, conflicts_file, left_file = (_HashedFile(folder / n) for n in ("gold.jsonl", "conflicts.jsonl",
+                                                                               "left_out.jsonl"))
+    exports = {split: _SplitWriter(folder, split) for split in SPLITS}
+    tally = AgreementTally(pull.labels)
+    accounting = _new_accounting()
+    gold_spans: dict[str, tuple[Span, ...]] = {}
+    left_out = 0
+    spans_per_label: Counter = Counter()
+    conflicts_by_reason: Counter = Counter()
+    try:
+        for outcome in iter_gold(pull, strategy, min_annotators, nlp, accounting, empty_means_none, grouped):
+            if len(outcome.records) >= 2:
+                ranges: dict = {}
+                tally.add({r.annotator: r.spans for r in outcome.records},
+                          {r.annotator: token_labels(outcome.sdoc, r.spans, ranges) for r in outcome.records})
+            elif outcome.records:  # one annotator: counted as a document, nothing to compare
+                tally.add({outcome.records[0].annotator: outcome.records[0].spans}, {})
+            for conflict in outcome.conflicts:
+                conflicts_file.write(_json_line(conflict))
+                conflicts_by_reason[conflict["reason"]] += 1
+            if outcome.gold is None:
+                left_file.write(_json_line(outcome.left_out))
+                left_out += 1
+                continue
+            gold_spans[outcome.gold.id] = outcome.gold.spans
+            spans_per_label.update(s.label for s in outcome.gold.spans)
+            gold_file.write(_json_line(gold_record(outcome.gold)))
+            exports[split_of[outcome.gold.id]].add(outcome.gold, outcome.sdoc)
+        hashes = [f.close() for f in (gold_file, conflicts_file, left_file)]
+        split_counts = {split: exports[split].close() for split in SPLITS}
+    finally:
+        for f in (gold_file, conflicts_file, left_file):
+            f.fh.close()
+        for writer in exports.values():
+            writer.abandon()
+    assert sum(accounting[k] for k in ("in_gold", "in_conflicts", "outvoted", "in_left_out")) == \
+        accounting["kept_spans"], accounting  # every kept span is accounted for: a bug if not
+    splits_bytes = _json_bytes(splits)
+    (folder / "splits.json").write_bytes(splits_bytes)
+    content = hashlib.sha256()
+    for digest in (*hashes, hashlib.sha256(splits_bytes).digest(), hashlib.sha256(_json_bytes(settings)).digest()):
+        content.update(digest)
+    return _Built(content.hexdigest(), spans_per_label, conflicts_by_reason, left_out, accounting,
+                  split_counts, tally.report(), gold_spans)
+
+
+class _SplitWriter:
+    """One split's exports written as documents come: DocBin (kept until the end), CoNLL and JSONL lines."""
+
+    def __init__(self, folder: Path, split: str):
+        self.folder, self.split = folder, split
+        self.docbin = new_docbin()
+        self.conll = open(folder / f"{split}.conll", "w", encoding="utf-8")
+        self.jsonl = open(folder / f"{split}.jsonl", "w", encoding="utf-8")
+        self.documents = 0
+        self.articles: set = set()
+        self.spans: Counter = Counter()
+
+    def add(self, gold: Document, sdoc: Doc) -> None:
+        self.docbin.add(sdoc)
+        tokens, tags = iob_tokens(sdoc)
+        write_conll_document(self.conll, tokens, tags)
+        self.jsonl.write(json.dumps(hf_record(gold, tokens, tags), ensure_ascii=False) + "\n")
+        self.documents += 1
+        self.articles.add((gold.source, gold.article))
+        self.spans.update(s.label for s in gold.spans)
+
+    def close(self) -> dict:
+        self.conll.close()
+        self.jsonl.close()
+        (self.folder / f"{self.split}.spacy").write_bytes(self.docbin.to_bytes())
+        self.docbin = None
+        return {"documents": self.documents, "articles": len(self.articles), "spans": dict(sorted(self.spans.items()))}
+
+    def abandon(self) -> None:
+        self.conll.close()
+        self.jsonl.close()
+
+
+def _manifest(pull: Pull, name: str, version: int, strategy: Strategy, settings: dict, built: _Built,
+              folder: Path) -> dict:
     summary = pull.summary
     models = sorted({f"{d.model.name} {d.model.version}".strip() for d in pull.documents if d.model})
-    report = agreement_for(pull.documents, pull.records, pull.labels, lang=settings["lang"]).to_dict()
+    report = built.agreement.to_dict()
     agreement = {k: report[k] for k in ("n_documents", "annotators", "krippendorff_alpha", "fleiss_kappa",
                                         "fleiss_n_documents")}
     agreement["mean_pairwise_f1_strict"] = _mean([p["f1_strict"] for p in report["pairwise"]])
@@ -280,16 +415,16 @@ def _manifest(pull: Pull, name: str, version: int, strategy: Strategy, settings:
         "strategy": str(strategy),
         "settings": settings,
         "preannotation_models": models,
-        "content_sha256": content_key,
+        "content_sha256": built.content_key,
         "counts": {
-            "documents": len(gold.documents),
-            "spans": sum(len(d.spans) for d in gold.documents),
-            "spans_per_label": dict(sorted(Counter(s.label for d in gold.documents for s in d.spans).items())),
-            "splits": split_counts,
-            "conflicts": len(gold.conflicts),
-            "conflicts_by_reason": dict(sorted(Counter(c["reason"] for c in gold.conflicts).items())),
-            "left_out": len(gold.left_out),
-            "accounting": gold.accounting,
+            "documents": len(built.gold_spans),
+            "spans": sum(built.spans_per_label.values()),
+            "spans_per_label": dict(sorted(built.spans_per_label.items())),
+            "splits": built.split_counts,
+            "conflicts": sum(built.conflicts_by_reason.values()),
+            "conflicts_by_reason": dict(sorted(built.conflicts_by_reason.items())),
+            "left_out": built.left_out,
+            "accounting": built.accounting,
         },
         "agreement": agreement,
         "files": file_hashes,

@@ -33,43 +33,41 @@ def to_spacy_doc(nlp, document: Document) -> Doc:
     return doc
 
 
-_IOB = {1: "I", 3: "B"}  # spaCy's ENT_IOB codes: 1 inside, 2 outside, 3 begin, 0 unset
-
-
 def iob_tokens(doc: Doc) -> tuple[list[str], list[str]]:
     """Tokens and IOB2 tags of a Doc with ``ents`` set, whitespace-only tokens left out.
 
-    Read with ``Doc.to_array`` (the tokens' own IDX, LENGTH, IS_SPACE, ENT_IOB and ENT_TYPE)
-    rather than by making a Token object per token: same values, several times faster.
+    Token offsets are read with ``Doc.to_array`` (IDX, LENGTH, IS_SPACE) rather than by making a
+    Token object per token, tags from ``Doc.ents``: several times faster.
     """
-    text, strings = doc.text, doc.vocab.strings
-    tokens, tags = [], []
-    for idx, length, is_space, iob, ent_type in doc.to_array(["IDX", "LENGTH", "IS_SPACE", "ENT_IOB", "ENT_TYPE"]).tolist():
-        if is_space:
-            continue
-        tokens.append(text[idx:idx + length])
-        tags.append(f"{_IOB[iob]}-{strings[ent_type]}" if iob in _IOB else "O")
-    return tokens, tags
+    text = doc.text
+    tokens, where = [], []
+    for i, (idx, length, is_space) in enumerate(doc.to_array(["IDX", "LENGTH", "IS_SPACE"]).tolist()):
+        if not is_space:
+            where.append(i)
+            tokens.append(text[idx:idx + length])
+    tags = ["O"] * len(doc)
+    for ent in doc.ents:
+        tags[ent.start] = f"B-{ent.label_}"
+        for i in range(ent.start + 1, ent.end):
+            tags[i] = f"I-{ent.label_}"
+    return tokens, [tags[i] for i in where]
 
 
-def write_docbin(path: Path, docs: Iterable[Doc]) -> None:
-    """A DocBin of the docs, in order (the order of the split's ids in splits.json)."""
-    # Only what NER training reads: the words (with their spacing) and the entities.
-    docbin = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=False)
-    for doc in docs:
-        docbin.add(doc)
-    with files.atomic_write(path, "wb") as fh:
-        fh.write(docbin.to_bytes())
+def new_docbin() -> DocBin:
+    """An empty DocBin keeping only what NER training reads: the words (with their spacing) and the entities."""
+    return DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=False)
 
 
 def write_conll(path: Path, items: Iterable[tuple[list[str], list[str]]]) -> None:
     """CoNLL-2003 layout: a ``-DOCSTART-`` line per document, then ``TOKEN -X- _ TAG`` lines and a blank line."""
     with files.atomic_write(path) as fh:
         for tokens, tags in items:
-            fh.write(DOCSTART + "\n\n")
-            for token, tag in zip(tokens, tags):
-                fh.write(f"{token} -X- _ {tag}\n")
-            fh.write("\n")
+            write_conll_document(fh, tokens, tags)
+
+
+def write_conll_document(fh, tokens: list[str], tags: list[str]) -> None:
+    """One document in CoNLL layout: its ``-DOCSTART-`` line, a blank line, its token lines, a blank line."""
+    fh.write(DOCSTART + "\n\n" + "".join(f"{token} -X- _ {tag}\n" for token, tag in zip(tokens, tags)) + "\n")
 
 
 def hf_record(document: Document, tokens: list[str], tags: list[str]) -> dict:

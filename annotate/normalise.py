@@ -73,10 +73,14 @@ class AnnotationRecord:
         return record
 
     @classmethod
-    def from_dict(cls, d: dict) -> "AnnotationRecord":
+    def from_dict(cls, d: dict, canonical: dict | None = None) -> "AnnotationRecord":
+        """``canonical``: spans already made for this document; equal spans then share one object."""
+        spans = sort_spans(Span.from_dict(s) for s in d["spans"])
+        if canonical is not None:
+            spans = tuple([canonical.setdefault(span, span) for span in spans])
         return cls(
             doc_id=str(d["doc_id"]), task_id=d.get("task_id"), annotation_id=d.get("annotation_id"),
-            annotator=str(d["annotator"]), spans=sort_spans(Span.from_dict(s) for s in d["spans"]),
+            annotator=str(d["annotator"]), spans=spans,
             lead_time=d.get("lead_time"), created_at=d.get("created_at"), updated_at=d.get("updated_at"),
             ground_truth=bool(d.get("ground_truth")), accepted_prediction=d.get("accepted_prediction"),
         )
@@ -248,6 +252,7 @@ def normalise(tasks: Iterable[ExportTask], labels: Iterable[str] | None, trim: b
                                       a.ground_truth, a.updated_at))
 
         submitted: dict[str, list[ExportAnnotation]] = defaultdict(list)
+        canonical: dict[Span, Span] = {}  # annotators mostly mark the same spans: keep one object of each
         reference_cache: dict[Any, tuple[Span, ...] | None] = {}
         for a in task.annotations:
             counts.annotations_in += 1
@@ -294,7 +299,7 @@ def normalise(tasks: Iterable[ExportTask], labels: Iterable[str] | None, trim: b
                 aside(a, "empty" if not any_span_result else "all_spans_rejected")
                 continue
             counts.spans_kept += len(kept)
-            spans = sort_spans(kept)
+            spans = tuple([canonical.setdefault(span, span) for span in sort_spans(kept)])  # equal spans: one object
             cache_key = a.prediction_id if a.prediction_id is not None else id(a.prediction_results)
             if cache_key not in reference_cache:
                 reference_cache[cache_key] = _prediction_spans(a.prediction_results, text, label_set)

@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__, files
+from .bulk import collector_paused
 from .documents import Document, read_documents, write_documents
 from .errors import AnnotateError, Errors
 from .export import iter_export_file
@@ -144,7 +145,9 @@ def build_pull(export_path: Path, schema_path: Path | None, text_key: str | None
 
     # One pass over the export. Without --schema every label is kept while reading: if the export's
     # labels turn out to be the schema's that changes nothing, and if not, the export's own set is used.
-    result = normalise(noting_labels(tasks), schema_in.label_names if schema_path is not None else None, trim=trim)
+    with collector_paused():
+        result = normalise(noting_labels(tasks), schema_in.label_names if schema_path is not None else None,
+                           trim=trim)
     labels, schema, note = choose_labels(found, schema_in, schema_path is not None)
     summary = {
         "annotate_version": __version__,
@@ -190,7 +193,11 @@ def write_pull(out_dir: Path, result: Normalised, summary: dict) -> None:
 
 def read_pull(path: Path) -> Pull:
     """Read a pull folder written by :func:`write_pull`."""
-    path = Path(path)
+    with collector_paused():
+        return _read_pull(Path(path))
+
+
+def _read_pull(path: Path) -> Pull:
     summary_path = path / SUMMARY
     if not summary_path.is_file():
         raise AnnotateError(Errors.E075.format(path=path))
@@ -204,9 +211,13 @@ def read_pull(path: Path) -> Pull:
     documents = read_documents(path / "documents.jsonl", producer="pull")
     records = []
     texts = {d.id: d.text for d in documents}
+    canonical: dict = {}  # one object per distinct span of a document (records come grouped by document)
+    previous_doc = None
     for line, record in files.read_jsonl(path / "annotations.jsonl", producer="pull"):
+        if record.get("doc_id") != previous_doc:
+            canonical, previous_doc = {}, record.get("doc_id")
         try:
-            parsed = AnnotationRecord.from_dict(record)
+            parsed = AnnotationRecord.from_dict(record, canonical)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             raise AnnotateError(Errors.E076.format(path=path / "annotations.jsonl",
                                                    reason=f"line {line}: {err!r}")) from None

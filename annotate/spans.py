@@ -7,13 +7,15 @@ entity. Pure functions only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Span:
-    """One labelled character span. Orders by (start, end, label)."""
+class Span(NamedTuple):
+    """One labelled character span. Orders by (start, end, label); immutable and hashable.
+
+    A named tuple (not a dataclass): hundreds of thousands are made and hashed
+    per compile, and tuples do both in C.
+    """
 
     start: int
     end: int
@@ -33,8 +35,4 @@ class Span:
 
 def sort_spans(spans: Iterable[Span]) -> tuple[Span, ...]:
     """Spans sorted by start, end, label, duplicates removed."""
-    return tuple(sorted(set(spans), key=_key))
-
-
-def _key(span: Span) -> tuple[int, int, str]:
-    return (span.start, span.end, span.label)
+    return tuple(sorted(set(spans)))

@@ -66,7 +66,7 @@ def export(n: int, annotators: int = 3, seed: int = 0) -> list[dict]:
     rng = random.Random(seed)
     tasks = []
     for i, p in enumerate(paragraphs(n)):
-        prediction = {"model_version": "en_core_web_sm-3.8.0",
+        prediction = {"id": i + 1, "model_version": "en_core_web_sm-3.8.0",
                       "result": [_region(p["text"], s) for s in _slipped(rng, p["text"], p["spans"])]}
         anns = []
         for a in range(annotators):

@@ -204,7 +204,7 @@ def test_files_of_a_version_are_read_only(version):
 
 def test_a_crash_mid_compile_leaves_no_half_version(tmp_path):
     root = tmp_path / "corpus"
-    with mock.patch.object(corpus_mod, "write_docbin", side_effect=OSError("disk full")):  # injected fault
+    with mock.patch.object(corpus_mod, "write_conll_document", side_effect=OSError("disk full")):  # injected fault
         with pytest.raises(OSError):
             compile_corpus(pull_from(gold_docs()[:10]), "c", parse_strategy("majority"), root=root)
     assert list((root / "c").iterdir()) == []

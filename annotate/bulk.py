@@ -1,0 +1,26 @@
+"""Bulk work: pause Python's cyclic garbage collector while building many long-lived objects.
+
+Reading an export or a pull folder makes hundreds of thousands of small objects that all
+stay alive; each automatic collection would walk all of them again, for nothing (they
+hold no reference cycles). Pausing the collector for the duration halves the time of
+``pull`` at 10,000 tasks (see ``benchmarks/RESULTS.md``). Reference counting still frees
+everything that is dropped; the collector is switched back on (if it was on) at the end.
+"""
+
+from __future__ import annotations
+
+import gc
+from contextlib import contextmanager
+from typing import Iterator
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector inside the ``with`` block."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
