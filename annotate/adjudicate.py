@@ -9,6 +9,9 @@ Strategies (``parse_strategy``):
   documents without one fall back to majority.
 * ``adjudicator:EMAIL``: that annotator's annotation wins where present;
   majority elsewhere.
+* ``adjudicated``: the decisions pulled from an adjudication project
+  (``annotate adjudicate push/pull``) win on the documents they cover;
+  majority elsewhere.
 
 Gold spans that overlap each other are never emitted: they become a conflict
 (NER gold is flat). Pure functions.
@@ -27,7 +30,7 @@ from .spans import Span, sort_spans
 
 @dataclass(frozen=True)
 class Strategy:
-    name: str  # "majority", "ground-truth" or "adjudicator"
+    name: str  # "majority", "ground-truth", "adjudicator" or "adjudicated"
     adjudicator: str | None = None
 
     def __str__(self) -> str:
@@ -35,7 +38,7 @@ class Strategy:
 
 
 def parse_strategy(text: str) -> Strategy:
-    if text in ("majority", "ground-truth"):
+    if text in ("majority", "ground-truth", "adjudicated"):
         return Strategy(text)
     if text.startswith("adjudicator:") and len(text) > len("adjudicator:"):
         return Strategy("adjudicator", text.split(":", 1)[1])
@@ -61,7 +64,7 @@ class Decision:
     doc_id: str
     spans: tuple[Span, ...]
     annotators: tuple[str, ...]
-    decided_by: str  # "majority", "ground-truth:<who>", "adjudicator:<who>"
+    decided_by: str  # "majority", "ground-truth:<who>", "adjudicator:<who>", "adjudicated:<who>"
     conflicts: tuple[Conflict, ...]
 
 
@@ -112,8 +115,12 @@ def remove_overlaps(doc_id: str, gold: Sequence[Span], marked: dict[Span, tuple[
     return kept, conflicts
 
 
-def adjudicate(doc_id: str, records: Sequence[AnnotationRecord], strategy: Strategy) -> Decision:
-    """Gold spans and conflicts for one document from its annotators' records."""
+def adjudicate(doc_id: str, records: Sequence[AnnotationRecord], strategy: Strategy,
+               decision: AnnotationRecord | None = None) -> Decision:
+    """Gold spans and conflicts for one document from its annotators' records.
+
+    ``decision``: the adjudicator's record for this document (strategy ``adjudicated``), if any.
+    """
     records = sorted(records, key=lambda r: r.annotator)
     annotators = tuple(r.annotator for r in records)
     marked = _marked_by(records)
@@ -122,6 +129,9 @@ def adjudicate(doc_id: str, records: Sequence[AnnotationRecord], strategy: Strat
         flagged = sorted((r for r in records if r.ground_truth), key=lambda r: str(r.updated_at or ""))
         winner = flagged[-1] if flagged else None
         label = f"ground-truth:{winner.annotator}" if winner else "majority"
+    elif strategy.name == "adjudicated" and decision is not None:
+        winner = decision
+        label = f"adjudicated:{decision.annotator}"
     elif strategy.name == "adjudicator":
         winner = next((r for r in records if r.annotator == strategy.adjudicator), None)
         label = f"adjudicator:{winner.annotator}" if winner else "majority"
@@ -133,3 +143,15 @@ def adjudicate(doc_id: str, records: Sequence[AnnotationRecord], strategy: Strat
         gold, conflicts = _majority(doc_id, records)
     gold, overlap_conflicts = remove_overlaps(doc_id, gold, marked)
     return Decision(doc_id, sort_spans(gold), annotators, label, tuple(conflicts + overlap_conflicts))
+
+
+def decisions_from(records: Sequence[AnnotationRecord]) -> dict[str, AnnotationRecord]:
+    """The adjudicator's decision per document from an adjudication pull's submitted records.
+
+    Where several were submitted on one document (two adjudicators, or one who
+    changed their mind in a second annotation), the latest (by ``updated_at``) wins.
+    """
+    decisions: dict[str, AnnotationRecord] = {}
+    for record in sorted(records, key=lambda r: (str(r.updated_at or ""), str(r.annotation_id or ""))):
+        decisions[record.doc_id] = record
+    return decisions

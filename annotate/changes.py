@@ -55,8 +55,12 @@ def diff_gold(old: Mapping[str, Sequence[Span]], new: Mapping[str, Sequence[Span
     return changes
 
 
-def changes_markdown(changes: Changes, name: str, version: int, previous: int | None) -> str:
+def changes_markdown(changes: Changes, name: str, version: int, previous: int | None,
+                     notes: Sequence[str] = ()) -> str:
+    """CHANGES.md of a version; ``notes`` (such as what an adjudication settled) come first, one bullet each."""
     lines = [f"# {name} v{version}", ""]
+    if notes:
+        lines += [f"- {note}" for note in notes] + [""]
     if previous is None:
         lines += ["First version.", "", f"- {len(changes.added_documents)} documents",
                   f"- {sum(changes.spans_added.values())} gold spans"]

@@ -34,6 +34,7 @@ from .settings import ENV_FILE, load_settings
 
 DOCUMENTS = Path("data/documents.jsonl")
 PREANNOTATED = Path("data/preannotated.jsonl")
+ADJUDICATION_DIR = Path("data/adjudication")
 
 app = typer.Typer(help="Turn raw news articles into a versioned, measured gold NER corpus around Label Studio.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -127,6 +128,8 @@ def push(
     project: str = typer.Option(..., "--project", help="Label Studio project title (created if missing)."),
     schema: Optional[Path] = SchemaOption,
     batch_size: int = typer.Option(DEFAULT_BATCH_SIZE, help="Tasks per bulk import request."),
+    overlap: Optional[int] = typer.Option(None, "--overlap", help="Show each task to K different annotators "
+                                          "(Label Studio's annotations per task; default: leave as is, 1 when new)."),
     env_file: Path = typer.Option(Path(ENV_FILE), help="File with LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY."),
 ):
     """Create or reuse the project and import tasks with predictions. Idempotent and resumable."""
@@ -136,11 +139,12 @@ def push(
     with LabelStudio(settings) as client, _progress() as progress:
         task = progress.add_task(f"push to {project!r}", total=None)
         report = run_push(client, docs, the_schema, project, batch_size=batch_size, where=str(input),
-                          on_batch=lambda n, total: progress.update(task, advance=n, total=total))
+                          on_batch=lambda n, total: progress.update(task, advance=n, total=total), overlap=overlap)
     verb = "created" if report.created else "reused"
     out.print(f"Project {project!r} ({verb}, id {report.project_id}): {report.new} new, "
               f"{report.present} already present; {report.documents} documents = "
-              f"{report.tasks_for_documents} tasks.")
+              f"{report.tasks_for_documents} tasks; each shown to {report.overlap} annotator"
+              f"{'s' if report.overlap > 1 else ''}.")
     if report.duplicates_removed:
         out.print(f"Removed {report.duplicates_removed} duplicate tasks left by an interrupted push.")
     if report.duplicates_kept:
@@ -163,6 +167,12 @@ def pull(
     env_file: Path = typer.Option(Path(ENV_FILE), help="File with LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY."),
 ) -> None:
     """Export a project (or read an export file), keep it raw, normalise every annotator's spans."""
+    _pull_into(output, project, from_file, raw_dir, schema, trim, text_key, env_file)
+
+
+def _pull_into(output: Path, project: str | None, from_file: Path | None, raw_dir: Path, schema: Path | None,
+               trim: bool, text_key: str | None, env_file: Path) -> None:
+    """What `pull` and `adjudicate pull` do: keep the export raw, write the normalised pull folder."""
     if (project is None) == (from_file is None):
         raise AnnotateError(Errors.E078)
     if from_file is not None:
@@ -223,13 +233,37 @@ def agree(
     schema: Optional[Path] = typer.Option(None, "--schema", help="Schema for an export file's labels (as in pull)."),
 ) -> None:
     """Inter-annotator agreement: pairwise span F1 and Cohen's kappa, Krippendorff's alpha, Fleiss' kappa."""
+    from .anchoring import anchoring_for
+
     the_pull = load_source(source, schema_path=schema)
     lang = load_schema(schema).lang
     report = agreement_for(the_pull.documents, the_pull.records, the_pull.labels, lang=lang)
+    anchoring = anchoring_for(the_pull.documents, the_pull.submitted())
     if as_json:
-        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        print(json.dumps({**report.to_dict(), "anchoring": anchoring}, indent=2, ensure_ascii=False))
         return
     _print_agreement(report)
+    _print_anchoring(anchoring)
+
+
+def _print_anchoring(anchoring: dict) -> None:
+    rows = anchoring["annotators"]
+    if not rows:
+        out.print("[dim]Anchoring: no pre-annotated document was annotated.[/]")
+        return
+
+    def share(value) -> str:
+        return "n/a" if value is None else f"{100 * value:.0f}%"
+
+    table = Table(title=f"Pre-annotation anchoring ({anchoring['pre_annotated_documents']} pre-annotated documents)")
+    for column in ("annotator", "docs", "predicted", "accepted", "modified", "deleted", "added"):
+        table.add_column(column, justify="left" if column == "annotator" else "right")
+    for name, r in rows.items():
+        table.add_row(name, str(r["documents"]), str(r["predicted"]), share(r["accepted_share"]),
+                      share(r["modified_share"]), share(r["deleted_share"]), str(r["added"]))
+    out.print(table)
+    out.print("[dim]accepted = model spans kept unchanged; modified = boundary or label changed; added = spans the "
+              "model missed. Per label and against gold: --json, `annotate report`, the corpus manifest.[/]")
 
 
 def _print_agreement(report) -> None:
@@ -259,7 +293,10 @@ def _print_agreement(report) -> None:
 def compile_(
     source: Path = typer.Argument(PULL_DIR, help="A pull folder (from `annotate pull`)."),
     name: str = typer.Option(..., "--name", help="Corpus name: versions go to corpus/NAME/vN."),
-    strategy: str = typer.Option("majority", help="majority, ground-truth or adjudicator:EMAIL."),
+    strategy: str = typer.Option("majority", help="majority, ground-truth, adjudicator:EMAIL, or adjudicated (the "
+                                 "decisions of `annotate adjudicate pull` settle the documents they cover)."),
+    adjudication: Path = typer.Option(ADJUDICATION_DIR, "--adjudication",
+                                      help="Pull folder of the adjudication project (for --strategy adjudicated)."),
     min_annotators: int = typer.Option(1, "--min-annotators", help="Leave out documents with fewer annotations."),
     train: float = typer.Option(0.8, help="Share of documents for train (whole stories)."),
     dev: float = typer.Option(0.1, help="Share for dev."),
@@ -277,9 +314,15 @@ def compile_(
 
     the_strategy = parse_strategy(strategy)
     the_pull = read_pull(source)
+    decisions = None
+    if the_strategy.name == "adjudicated":
+        try:
+            decisions = read_pull(adjudication)
+        except AnnotateError as error:
+            raise AnnotateError(Errors.E092.format(path=adjudication, reason=str(error).split(". ")[0])) from None
     lang = load_schema(schema).lang
     result = compile_corpus(the_pull, name, the_strategy, min_annotators, (train, dev, test), seed, lang, root,
-                            empty_means_none)
+                            empty_means_none, adjudication=decisions)
     if not result.created:
         out.print(f"No change: {name} v{result.version} is current ({result.path}). Nothing written.")
         return
@@ -296,6 +339,175 @@ def compile_(
         table.add_row(split, str(counts["documents"]), str(counts["articles"]), str(sum(counts["spans"].values())))
     out.print(table)
     out.print((result.path / "CHANGES.md").read_text(encoding="utf-8").strip())
+
+
+@app.command()
+def train(
+    corpus: str = typer.Option(..., "--corpus", help="Corpus version to train on: NAME, NAME@vN, NAME/vN or a folder."),
+    output: Path = typer.Option(..., "-o", "--output", help="Output folder (model-best/, model-last/, config.cfg)."),
+    model: Optional[str] = typer.Option(None, "--base", help="Pipeline to start from (default: the pre-annotation "
+                                        "model, en_core_web_sm if installed)."),
+    max_steps: int = typer.Option(600, help="Training steps (spaCy's max_steps)."),
+    eval_frequency: int = typer.Option(100, help="Steps between evaluations on dev (model-best is the best of them)."),
+    seed: int = typer.Option(0, help="Training seed."),
+    root: Path = typer.Option(CORPUS_ROOT, "--root", help="Folder holding the corpora."),
+) -> None:
+    """Fine-tune the pre-annotation model's NER on a corpus version with spaCy's own `spacy train` (CPU)."""
+    from .train import train_model
+
+    record = train_model(corpus, output, model, max_steps, eval_frequency, seed, root)
+    scores = record["dev_scores"]
+    out.print(f"Trained from {record['base_model']} on {record['corpus']['name']} v{record['corpus']['version']}: "
+              f"dev F1 {fmt(scores['ents_f'])} (P {fmt(scores['ents_p'])}, R {fmt(scores['ents_r'])}).")
+    if record["labels_added_to_base"]:
+        out.print(f"Labels new to the base model: {', '.join(record['labels_added_to_base'])}.")
+    out.print(f"Model: {record['model']}  — next: `annotate preannotate --model {record['model']}`, and "
+              f"`annotate evaluate --gold {record['corpus']['name']}@v{record['corpus']['version']} --model "
+              f"{record['base_model']} --model {record['model']}` to compare.")
+
+
+users_app = typer.Typer(help="Annotator accounts on the Label Studio server (admin API).", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    email: str = typer.Argument(..., help="The annotator's email (their login)."),
+    first: str = typer.Option("", "--first", help="First name."),
+    last: str = typer.Option("", "--last", help="Last name."),
+    env_file: Path = typer.Option(Path(ENV_FILE), help="File with LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY."),
+) -> None:
+    """Create an annotator account and print how they log in (the password is shown once)."""
+    import secrets
+
+    if "@" not in email or email.startswith("@") or email.endswith("@"):
+        raise AnnotateError(Errors.E057.format(email=email))
+    settings = load_settings(env_file)
+    with LabelStudio(settings) as client:
+        if any((u.get("email") or "").lower() == email.lower() for u in client.users()):
+            raise AnnotateError(Errors.E056.format(email=email, url=settings.url))
+        password = secrets.token_urlsafe(12)
+        user = client.create_user(email, first, last, password)
+    out.print(f"Created user {user['id']}: {email}" + (f" ({first} {last})".rstrip() if first or last else "") + ".")
+    out.print(f"They log in at {settings.url}/user/login/ with the email {email} and the password {password} "
+              "(shown once: hand it over privately; they can change it under Account & Settings).")
+
+
+@users_app.command("list")
+def users_list(
+    env_file: Path = typer.Option(Path(ENV_FILE), help="File with LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY."),
+) -> None:
+    """Every user of the server: id, email, name, last activity."""
+    with LabelStudio(load_settings(env_file)) as client:
+        users = client.users()
+    table = Table()
+    for column in ("id", "email", "name", "last activity"):
+        table.add_column(column, justify="right" if column == "id" else "left")
+    for u in sorted(users, key=lambda u: u["id"]):
+        name = f"{u.get('first_name') or ''} {u.get('last_name') or ''}".strip()
+        table.add_row(str(u["id"]), u.get("email") or "", name, str(u.get("last_activity") or "-"))
+    out.print(table)
+
+
+@app.command()
+def status(
+    project: str = typer.Option(..., "--project", help="Title of the Label Studio project."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    env_file: Path = typer.Option(Path(ENV_FILE), help="File with LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY."),
+) -> None:
+    """Labeling progress: tasks with 0..K annotations (K = overlap), per annotator, skipped."""
+    import tempfile
+
+    from .export import iter_export_file
+    from .progress import progress
+
+    settings = load_settings(env_file)
+    with LabelStudio(settings) as client, tempfile.TemporaryDirectory(prefix="annotate-status-") as tmp:
+        projects = client.projects()
+        found = [p for p in projects if p.get("title") == project]
+        if not found:
+            titles = ", ".join(repr(p.get("title")) for p in projects[:20]) or "none"
+            raise AnnotateError(Errors.E077.format(title=project, url=settings.url, titles=titles))
+        overlap = found[0].get("maximum_annotations") or 1
+        users = {u["id"]: u.get("email") or str(u["id"]) for u in client.users()}
+        path = Path(tmp) / "export.json"
+        with open(path, "wb") as sink, err.status(f"Reading {project!r}…"):
+            client.download_export(found[0]["id"], sink, lambda: (sink.seek(0), sink.truncate()))
+        if path.stat().st_size <= 2:  # "[]": a project without tasks
+            state = progress([], overlap)
+        else:
+            _, tasks = iter_export_file(path, f"the export of {project!r}", users=users)
+            state = progress(tasks, overlap)
+    if as_json:
+        print(json.dumps({"project": project, **state.to_dict()}, indent=2, ensure_ascii=False))
+        return
+    done = state.complete
+    out.print(f"{project!r}: {state.tasks} tasks, each for {overlap} annotator{'s' if overlap > 1 else ''}; "
+              f"{done} complete ({100 * done / state.tasks:.0f}%)." if state.tasks else f"{project!r}: no tasks yet.")
+    table = Table(title="Tasks by submitted annotations")
+    table.add_column("annotations")
+    table.add_column("tasks", justify="right")
+    for k, n in state.by_count.items():
+        table.add_row(f"{k}+" if k == overlap and k else str(k), str(n))
+    out.print(table)
+    people = Table(title="Per annotator")
+    for column in ("annotator", "submitted", "skipped", "drafts"):
+        people.add_column(column, justify="left" if column == "annotator" else "right")
+    for name, c in state.per_annotator.items():
+        people.add_row(name, str(c["submitted"]), str(c["skipped"]), str(c["drafts"]))
+    out.print(people)
+    out.print(f"Skipped: {state.skipped}; drafts: {state.drafts}.")
+
+
+adjudicate_app = typer.Typer(help="Settle a version's conflicts in Label Studio: push them, pull the decisions.",
+                             no_args_is_help=True)
+app.add_typer(adjudicate_app, name="adjudicate")
+
+
+@adjudicate_app.command("push")
+def adjudicate_push(
+    corpus: str = typer.Option(..., "--corpus", help="The version whose conflicts to settle: NAME, NAME@vN, NAME/vN."),
+    project: str = typer.Option(..., "--project", help="Title of the adjudication project (created if missing)."),
+    root: Path = typer.Option(CORPUS_ROOT, "--root", help="Folder holding the corpora."),
+    schema: Optional[Path] = SchemaOption,
+    env_file: Path = typer.Option(Path(ENV_FILE), help="File with LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY."),
+) -> None:
+    """One task per conflicted document, every annotator's version a prediction named by the annotator. Idempotent."""
+    from .corpus import read_conflicted, resolve
+    from .tasks import adjudication_task
+
+    folder = resolve(corpus, root)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    spec = f"{manifest['name']}@v{manifest['version']}"
+    conflicted = read_conflicted(folder)
+    if not conflicted:
+        raise AnnotateError(Errors.E091.format(spec=spec, strategy=manifest["strategy"]))
+    versions = {doc.id: spans for doc, spans in conflicted}
+    docs = [doc.with_spans(()) for doc, _ in conflicted]
+    the_schema = load_schema(schema)
+    description = (f"Adjudication of {spec}: {len(docs)} documents whose annotators disagree. Each prediction is one "
+                   "annotator's version (named by the annotator): pick the right one, correct it, then Submit.")
+    with LabelStudio(load_settings(env_file)) as client:
+        report = run_push(client, docs, the_schema, project, where=str(folder / "conflicted_documents.jsonl"),
+                          to_task=lambda d: adjudication_task(d, versions[d.id], spec), description=description)
+    verb = "created" if report.created else "reused"
+    out.print(f"Adjudication project {project!r} ({verb}, id {report.project_id}): {report.new} new, "
+              f"{report.present} already present; {len(docs)} conflicted documents of {spec}.")
+    out.print(f"Open: {report.project_url}  — then `annotate adjudicate pull --project {project!r}` and "
+              f"`annotate compile --strategy adjudicated`.")
+
+
+@adjudicate_app.command("pull")
+def adjudicate_pull(
+    project: Optional[str] = typer.Option(None, "--project", help="Title of the adjudication project."),
+    from_file: Optional[Path] = typer.Option(None, "--from-file", help="Its export file instead."),
+    output: Path = typer.Option(ADJUDICATION_DIR, "-o", "--output", help="Folder for the decisions (a pull folder)."),
+    raw_dir: Path = typer.Option(RAW_DIR, "--raw-dir", help="Where raw exports are kept, named by sha256."),
+    schema: Optional[Path] = typer.Option(None, "--schema", help="Check labels against this schema."),
+    env_file: Path = typer.Option(Path(ENV_FILE), help="File with LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY."),
+) -> None:
+    """Export the adjudicator's decisions (kept raw, normalised) for `compile --strategy adjudicated`."""
+    _pull_into(output, project, from_file, raw_dir, schema, False, None, env_file)
 
 
 corpus_app = typer.Typer(help="List, show and verify corpus versions.", no_args_is_help=True)
@@ -365,7 +577,8 @@ def corpus_verify(spec: str = typer.Argument(..., help="NAME (every version), NA
 def evaluate(
     gold: str = typer.Option(..., "--gold", help="Corpus version (corpus/NAME/vN, NAME@vN) or a gold JSONL file."),
     predictions: Optional[Path] = typer.Option(None, "--predictions", help="Predicted documents JSONL (id + spans)."),
-    model: Optional[str] = typer.Option(None, "--model", help="Or a spaCy model (package or path) to run."),
+    model: Optional[list[str]] = typer.Option(None, "--model", help="Or a spaCy model (package or path) to run; "
+                                              "repeat to compare models on the same documents."),
     split: str = typer.Option("test", help="train, dev, test or all (for a corpus version)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     save: Optional[Path] = typer.Option(None, "--save", help="Also write the result, with every document's gold and "
@@ -375,43 +588,70 @@ def evaluate(
     schema: Optional[Path] = SchemaOption,
     root: Path = typer.Option(CORPUS_ROOT, "--root"),
 ) -> None:
-    """Score predictions or a model against gold: strict and partial P/R/F1, micro and per label, with CIs."""
+    """Score predictions or models against gold: strict and partial P/R/F1, micro and per label, with CIs."""
     from .corpus import load_gold
-    from .evaluate import evaluate_spans
 
-    if (predictions is None) == (model is None):
+    if (predictions is None) == (not model):
         raise AnnotateError(Errors.E087)
+    if save is not None and model and len(model) > 1:
+        raise AnnotateError(Errors.E096)
     the_schema = load_schema(schema)
     docs, all_docs, description = load_gold(gold, split, root)
+    runs: list[tuple[str, dict]] = []
     if predictions is not None:
         predicted = documents_io.read_documents(predictions, producer="preannotate")
         known, selected = {d.id for d in all_docs}, {d.id for d in docs}
         for line, doc in enumerate(predicted, start=1):
             if doc.id not in known:
                 raise AnnotateError(Errors.E086.format(path=predictions, line=line, doc_id=doc.id, split=description))
-        pred = {d.id: d.spans for d in predicted if d.id in selected}
-        source = str(predictions)
-    else:
-        nlp, info = load_model(model)
+        runs.append((str(predictions), {d.id: d.spans for d in predicted if d.id in selected}))
+    for name in model or ():
+        nlp, info = load_model(name)
         result, _ = run_preannotate(docs, nlp, info, the_schema)
-        pred = {d.id: d.spans for d in result}
-        source = f"{info.name} {info.version}"
-    labels = sorted({s.label for d in docs for s in d.spans} | {s.label for spans in pred.values() for s in spans},
-                    key=lambda l: (the_schema.label_names.index(l) if l in the_schema.label_names else 99, l))
-    report = evaluate_spans({d.id: d.spans for d in docs}, pred, labels, n_bootstrap=bootstrap, seed=seed)
-    missing = sum(1 for d in docs if d.id not in pred)
-    result = {"gold": description, "predictions": source, "missing_predictions": missing, **report.to_dict()}
+        runs.append((f"{info.name} {info.version} ({name})" if len(model) > 1 else f"{info.name} {info.version}",
+                     {d.id: d.spans for d in result}))
+    results = [_score(docs, description, source, pred, the_schema, bootstrap, seed) for source, pred in runs]
     if save is not None:
-        full = {**result, "documents": [
+        source, pred = runs[0]
+        full = {**results[0][0], "documents": [
             {"id": d.id, "text": d.text, "source": d.source, "paragraph": d.paragraph,
              "gold": [s.to_dict() for s in d.spans], "predicted": [s.to_dict() for s in pred.get(d.id, ())]}
             for d in docs]}
         with atomic_write(save) as fh:
             json.dump(full, fh, ensure_ascii=False, indent=1)
     if as_json:
-        print(json.dumps(result, indent=2, ensure_ascii=False))
+        value = results[0][0] if len(results) == 1 else {"gold": description, "comparison": [r for r, _ in results]}
+        print(json.dumps(value, indent=2, ensure_ascii=False))
         return
-    out.print(f"{source} against {description}: {report.n_documents} documents")
+    for result, report in results:
+        _print_evaluation(result, report)
+    if len(results) > 1:
+        table = Table(title=f"Comparison on {description} (strict, micro)")
+        for column in ("model", "P", "R", "F1", "F1 95% CI", "ΔF1 vs the first"):
+            table.add_column(column, justify="left" if column == "model" else "right")
+        base_f1 = results[0][1].strict["micro"]["f1"]
+        for result, report in results:
+            micro = report.strict["micro"]
+            ci = micro["ci95"]["f1"] if micro.get("ci95") else (None, None)
+            delta = micro["f1"] - base_f1 if micro["f1"] == micro["f1"] and base_f1 == base_f1 else None
+            table.add_row(result["predictions"], fmt(micro["precision"]), fmt(micro["recall"]), fmt(micro["f1"]),
+                          f"{fmt(ci[0])}–{fmt(ci[1])}", "" if delta is None else f"{delta:+.3f}")
+        out.print(table)
+
+
+def _score(docs, description: str, source: str, pred: dict, the_schema, bootstrap: int, seed: int):
+    from .evaluate import evaluate_spans
+
+    labels = sorted({s.label for d in docs for s in d.spans} | {s.label for spans in pred.values() for s in spans},
+                    key=lambda l: (the_schema.label_names.index(l) if l in the_schema.label_names else 99, l))
+    report = evaluate_spans({d.id: d.spans for d in docs}, pred, labels, n_bootstrap=bootstrap, seed=seed)
+    missing = sum(1 for d in docs if d.id not in pred)
+    return {"gold": description, "predictions": source, "missing_predictions": missing, **report.to_dict()}, report
+
+
+def _print_evaluation(result: dict, report) -> None:
+    out.print(f"{result['predictions']} against {result['gold']}: {report.n_documents} documents")
+    missing = result["missing_predictions"]
     if missing:
         err.print(f"[yellow]warning:[/] {missing} gold documents have no predictions (scored as predicting nothing).")
     table = Table()
@@ -423,7 +663,7 @@ def evaluate(
         table.add_row(name, fmt(s["precision"]), fmt(s["recall"]), fmt(s["f1"]),
                       f"{fmt(ci[0])}–{fmt(ci[1])}", str(s["support"]), fmt(p["f1"]))
 
-    for label in labels:
+    for label in report.strict["per_label"]:
         row(label, report.strict["per_label"][label], report.partial["per_label"][label])
     row("micro", report.strict["micro"], report.partial["micro"])
     out.print(table)
@@ -504,14 +744,18 @@ def server_start(
     host: str = typer.Option(server_mod.DEFAULT_HOST, help="Address to bind (loopback unless --public)."),
     public: bool = typer.Option(False, "--public", help="Allow binding to a non-loopback address."),
     env_file: Path = typer.Option(Path(ENV_FILE), help="Where URL, API key and login are kept (mode 600)."),
+    database: Optional[str] = typer.Option(None, "--database", help="postgresql://USER:PASSWORD@HOST:PORT/DB: keep "
+                                           "Label Studio's data in PostgreSQL (teams) instead of SQLite; remembered "
+                                           "in the env file. Or set ANNOTATE_DATABASE_URL."),
 ) -> server_mod.ServerInfo:
     """Start Label Studio in the background and wait until it is healthy (URL and key go to .env)."""
     if public and host not in server_mod.LOOPBACK:
         err.print(f"[yellow]warning:[/] binding to {host}: Label Studio will be reachable from other machines.")
-    with err.status("Starting Label Studio (about 25 s on first start)…"):
-        info = server_mod.start(data_dir, host=host, port=port, env_file=env_file, public=public)
+    with err.status("Starting Label Studio (about 25 s on first start, longer on a new PostgreSQL database)…"):
+        info = server_mod.start(data_dir, host=host, port=port, env_file=env_file, public=public, database=database)
     state = "already running" if info.already_running else "started"
-    out.print(f"Label Studio {state} at {info.url} (pid {info.pid}, data in {info.data_dir})")
+    where = f"database {server_mod.redact_url(info.database)}" if info.database else f"data in {info.data_dir}"
+    out.print(f"Label Studio {state} at {info.url} (pid {info.pid}, {where})")
     _print_login(info, env_file)
     return info
 
@@ -551,10 +795,10 @@ def up(
 ) -> None:
     """The main job: start Label Studio, then ingest, pre-annotate and push the seeds."""
     info = server_start(data_dir=data_dir, port=port, host=server_mod.DEFAULT_HOST, public=False,
-                        env_file=Path(ENV_FILE))
+                        env_file=Path(ENV_FILE), database=None)
     ingest(path=seeds, output=DOCUMENTS, paragraphs="auto")
     preannotate(input=DOCUMENTS, output=PREANNOTATED, model=model, schema=None, batch_size=256)
-    report = push(input=PREANNOTATED, project=project, schema=None, batch_size=DEFAULT_BATCH_SIZE,
+    report = push(input=PREANNOTATED, project=project, schema=None, batch_size=DEFAULT_BATCH_SIZE, overlap=None,
                   env_file=Path(ENV_FILE))
     out.rule("Ready to annotate")
     out.print(f"Label Studio: {info.url}")

@@ -2,8 +2,9 @@
 
 A version folder holds ``gold.jsonl``, ``conflicts.jsonl``, ``left_out.jsonl``,
 ``splits.json``, per split ``SPLIT.spacy`` (DocBin), ``SPLIT.conll`` (IOB2) and
-``SPLIT.jsonl`` (Hugging Face ``datasets`` JSON), ``manifest.json`` and
-``CHANGES.md``. It is built in a temp folder and renamed into place at the end,
+``SPLIT.jsonl`` (Hugging Face ``datasets`` JSON), ``conflicted_documents.jsonl`` (every
+document with a conflict, with each annotator's version: what ``annotate adjudicate
+push`` sends to Label Studio), ``manifest.json`` and ``CHANGES.md``. It is built in a temp folder and renamed into place at the end,
 its files are made read-only, and ``manifest.json`` records the sha256 of every
 other file so that :func:`verify` can prove nothing changed.
 
@@ -23,14 +24,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from spacy.tokens import Doc
 
 from . import __version__, files
-from .adjudicate import Decision, Strategy, adjudicate
+from .bulk import collector_skips_existing
+from .adjudicate import Decision, Strategy, adjudicate, decisions_from
 from .agreement import AgreementReport, AgreementTally
 from .alignment import blank_pipeline, token_labels
+from .anchoring import AnchoringTally
 from .changes import changes_markdown, diff_gold
 from .documents import Document
 from .errors import AnnotateError, Errors
@@ -38,9 +41,11 @@ from .formats import hf_record, iob_tokens, new_docbin, write_conll_document
 from .pull import Pull
 from .spans import Span
 from .splits import SPLITS, split_by_article
+from .tasks import ADJUDICATING_KEY
 
 CORPUS_ROOT = Path("corpus")
 MANIFEST = "manifest.json"
+CONFLICTED = "conflicted_documents.jsonl"
 _VERSION = re.compile(r"^v(\d+)$")
 
 
@@ -73,6 +78,7 @@ class Outcome:
 
     document: Document  # the pull's document
     records: list  # its annotators' kept records (what agreement compares)
+    submitted: list  # those and the empty submissions (as "no entities" records), if they count
     sdoc: Doc | None  # its spaCy Doc (tokenised once), gold entities set when it is in the gold
     gold: Document | None  # the gold document, or None when left out
     conflicts: list[dict]
@@ -96,7 +102,8 @@ def _ordered(documents: Sequence[Document]) -> list[Document]:
 
 
 def iter_gold(pull: Pull, strategy: Strategy, min_annotators: int, nlp, accounting: dict,
-              empty_means_none: bool = True, grouped: tuple[dict, dict] | None = None) -> Iterator[Outcome]:
+              empty_means_none: bool = True, grouped: tuple[dict, dict] | None = None,
+              decisions: Mapping[str, Any] | None = None) -> Iterator[Outcome]:
     """Adjudicate the documents of a pull one at a time, in gold order; align gold spans to spaCy tokens.
 
     Each document is tokenised once (``nlp.make_doc``); its Doc comes with the
@@ -107,8 +114,10 @@ def iter_gold(pull: Pull, strategy: Strategy, min_annotators: int, nlp, accounti
     span counts as that annotator saying "no entities here" (the pull keeps
     such submissions apart, and ``agree`` leaves them out; a corpus needs its
     paragraphs without entities). Cancelled (skipped) annotations never count.
-    ``grouped``: the records by document, if the caller has them already.
+    ``grouped``: the records by document, if the caller has them already. ``decisions``: the
+    adjudicator's record per document (strategy ``adjudicated``).
     """
+    decisions = decisions or {}
     annotated, empty = grouped or _records_by_document(pull, empty_means_none)
     for doc in _ordered(pull.documents):
         kept = annotated.get(doc.id, [])
@@ -118,11 +127,11 @@ def iter_gold(pull: Pull, strategy: Strategy, min_annotators: int, nlp, accounti
         sdoc = nlp.make_doc(doc.text) if records else None
         if len(records) < min_annotators or not records:
             accounting["in_left_out"] += len(marks)
-            yield Outcome(doc, kept, sdoc, None, [], {
+            yield Outcome(doc, kept, records, sdoc, None, [], {
                 "doc_id": doc.id, "annotations": len(records),
                 "reason": f"{len(records)} annotations, fewer than {max(min_annotators, 1)}"})
             continue
-        decision: Decision = adjudicate(doc.id, records, strategy)
+        decision: Decision = adjudicate(doc.id, records, strategy, decisions.get(doc.id))
         mine = [c.to_dict(doc.text) for c in decision.conflicts]  # this document's conflicts
         aligned, ents = [], []
         for span in decision.spans:
@@ -144,7 +153,64 @@ def iter_gold(pull: Pull, strategy: Strategy, min_annotators: int, nlp, accounti
         meta = {"annotators": list(decision.annotators), "decided_by": decision.decided_by, "conflicts": len(mine)}
         gold = Document(doc.id, doc.text, doc.source, doc.article, doc.paragraph, doc.offset,
                         spans=tuple(aligned), extra_meta=meta)
-        yield Outcome(doc, kept, sdoc, gold, mine, None)
+        yield Outcome(doc, kept, records, sdoc, gold, mine, None)
+
+
+def _conflicted_record(outcome: Outcome) -> dict:
+    """A document with conflicts, with every annotator's version (input of ``annotate adjudicate push``)."""
+    record = gold_record(outcome.gold)
+    record["annotations"] = [{"annotator": r.annotator, "spans": [s.to_dict() for s in r.spans]}
+                             for r in sorted(outcome.submitted, key=lambda r: r.annotator)]
+    record["conflicts"] = outcome.conflicts
+    return record
+
+
+def read_conflicted(folder: Path) -> list[tuple[Document, dict[str, tuple[Span, ...]]]]:
+    """The conflicted documents of a version: ``(gold document, {annotator: spans})`` each."""
+    path = folder / CONFLICTED
+    if not path.is_file():
+        raise AnnotateError(Errors.E090.format(path=folder))
+    out = []
+    for _, record in files.read_jsonl(path, producer="compile"):
+        versions = {a["annotator"]: tuple(Span.from_dict(s) for s in a["spans"]) for a in record["annotations"]}
+        out.append((gold_from_record({k: record[k] for k in ("id", "text", "spans", "meta")}), versions))
+    return out
+
+
+def _adjudication(adjudication: Pull | None, pull: Pull, strategy: Strategy, root: Path) -> tuple[dict, dict]:
+    """The adjudicator's decisions, and what the manifest says about them (empty without an adjudication)."""
+    if strategy.name != "adjudicated" or adjudication is None:
+        return {}, {}
+    known = {d.id for d in pull.documents}
+    everything = decisions_from(adjudication.submitted())
+    decisions = {doc_id: record for doc_id, record in everything.items() if doc_id in known}
+    if not decisions:
+        raise AnnotateError(Errors.E093.format(path=adjudication.path or "the adjudication pull",
+                                               source=pull.path or "the pull"))
+    specs = sorted({d.extra_meta.get(ADJUDICATING_KEY) for d in adjudication.documents} - {None})
+    settled = 0
+    for spec in specs:  # the conflicts of the adjudicated version(s) that a decision now settles
+        try:
+            folder = resolve(spec, root)
+        except AnnotateError:
+            continue
+        for _, conflict in files.read_jsonl(folder / "conflicts.jsonl", producer="compile"):
+            settled += conflict.get("doc_id") in decisions
+    by = Counter(r.annotator for r in decisions.values())
+    raw = adjudication.summary.get("raw_export") or {}
+    info = {
+        "adjudicated_versions": specs,
+        "origin": adjudication.summary.get("origin"),
+        "raw_export": raw.get("sha256"),
+        "documents_decided": len(decisions),
+        "by": dict(sorted(by.items())),
+        "conflicts_settled": settled,
+        "decisions_for_unknown_documents": len(everything) - len(decisions),
+    }
+    who = ", ".join(f"{name} ({n})" for name, n in sorted(by.items()))
+    info["note"] = (f"Adjudicated: {len(decisions)} documents decided by {who}"
+                    + (f", settling {settled} conflicts of {', '.join(specs)}" if specs else "") + ".")
+    return decisions, info
 
 
 def _new_accounting() -> dict:
@@ -226,13 +292,18 @@ def _json_bytes(value) -> bytes:
 
 def compile_corpus(pull: Pull, name: str, strategy: Strategy, min_annotators: int = 1,
                    ratios: Sequence[float] = (0.8, 0.1, 0.1), seed: int = 0, lang: str = "en",
-                   root: Path = CORPUS_ROOT, empty_means_none: bool = True) -> CompileResult:
+                   root: Path = CORPUS_ROOT, empty_means_none: bool = True,
+                   adjudication: Pull | None = None) -> CompileResult:
     """Write the next version of corpus ``name`` from a pull, or report that nothing changed.
+
+    ``adjudication``: the pull of an adjudication project (strategy ``adjudicated``): its
+    decisions settle the documents they cover, recorded in the manifest and CHANGES.md.
 
     One pass over the documents: each is adjudicated, tokenised once, and
     written to the gold, its split's exports and the agreement tally as it
     comes, so memory does not grow with the documents' spaCy Docs.
     """
+    decisions, adjudicated = _adjudication(adjudication, pull, strategy, root)
     grouped = annotated, empty = _records_by_document(pull, empty_means_none)
     included = [d for d in _ordered(pull.documents)
                 if len(annotated.get(d.id, ())) + len(empty.get(d.id, ())) >= max(min_annotators, 1)]
@@ -249,7 +320,9 @@ def compile_corpus(pull: Pull, name: str, strategy: Strategy, min_annotators: in
     tmp = Path(tempfile.mkdtemp(prefix=files.temp_prefix("version"), dir=corpus_dir))
     try:
         os.chmod(tmp, files.default_mode(directory=True))
-        built = _write_version(tmp, pull, strategy, min_annotators, splits, settings, empty_means_none, grouped)
+        with collector_skips_existing():
+            built = _write_version(tmp, pull, strategy, min_annotators, splits, settings, empty_means_none,
+                                   grouped, decisions)
         existing = versions(corpus_dir)
         if existing:
             latest = corpus_dir / f"v{existing[-1]}"
@@ -261,8 +334,11 @@ def compile_corpus(pull: Pull, name: str, strategy: Strategy, min_annotators: in
         previous = existing[-1] if existing else None
         old_gold = {d.id: d.spans for d in read_gold(corpus_dir / f"v{previous}" / "gold.jsonl")} if previous else {}
         changes = diff_gold(old_gold, built.gold_spans)
-        (tmp / "CHANGES.md").write_text(changes_markdown(changes, name, version, previous), encoding="utf-8")
+        notes = [adjudicated["note"]] if adjudicated else []
+        (tmp / "CHANGES.md").write_text(changes_markdown(changes, name, version, previous, notes), encoding="utf-8")
         manifest = _manifest(pull, name, version, strategy, settings, built, tmp)
+        if adjudicated:
+            manifest["adjudication"] = {k: v for k, v in adjudicated.items() if k != "note"}
         (tmp / MANIFEST).write_bytes(_json_bytes(manifest))
         for path in tmp.iterdir():
             os.chmod(path, 0o444)
@@ -305,34 +381,47 @@ class _Built:
     accounting: dict
     split_counts: dict
     agreement: AgreementReport
+    anchoring: dict  # see annotate.anchoring
     gold_spans: dict[str, tuple[Span, ...]]  # doc id -> gold spans (for CHANGES.md)
 
 
 def _write_version(folder: Path, pull: Pull, strategy: Strategy, min_annotators: int, splits: dict,
-                   settings: dict, empty_means_none: bool, grouped: tuple[dict, dict]) -> _Built:
+                   settings: dict, empty_means_none: bool, grouped: tuple[dict, dict],
+                   decisions: Mapping[str, Any] | None = None) -> _Built:
     """gold, conflicts, left-out, splits and the per-split exports, in one pass over the documents."""
     nlp = blank_pipeline(settings["lang"])
     split_of = {doc_id: split for split in SPLITS for doc_id in splits[split]}
     gold_file, conflicts_file, left_file = (_HashedFile(folder / n) for n in ("gold.jsonl", "conflicts.jsonl",
                                                                                "left_out.jsonl"))
+    conflicted = open(folder / CONFLICTED, "w", encoding="utf-8")
     exports = {split: _SplitWriter(folder, split) for split in SPLITS}
     tally = AgreementTally(pull.labels)
+    anchoring = AnchoringTally()
+    pre_annotated = 0
     accounting = _new_accounting()
     gold_spans: dict[str, tuple[Span, ...]] = {}
     left_out = 0
     spans_per_label: Counter = Counter()
     conflicts_by_reason: Counter = Counter()
     try:
-        for outcome in iter_gold(pull, strategy, min_annotators, nlp, accounting, empty_means_none, grouped):
+        for outcome in iter_gold(pull, strategy, min_annotators, nlp, accounting, empty_means_none, grouped,
+                                 decisions):
             if len(outcome.records) >= 2:
                 ranges: dict = {}
                 tally.add({r.annotator: r.spans for r in outcome.records},
                           {r.annotator: token_labels(outcome.sdoc, r.spans, ranges) for r in outcome.records})
             elif outcome.records:  # one annotator: counted as a document, nothing to compare
                 tally.add({outcome.records[0].annotator: outcome.records[0].spans}, {})
+            if outcome.document.model is not None and outcome.submitted:
+                pre_annotated += 1
+                for r in outcome.submitted:
+                    anchoring.add(r.annotator, outcome.document.spans, r.spans,
+                                  outcome.gold.spans if outcome.gold is not None else None)
             for conflict in outcome.conflicts:
                 conflicts_file.write(_json_line(conflict))
                 conflicts_by_reason[conflict["reason"]] += 1
+            if outcome.conflicts and outcome.gold is not None:
+                conflicted.write(json.dumps(_conflicted_record(outcome), ensure_ascii=False) + "\n")
             if outcome.gold is None:
                 left_file.write(_json_line(outcome.left_out))
                 left_out += 1
@@ -344,6 +433,7 @@ def _write_version(folder: Path, pull: Pull, strategy: Strategy, min_annotators:
         hashes = [f.close() for f in (gold_file, conflicts_file, left_file)]
         split_counts = {split: exports[split].close() for split in SPLITS}
     finally:
+        conflicted.close()
         for f in (gold_file, conflicts_file, left_file):
             f.fh.close()
         for writer in exports.values():
@@ -356,7 +446,8 @@ def _write_version(folder: Path, pull: Pull, strategy: Strategy, min_annotators:
     for digest in (*hashes, hashlib.sha256(splits_bytes).digest(), hashlib.sha256(_json_bytes(settings)).digest()):
         content.update(digest)
     return _Built(content.hexdigest(), spans_per_label, conflicts_by_reason, left_out, accounting,
-                  split_counts, tally.report(), gold_spans)
+                  split_counts, tally.report(), {**anchoring.report(), "pre_annotated_documents": pre_annotated},
+                  gold_spans)
 
 
 class _SplitWriter:
@@ -373,7 +464,7 @@ class _SplitWriter:
 
     def add(self, gold: Document, sdoc: Doc) -> None:
         self.docbin.add(sdoc)
-        tokens, tags = iob_tokens(sdoc)
+        tokens, tags = iob_tokens(sdoc, gold.text)
         write_conll_document(self.conll, tokens, tags)
         self.jsonl.write(json.dumps(hf_record(gold, tokens, tags), ensure_ascii=False) + "\n")
         self.documents += 1
@@ -427,6 +518,7 @@ def _manifest(pull: Pull, name: str, version: int, strategy: Strategy, settings:
             "accounting": built.accounting,
         },
         "agreement": agreement,
+        "anchoring": built.anchoring,
         "files": file_hashes,
     }
 

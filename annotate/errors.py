@@ -79,7 +79,7 @@ class Errors(metaclass=ErrorsWithCodes):
     E078 = "Pass exactly one of --project TITLE (export from the server) or --from-file EXPORT.json."
     # compile and corpus
     E079 = "{path}, task {task}: {field!r} is a {kind}, not a list. The export is damaged; export it again from Label Studio."
-    E080 = "Unknown strategy {strategy!r}. Use majority, ground-truth or adjudicator:EMAIL."
+    E080 = "Unknown strategy {strategy!r}. Use majority, ground-truth, adjudicator:EMAIL or adjudicated."
     E081 = "Split ratios must be three non-negative numbers summing to 1 (train, dev, test); got {ratios}."
     E082 = "Corpus {spec!r} not found under {root}. Existing corpora: {names}. Run `annotate compile` first."
     E083 = ("{path} was modified after it was written: {problems}. A corpus version is immutable; compile a new "
@@ -89,10 +89,27 @@ class Errors(metaclass=ErrorsWithCodes):
             "Pass --split all, or another split.")
     E086 = ("{path}, line {line}: predictions for document {doc_id}, which is not in the gold ({split}). "
             "Predictions must use the gold documents' ids.")
-    E087 = "Pass exactly one of --predictions FILE or --model MODEL."
+    E087 = "Pass --predictions FILE or --model MODEL (repeat --model to compare models), not both."
+    E055 = "--overlap must be 1 or more (annotators per task), got {overlap}."
+    E056 = ("{email} is already a user of {url}. They log in with that email and the password they were given; an "
+            "admin can set a new one in Label Studio's Organization page.")
+    E057 = "{email!r} is not an email address: Label Studio logs users in by email."
+    E096 = "--save writes one evaluation: pass a single --model (or --predictions) with it."
     E088 = "{path}: not a corpus version folder nor a gold JSONL file. Pass corpus/NAME/vN or a gold.jsonl."
     E089 = ("{path} is not a pull folder, a corpus version or an evaluation result ({reason}). Pass a folder "
             "written by `annotate pull`, corpus/NAME/vN, or a file written by `annotate evaluate --save`.")
+    # adjudication round trip, training
+    E090 = ("{path} has no conflicted_documents.jsonl: it was compiled by an older annotate. Compile the pull again "
+            "to get a version that can be adjudicated.")
+    E091 = ("{spec} has no conflicts: nothing to adjudicate (the strategy {strategy} settled every document).")
+    E092 = ("--strategy adjudicated needs the adjudicator's decisions: {path} is not a pull folder ({reason}). Run "
+            "`annotate adjudicate pull --project TITLE` first, or pass --adjudication FOLDER.")
+    E093 = ("The adjudication pull {path} has no decision on any document of {source}: the adjudication project "
+            "holds other documents, or nobody has submitted yet.")
+    E094 = ("Cannot train from {path}: its {split} split is empty ({detail}). spaCy's training needs documents in "
+            "train and dev; compile with other --train/--dev/--test shares, or more stories.")
+    E095 = ("spaCy training failed ({reason}). The generated config is {config}; run `python -m spacy train {config}` "
+            "to see spaCy's own message.")
     # server
     E060 = "Label Studio is not installed in this environment (no `label-studio` executable). Install it: pip install 'label-studio>=1.23,<1.24'."
     E061 = "Label Studio did not become healthy at {url} within {timeout:.0f} s. Its log is {log}; the last lines:\n{tail}"
@@ -102,6 +119,8 @@ class Errors(metaclass=ErrorsWithCodes):
             "folder {data_dir} was set up with another key. Restore the .env that belongs to it, or move {data_dir} "
             "away to start afresh.")
     E063 = "Port {port} on {host} is already in use by another program. Pass --port with a free port."
+    E065 = ("--database {url} is not a PostgreSQL URL. Use postgresql://USER:PASSWORD@HOST:PORT/DATABASE (the "
+            "database must exist; Label Studio creates its tables on first start).")
 
 
 class AnnotateError(Exception):

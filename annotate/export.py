@@ -24,7 +24,7 @@ import srsly
 
 from .documents import Document, ModelInfo, document_id
 from .errors import AnnotateError, Errors
-from .tasks import DOC_ID_KEY
+from .tasks import ADJUDICATING_KEY, DOC_ID_KEY
 
 FORMATS = ("json", "json-legacy", "json-min")
 _MIN_META = {"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time", "agreement"}
@@ -97,7 +97,7 @@ def _text_of(data: dict, text_key: str | None, where: str, task_id: Any) -> tupl
     elif isinstance(data.get("text"), str):
         return "text", data["text"]
     else:
-        strings = [k for k, v in data.items() if isinstance(v, str) and k not in (DOC_ID_KEY, "source")]
+        strings = [k for k, v in data.items() if isinstance(v, str) and k not in (DOC_ID_KEY, "source", ADJUDICATING_KEY)]
         if len(strings) == 1:
             return strings[0], data[strings[0]]
     keys = ", ".join(sorted(map(str, data))) or "none"
@@ -110,7 +110,9 @@ def _document(task_id: Any, data: dict, text: str, text_key: str) -> Document:
     known = {k: data.get(k) for k in ("article", "paragraph", "offset")}
     ints_ok = all(isinstance(v, int) and not isinstance(v, bool) for v in known.values())
     if isinstance(doc_id, str) and doc_id and isinstance(source, str) and ints_ok:
-        return Document(id=doc_id, text=text, source=source, **known)
+        adjudicating = data.get(ADJUDICATING_KEY)  # an adjudication task says which corpus version it settles
+        extra = {ADJUDICATING_KEY: adjudicating} if isinstance(adjudicating, str) else {}
+        return Document(id=doc_id, text=text, source=source, **known, extra_meta=extra)
     # A task that annotate did not push: identity from the task id and its text.
     source = f"label-studio-task-{task_id}"
     return Document(id=document_id(source, text), text=text, source=source, article=0, paragraph=0, offset=0,

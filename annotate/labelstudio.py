@@ -135,6 +135,13 @@ class LabelStudio:
         body = self.request("GET", "/api/users/", "listing users")
         return body if isinstance(body, list) else body.get("results", [])
 
+    def create_user(self, email: str, first_name: str = "", last_name: str = "", password: str | None = None) -> dict:
+        """A new user of the server's organisation (admin API); Label Studio logs users in by email."""
+        body = {"email": email, "username": email, "first_name": first_name, "last_name": last_name}
+        if password:
+            body["password"] = password
+        return self.request("POST", "/api/users/", f"creating the user {email}", json=body)
+
     # --- projects --------------------------------------------------------
     def projects(self) -> list[dict]:
         out, page = [], 1

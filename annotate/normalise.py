@@ -174,6 +174,17 @@ def check_result(result: Any, text: str, labels: set[str] | None) -> tuple[Span 
 
     ``span`` is None when rejected; then ``reason`` is a key of REASONS.
     """
+    # The common case first, in as few steps as possible: a labels result with integer offsets,
+    # one label, and its text equal to the document's text there.
+    value = result.get("value") if type(result) is dict and result.get("type") in SPAN_TYPES else None
+    if type(value) is dict:
+        start, end, span_labels = value.get("start"), value.get("end"), value.get("labels")
+        if type(start) is int and type(end) is int and type(span_labels) is list and len(span_labels) == 1:
+            label = span_labels[0]
+            quoted = value.get("text")
+            if (type(label) is str and (labels is None or label in labels) and 0 <= start < end <= len(text)
+                    and (quoted is None or text[start:end] == quoted)):
+                return Span(start, end, label), "", "", False
     if not isinstance(result, dict) or result.get("type") not in SPAN_TYPES:
         kind = result.get("type") if isinstance(result, dict) else type(result).__name__
         return None, "not_a_span", f"type {kind!r}", False
@@ -326,7 +337,9 @@ def export_labels(tasks: Iterable[ExportTask]) -> set[str]:
         results = [r for a in task.annotations for r in a.results]
         results += [r for p in task.predictions for r in p.get("result") or []]
         for r in results:
-            if isinstance(r, dict) and r.get("type") in SPAN_TYPES and isinstance(r.get("value"), dict):
-                for label in r["value"].get("labels") or []:
-                    found.add(str(label))
+            value = r.get("value") if isinstance(r, dict) and r.get("type") in SPAN_TYPES else None
+            if isinstance(value, dict):
+                span_labels = value.get("labels")
+                if isinstance(span_labels, list):
+                    found.update(map(str, span_labels))
     return found

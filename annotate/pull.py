@@ -125,6 +125,10 @@ class Pull:
     def labels(self) -> list[str]:
         return list(self.summary["labels"])
 
+    def submitted(self) -> list[AnnotationRecord]:
+        """Every submitted annotation as a record: the kept records, and the empty submissions as "no entities"."""
+        return self.records + [a.as_no_entities() for a in self.set_aside if a.reason == "empty"]
+
 
 def build_pull(export_path: Path, schema_path: Path | None, text_key: str | None, trim: bool,
                users: dict | None, origin: dict, where: str | None = None) -> tuple[Normalised, dict]:

@@ -37,6 +37,7 @@ class PushReport:
     duplicates_removed: int = 0
     duplicates_kept: list[str] = field(default_factory=list)  # doc ids with several annotated tasks
     tasks_for_documents: int = 0
+    overlap: int = 1  # annotators per task, as the project says
 
 
 def check_labels(documents: Sequence[Document], schema: Schema, where: str) -> None:
@@ -53,8 +54,18 @@ def project_description(schema: Schema) -> str:
             "Correct the pre-filled spans, add missing ones, then Submit.")
 
 
-def ensure_project(client: LabelStudio, title: str, schema: Schema, model_tag: str | None) -> tuple[dict, bool]:
-    """The project titled ``title``, created from the schema if missing; refuses a differing config."""
+def overlap_fields(overlap: int) -> dict:
+    """Project settings showing every task to ``overlap`` different annotators (Label Studio's "annotations per
+    task"; the Community edition honours them when set through the API: a task counts as labeled at K)."""
+    return {"maximum_annotations": overlap, "overlap_cohort_percentage": 100}
+
+
+def ensure_project(client: LabelStudio, title: str, schema: Schema, model_tag: str | None,
+                   description: str | None = None, overlap: int | None = None) -> tuple[dict, bool]:
+    """The project titled ``title``, created from the schema if missing; refuses a differing config.
+
+    ``overlap``: annotators per task, set on a new project and updated on an existing one.
+    """
     matches = [p for p in client.projects() if p.get("title") == title]
     if len(matches) > 1:
         ids = ", ".join(str(p["id"]) for p in sorted(matches, key=lambda p: p["id"]))
@@ -68,11 +79,15 @@ def ensure_project(client: LabelStudio, title: str, schema: Schema, model_tag: s
                                                    version=schema.version, difference=difference))
         if model_tag and not project.get("model_version"):
             project = client.update_project(project["id"], model_version=model_tag)
+        if overlap and project.get("maximum_annotations") != overlap:
+            project = client.update_project(project["id"], **overlap_fields(overlap))
         return project, False
-    fields = {"title": title, "label_config": config, "description": project_description(schema),
+    fields = {"title": title, "label_config": config, "description": description or project_description(schema),
               "show_collab_predictions": True}
     if model_tag:
         fields["model_version"] = model_tag
+    if overlap:
+        fields.update(overlap_fields(overlap))
     try:
         return client.create_project(**fields), True
     except AnnotateError:
@@ -121,18 +136,27 @@ def push(
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_batch: Callable[[int, int], None] | None = None,
     where: str = "documents",
+    to_task: Callable[[Document], dict] = document_to_task,
+    description: str | None = None,
+    overlap: int | None = None,
 ) -> PushReport:
     """Make project ``title`` hold exactly one task per document. Safe to re-run at any point.
 
-    ``on_batch(imported, total_to_import)`` is called after each imported batch.
+    ``on_batch(imported, total_to_import)`` is called after each imported batch. ``to_task``
+    makes a document's import payload (default: the document and its model's prediction);
+    ``description``: the project's, when it is created. ``overlap``: how many different
+    annotators see each task (None: leave the project's setting).
     """
+    if overlap is not None and overlap < 1:
+        raise AnnotateError(Errors.E055.format(overlap=overlap))
     if not 0 < len(title) <= MAX_TITLE:
         raise AnnotateError(Errors.E054.format(title=title, length=len(title), limit=MAX_TITLE))
     check_labels(documents, schema, where)
     model_tag = next((d.model.tag for d in documents if d.model is not None), None)
-    project, created = ensure_project(client, title, schema, model_tag)
+    project, created = ensure_project(client, title, schema, model_tag, description, overlap)
     pid = project["id"]
-    report = PushReport(project_id=pid, project_url=client.project_url(pid), created=created, documents=len(documents))
+    report = PushReport(project_id=pid, project_url=client.project_url(pid), created=created, documents=len(documents),
+                        overlap=project.get("maximum_annotations") or 1)
 
     by_doc, total = _tasks_by_doc(client, pid)
     removed = _remove_duplicates(client, by_doc, report)
@@ -144,7 +168,7 @@ def push(
 
     for i in range(0, len(todo), batch_size):
         batch = todo[i:i + batch_size]
-        client.import_tasks(pid, [document_to_task(d) for d in batch])
+        client.import_tasks(pid, [to_task(d) for d in batch])
         report.new += len(batch)
         if on_batch:
             on_batch(len(batch), len(todo))

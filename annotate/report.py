@@ -17,6 +17,7 @@ from itertools import combinations
 from typing import Any, Iterable, Sequence
 
 from .agreement import AgreementReport, agreement_for, span_f1
+from .anchoring import anchoring_for
 from .alignment import OUTSIDE, blank_pipeline, token_labels
 from .documents import Document
 from .evaluate import evaluate_spans
@@ -288,6 +289,30 @@ def _annotators(records: Sequence[AnnotationRecord], gold: dict[str, Sequence[Sp
     return "<section><h2>Per annotator</h2>" + _table(headers, rows, "per-annotator") + "</section>"
 
 
+def _anchoring(report: dict | None) -> str:
+    """The pre-annotation anchoring table (see :mod:`annotate.anchoring`)."""
+    rows_in = (report or {}).get("annotators") or {}
+    if not rows_in:
+        return ("<section><h2>Pre-annotation anchoring</h2><p class='muted'>No pre-annotated document was "
+                "annotated.</p></section>")
+
+    def share(value: float | None) -> str:
+        return "n/a" if value is None else f"{100 * value:.0f}%"
+
+    rows = []
+    for name, r in rows_in.items():
+        rows.append([escape(name), str(r["documents"]), str(r["predicted"]), share(r["accepted_share"]),
+                     f"{share(r['modified_share'])} ({r['modified_boundary']} boundary, {r['modified_label']} label, "
+                     f"{r['modified_both']} both)", share(r["deleted_share"]), f"{r['added']} ({share(r['added_share'])})",
+                     fmt(r["precision_accepted"]), fmt(r["precision_edited"])])
+    headers = ["annotator", "documents", "predicted spans", "accepted unchanged", "modified", "deleted",
+               "added (model missed)", "precision of accepted", "precision of edited + added"]
+    return ("<section><h2>Pre-annotation anchoring</h2>" + _table(headers, rows, "anchoring")
+            + "<p class='muted'>What each annotator did with the model's spans. A very high share accepted unchanged, "
+              "with accepted spans no more precise against gold than edited ones, suggests rubber-stamping.</p>"
+            + "</section>")
+
+
 def pull_report(pull, schema_colours: dict[str, str] | None = None, gold: list[Document] | None = None,
                 lang: str = "en") -> str:
     """The report of a pull (normalised annotations): agreement, disagreements, annotators."""
@@ -313,7 +338,8 @@ def pull_report(pull, schema_colours: dict[str, str] | None = None, gold: list[D
     sections = [_headline(report), _matrix(report), _per_label(report, disputed),
                 _confusion(label_confusion(tokens), labels),
                 _disagreements(pull.documents, pull.records, colours, pull.summary, labels),
-                _annotators(pull.records, gold_map, labels)]
+                _annotators(pull.records, gold_map, labels),
+                _anchoring(anchoring_for(pull.documents, pull.submitted(), gold_map))]
     return _page("Annotation report", subtitle, sections)
 
 
@@ -362,6 +388,7 @@ def corpus_report(manifest: dict, changes_md: str, gold: list[Document], conflic
         "<section><h2>Manifest</h2>" + _table(["field", "value"], [[escape(k), escape(v)] for k, v in provenance.items()],
                                               "manifest") + "</section>",
         f"<section><h2>Changes</h2><pre>{escape(changes_md)}</pre></section>",
+        _anchoring(manifest.get("anchoring")),
         "<section id='disagreements'><h2>Conflicts the strategy could not settle</h2>"
         + _filters(labels, sorted(annotators), len(cards_html)) + ("".join(cards_html) or "<p class='muted'>None.</p>")
         + "</section>",

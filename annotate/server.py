@@ -1,7 +1,11 @@
 """A local Label Studio for one project folder: start, stop, status.
 
 Data (SQLite database, uploads, ``server.log``, ``server.pid``) live in
-``.labelstudio/`` by default. On first start an admin user, a password and an
+``.labelstudio/`` by default. For a team, ``database`` (a
+``postgresql://USER:PASSWORD@HOST:PORT/NAME`` URL) puts Label Studio's database on
+PostgreSQL instead, through Label Studio's own ``DJANGO_DB``/``POSTGRE_*``
+settings; the URL is kept in ``.env`` (``ANNOTATE_DATABASE_URL``) for the next
+start and reaches Label Studio through its environment only. On first start an admin user, a password and an
 API token are generated and written to ``.env`` (mode 600, git-ignored);
 they reach Label Studio through its environment, never its command line (which
 other users of the machine can read with ``ps``).
@@ -33,7 +37,8 @@ DEFAULT_USERNAME = "admin@annotate.local"
 USER_VAR = "LABEL_STUDIO_USERNAME"
 PASSWORD_VAR = "LABEL_STUDIO_PASSWORD"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-START_TIMEOUT = 180.0
+START_TIMEOUT = 240.0  # a first start on an empty PostgreSQL database runs every migration
+DATABASE_VAR = "ANNOTATE_DATABASE_URL"
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class ServerInfo:
     data_dir: Path
     first_start: bool = False
     already_running: bool = False
+    database: str | None = field(default=None, repr=False)  # the PostgreSQL URL, if not SQLite
 
 
 def label_studio_executable() -> str:
@@ -113,29 +119,37 @@ def start(
     env_file: Path | str = ENV_FILE,
     public: bool = False,
     timeout: float = START_TIMEOUT,
+    database: str | None = None,
 ) -> ServerInfo:
-    """Start Label Studio in the background (or find it running) and wait until it is healthy."""
+    """Start Label Studio in the background (or find it running) and wait until it is healthy.
+
+    ``database``: a PostgreSQL URL (default: the one in ``.env`` if any, else SQLite in ``data_dir``).
+    """
     if host not in LOOPBACK and not public:
         raise AnnotateError(Errors.E062.format(host=host))
     data_dir = Path(data_dir).resolve()
     env = read_env_file(env_file)
+    database = database or os.environ.get(DATABASE_VAR) or env.get(DATABASE_VAR)
+    db_env = database_environment(database) if database else {}
     url_host = "localhost" if host in LOOPBACK else host
     url = f"http://{url_host}:{port}"
     username = env.get(USER_VAR) or DEFAULT_USERNAME
     password = env.get(PASSWORD_VAR)
     token = env.get(KEY_VAR)
-    first_start = not (data_dir / "label_studio.sqlite3").exists() or not (password and token)
+    first_start = not (password and token) or (not database and not (data_dir / "label_studio.sqlite3").exists())
 
     running = _read_pid(data_dir)
     if running and healthy(env.get(URL_VAR, url)):
-        return ServerInfo(env.get(URL_VAR, url), username, password or "", running, data_dir, already_running=True)
+        return ServerInfo(env.get(URL_VAR, url), username, password or "", running, data_dir, already_running=True,
+                          database=database)
     if not _port_free(host, port):
         raise AnnotateError(Errors.E063.format(port=port, host=host))
 
     if first_start:
         password = password or secrets.token_urlsafe(12)
         token = token or secrets.token_hex(20)
-    update_env_file({URL_VAR: url, KEY_VAR: token, USER_VAR: username, PASSWORD_VAR: password}, env_file)
+    update_env_file({URL_VAR: url, KEY_VAR: token, USER_VAR: username, PASSWORD_VAR: password,
+                     **({DATABASE_VAR: database} if database else {})}, env_file)
 
     data_dir.mkdir(parents=True, exist_ok=True)
     log_path = data_dir / "server.log"
@@ -145,8 +159,10 @@ def start(
         "LABEL_STUDIO_USERNAME": username,
         "LABEL_STUDIO_PASSWORD": password,
         "LABEL_STUDIO_USER_TOKEN": token,
+        **db_env,
     })
     child_env.pop(KEY_VAR, None)
+    child_env.pop(DATABASE_VAR, None)
     command = [label_studio_executable(), "start", "--no-browser", "--internal-host", host, "--port", str(port),
                "--enable-legacy-api-token"]
     with open(log_path, "ab") as log:
@@ -163,11 +179,39 @@ def start(
                 _terminate(process.pid)
                 (data_dir / "server.pid").unlink(missing_ok=True)
                 raise AnnotateError(Errors.E064.format(url=url, env_file=env_file, data_dir=data_dir))
-            return ServerInfo(url, username, password, process.pid, data_dir, first_start=first_start)
+            return ServerInfo(url, username, password, process.pid, data_dir, first_start=first_start,
+                              database=database)
         time.sleep(1.0)
     if process.poll() is None:
         _terminate(process.pid)
     raise AnnotateError(Errors.E061.format(url=url, timeout=timeout, log=log_path, tail=_log_tail(log_path)))
+
+
+def database_environment(url: str) -> dict[str, str]:
+    """Label Studio's PostgreSQL settings from ``postgresql://USER:PASSWORD@HOST:PORT/NAME``."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgres") or not parts.hostname or not parts.path.strip("/"):
+        raise AnnotateError(Errors.E065.format(url=redact_url(url)))
+    try:
+        port = parts.port or 5432
+    except ValueError:
+        raise AnnotateError(Errors.E065.format(url=redact_url(url))) from None
+    return {"DJANGO_DB": "default", "POSTGRE_NAME": unquote(parts.path.strip("/")),
+            "POSTGRE_USER": unquote(parts.username or "postgres"), "POSTGRE_PASSWORD": unquote(parts.password or ""),
+            "POSTGRE_HOST": parts.hostname, "POSTGRE_PORT": str(port)}
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password replaced by ``***`` (for messages)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def _terminate(pid: int, grace: float = 20.0) -> None:

@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -94,3 +96,72 @@ def client(ls_server):
 def title(request) -> str:
     """A project title no other test uses."""
     return f"t {request.node.name[5:35]} {uuid.uuid4().hex[:8]}"
+
+
+# --- PostgreSQL (team set-up) -------------------------------------------------
+
+def _private_postgres(folder: Path) -> tuple[str, Callable[[], None]]:
+    """A throwaway PostgreSQL cluster on loopback in ``folder`` (Debian's binaries); returns (url, stop)."""
+    import glob
+    import shutil
+
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found:
+        pytest.fail("PostgreSQL is not installed (Debian: apt-get install postgresql); the team tests need it")
+    bin_dir = Path(found[-1]).parent
+    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    data = folder / "pgdata"
+    folder.mkdir(parents=True, exist_ok=True)
+    if as_postgres:
+        shutil.chown(folder, "postgres")
+    port = free_port()
+    password = uuid.uuid4().hex
+    (folder / "pw").write_text(password)
+    if as_postgres:
+        shutil.chown(folder / "pw", "postgres")
+    subprocess.run([*as_postgres, str(bin_dir / "initdb"), "-D", str(data), "-U", "annotate", "--auth=scram-sha-256",
+                    f"--pwfile={folder / 'pw'}", "-E", "UTF8"], check=True, capture_output=True)
+    subprocess.run([*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "pg.log"), "-w",
+                    "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1", "start"], check=True,
+                   capture_output=True)
+    env = {**os.environ, "PGPASSWORD": password}
+    subprocess.run([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "annotate", "labelstudio"],
+                   check=True, capture_output=True, env=env)
+
+    def stop() -> None:
+        subprocess.run([*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
+                       capture_output=True)
+
+    return f"postgresql://annotate:{password}@127.0.0.1:{port}/labelstudio", stop
+
+
+@pytest.fixture(scope="session")
+def pg_url(tmp_path_factory) -> str:
+    """A PostgreSQL database for Label Studio: ANNOTATE_TEST_DATABASE_URL (CI starts Debian's cluster and sets it),
+    else a private cluster started here. The tests fail, never skip, without one."""
+    url = os.environ.get("ANNOTATE_TEST_DATABASE_URL")
+    if url:
+        yield url
+        return
+    folder = Path(tempfile.mkdtemp(prefix="annotate-pg-"))
+    try:
+        url, stop = _private_postgres(folder)
+    except subprocess.CalledProcessError as err:
+        pytest.fail(f"could not start PostgreSQL for the tests: {err.stderr.decode(errors='replace')[-2000:]}")
+    yield url
+    stop()
+
+
+@pytest.fixture(scope="session")
+def ls_postgres(tmp_path_factory, pg_url) -> dict:
+    """A second real Label Studio, on PostgreSQL: {"url", "api_key", "env_file", "folder"}."""
+    folder = tmp_path_factory.mktemp("ls-pg")
+    port = free_port()
+    result = run_cli("server", "start", "--data-dir", str(folder / "data"), "--port", str(port),
+                     "--env-file", str(folder / ".env"), "--database", pg_url, cwd=folder, timeout=900)
+    if result.returncode != 0:
+        pytest.fail(f"could not start Label Studio on PostgreSQL:\n{result.stdout}\n{result.stderr}")
+    env = read_env_file(folder / ".env")
+    yield {"url": env["LABEL_STUDIO_URL"], "api_key": env["LABEL_STUDIO_API_KEY"], "env_file": folder / ".env",
+           "folder": folder, "start_output": result.stdout}
+    run_cli("server", "stop", "--data-dir", str(folder / "data"), cwd=folder)
