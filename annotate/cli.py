@@ -48,6 +48,7 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 SchemaOption = typer.Option(None, "--schema", help="Schema file (default: schemas/news.yml).")
+DataDir = typer.Option(Path(server_mod.DEFAULT_DATA_DIR), "--data-dir", help="Label Studio data folder.")
 
 
 @app.callback()
@@ -375,9 +376,14 @@ def users_add(
     email: str = typer.Argument(..., help="The annotator's email (their login)."),
     first: str = typer.Option("", "--first", help="First name."),
     last: str = typer.Option("", "--last", help="Last name."),
+    data_dir: Path = DataDir,
     env_file: Path = typer.Option(Path(ENV_FILE), help="File with LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY."),
 ) -> None:
-    """Create an annotator account and print how they log in (the password is shown once)."""
+    """Create an annotator account and print how they log in.
+
+    On the server this folder runs (`annotate server start`), the account gets a password, shown once. On another
+    server Label Studio's API cannot set passwords: the organisation's sign-up link is printed instead.
+    """
     import secrets
 
     if "@" not in email or email.startswith("@") or email.endswith("@"):
@@ -386,11 +392,18 @@ def users_add(
     with LabelStudio(settings) as client:
         if any((u.get("email") or "").lower() == email.lower() for u in client.users()):
             raise AnnotateError(Errors.E056.format(email=email, url=settings.url))
+        user = client.create_user(email, first, last)
+        invite = None if server_mod.manages(data_dir, env_file) else client.invite_url()
+    name = f" ({first} {last})".replace(" )", ")").replace("( ", "(") if first or last else ""
+    out.print(f"Created user {user['id']}: {email}{name}.")
+    if invite is None:
         password = secrets.token_urlsafe(12)
-        user = client.create_user(email, first, last, password)
-    out.print(f"Created user {user['id']}: {email}" + (f" ({first} {last})".rstrip() if first or last else "") + ".")
-    out.print(f"They log in at {settings.url}/user/login/ with the email {email} and the password {password} "
-              "(shown once: hand it over privately; they can change it under Account & Settings).")
+        server_mod.set_password(data_dir, email, password, env_file)
+        out.print(f"They log in at {settings.url}/user/login/ with the email {email} and the password {password} "
+                  "(shown once: hand it over privately; they can change it under Account & Settings).")
+    else:
+        out.print(f"They sign up at {invite} with the email {email} and a password of their own "
+                  f"(Label Studio's API cannot set passwords on a server this folder does not run).")
 
 
 @users_app.command("list")
@@ -734,7 +747,6 @@ def schema_config(schema: Optional[Path] = SchemaOption) -> None:
     print(label_config(load_schema(schema)))
 
 
-DataDir = typer.Option(Path(server_mod.DEFAULT_DATA_DIR), "--data-dir", help="Label Studio data folder.")
 
 
 @server_app.command("start")

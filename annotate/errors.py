@@ -119,6 +119,8 @@ class Errors(metaclass=ErrorsWithCodes):
             "folder {data_dir} was set up with another key. Restore the .env that belongs to it, or move {data_dir} "
             "away to start afresh.")
     E063 = "Port {port} on {host} is already in use by another program. Pass --port with a free port."
+    E066 = ("Could not set the password of {email} in the Label Studio data of {data_dir} ({detail}). The account "
+            "exists; set a password with `label-studio reset_password --username {email}` run with that data folder.")
     E065 = ("--database {url} is not a PostgreSQL URL. Use postgresql://USER:PASSWORD@HOST:PORT/DATABASE (the "
             "database must exist; Label Studio creates its tables on first start).")
 

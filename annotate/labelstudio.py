@@ -135,12 +135,17 @@ class LabelStudio:
         body = self.request("GET", "/api/users/", "listing users")
         return body if isinstance(body, list) else body.get("results", [])
 
-    def create_user(self, email: str, first_name: str = "", last_name: str = "", password: str | None = None) -> dict:
-        """A new user of the server's organisation (admin API); Label Studio logs users in by email."""
+    def create_user(self, email: str, first_name: str = "", last_name: str = "") -> dict:
+        """A new user of the server's organisation (admin API), without a usable password: Label Studio's API
+        cannot set one (see ``server.set_password``, or the organisation's invite link)."""
         body = {"email": email, "username": email, "first_name": first_name, "last_name": last_name}
-        if password:
-            body["password"] = password
         return self.request("POST", "/api/users/", f"creating the user {email}", json=body)
+
+    def invite_url(self) -> str:
+        """The organisation's sign-up link (people who sign up with it join the organisation)."""
+        body = self.request("GET", "/api/invite", "reading the invite link")
+        link = body.get("invite_url") or f"/user/signup/?token={body.get('token')}"
+        return link if link.startswith("http") else f"{self.url}{link}"
 
     # --- projects --------------------------------------------------------
     def projects(self) -> list[dict]:

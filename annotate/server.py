@@ -187,6 +187,46 @@ def start(
     raise AnnotateError(Errors.E061.format(url=url, timeout=timeout, log=log_path, tail=_log_tail(log_path)))
 
 
+_SET_PASSWORD = """
+import os, sys
+import label_studio
+sys.path.insert(0, os.path.dirname(label_studio.__file__))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "label_studio.core.settings.label_studio")
+import django
+django.setup()
+from users.models import User
+user = User.objects.filter(email__iexact=sys.argv[1]).first()
+if user is None:
+    sys.exit(3)
+user.set_password(os.environ["ANNOTATE_NEW_PASSWORD"])
+user.save()
+"""
+
+
+def manages(data_dir: Path | str, env_file: Path | str = ENV_FILE) -> bool:
+    """True if ``data_dir`` holds the data of the server ``env_file`` points at (started by annotate here)."""
+    data_dir = Path(data_dir)
+    env = read_env_file(env_file)
+    return data_dir.is_dir() and (bool(env.get(DATABASE_VAR)) or (data_dir / "label_studio.sqlite3").exists())
+
+
+def set_password(data_dir: Path | str, email: str, password: str, env_file: Path | str = ENV_FILE) -> None:
+    """Set a user's login password in the database of the server this folder runs (Label Studio's own
+    Django models, as its ``reset_password`` command does; the password travels in the environment, not argv)."""
+    data_dir = Path(data_dir).resolve()
+    env = read_env_file(env_file)
+    database = os.environ.get(DATABASE_VAR) or env.get(DATABASE_VAR)
+    child_env = {k: v for k, v in os.environ.items() if k not in (KEY_VAR, DATABASE_VAR)}
+    child_env.update({"LABEL_STUDIO_BASE_DATA_DIR": str(data_dir), "ANNOTATE_NEW_PASSWORD": password,
+                      **(database_environment(database) if database else {})})
+    python = Path(label_studio_executable()).parent / "python"
+    done = subprocess.run([str(python if python.exists() else sys.executable), "-c", _SET_PASSWORD, email],
+                          env=child_env, cwd=data_dir, capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        raise AnnotateError(Errors.E066.format(email=email, data_dir=data_dir,
+                                               detail=(done.stderr.strip().splitlines() or ["no output"])[-1]))
+
+
 def database_environment(url: str) -> dict[str, str]:
     """Label Studio's PostgreSQL settings from ``postgresql://USER:PASSWORD@HOST:PORT/NAME``."""
     from urllib.parse import unquote, urlsplit
