@@ -142,6 +142,9 @@ def push(
         report = run_push(client, docs, the_schema, project, batch_size=batch_size, where=str(input),
                           on_batch=lambda n, total: progress.update(task, advance=n, total=total), overlap=overlap)
     verb = "created" if report.created else "reused"
+    if report.schema_updated:
+        out.print(f"Project {project!r} brought up to schema {the_schema.name} v{the_schema.version} "
+                  "(label hints, hotkeys, colours and instructions).")
     out.print(f"Project {project!r} ({verb}, id {report.project_id}): {report.new} new, "
               f"{report.present} already present; {report.documents} documents = "
               f"{report.tasks_for_documents} tasks; each shown to {report.overlap} annotator"
@@ -739,6 +742,28 @@ def schema_show(schema: Optional[Path] = SchemaOption) -> None:
         sources = ", ".join(k for k, v in s.model_labels.items() if v == label.name)
         table.add_row(label.name, label.hotkey, label.color, label.guideline, sources)
     out.print(table)
+
+
+@schema_app.command("guidelines")
+def schema_guidelines(
+    schema: Optional[Path] = SchemaOption,
+    output: Path = typer.Option(Path("schemas/GUIDELINES.md"), "-o", "--output", help="Where to write them."),
+    check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if the file is not current."),
+) -> None:
+    """Generate the annotators' guidelines (Markdown) from the schema: labels, keys, guidelines, examples."""
+    from .guidelines import guidelines_markdown
+
+    the_schema = load_schema(schema)
+    text = guidelines_markdown(the_schema)
+    current = output.read_text(encoding="utf-8") if output.is_file() else None
+    if check:
+        if current != text:
+            raise AnnotateError(Errors.E022.format(path=output, schema=the_schema.name, version=the_schema.version))
+        out.print(f"{output} is current (schema {the_schema.name} v{the_schema.version}).")
+        return
+    with atomic_write(output) as fh:
+        fh.write(text)
+    out.print(f"Wrote {output} (schema {the_schema.name} v{the_schema.version}, {len(the_schema.labels)} labels).")
 
 
 @schema_app.command("config")

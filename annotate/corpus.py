@@ -335,6 +335,12 @@ def compile_corpus(pull: Pull, name: str, strategy: Strategy, min_annotators: in
         old_gold = {d.id: d.spans for d in read_gold(corpus_dir / f"v{previous}" / "gold.jsonl")} if previous else {}
         changes = diff_gold(old_gold, built.gold_spans)
         notes = [adjudicated["note"]] if adjudicated else []
+        before = json.loads((corpus_dir / f"v{previous}" / MANIFEST).read_text(encoding="utf-8")).get("schema") \
+            if previous else None
+        now = pull.summary.get("schema")
+        if before and now and (before.get("version"), before.get("hash")) != (now.get("version"), now.get("hash")):
+            notes.append(f"Schema {before.get('name')} v{before.get('version')} → {now.get('name')} v{now.get('version')}"
+                         " (the labels' guidelines changed; see schemas/GUIDELINES.md).")
         (tmp / "CHANGES.md").write_text(changes_markdown(changes, name, version, previous, notes), encoding="utf-8")
         manifest = _manifest(pull, name, version, strategy, settings, built, tmp)
         if adjudicated:
@@ -550,6 +556,154 @@ def verify(path: Path) -> dict:
     if problems:
         raise AnnotateError(Errors.E083.format(path=path, problems="; ".join(problems)))
     return manifest
+
+
+@dataclass
+class CorpusVersion:
+    """A compiled corpus version, loaded: its manifest and its gold documents, per split.
+
+    Get one with :func:`load`. Documents are :class:`~annotate.documents.Document` objects
+    (``id``, ``text``, ``spans`` as :class:`~annotate.spans.Span`, ``source``, ``article``,
+    ``paragraph``, ``offset``; ``extra_meta`` says who annotated and how it was decided).
+
+    Example::
+
+        >>> import annotate.corpus
+        >>> news = annotate.corpus.load("news@v3")          # checksums verified
+        >>> len(news.train), news.test[0].spans[:1]
+        (1520, (Span(start=0, end=6, label='GPE'),))
+    """
+
+    path: Path
+    manifest: dict
+    documents: list[Document]  # every gold document, in gold.jsonl order
+    splits: dict[str, list[str]]  # split -> document ids, in splits.json order
+
+    @property
+    def name(self) -> str:
+        return self.manifest["name"]
+
+    @property
+    def version(self) -> int:
+        return int(self.manifest["version"])
+
+    def split(self, name: str) -> list[Document]:
+        """The documents of one split (``"train"``, ``"dev"``, ``"test"``; ``"all"``: every document).
+
+        Args:
+            name: the split.
+        Returns:
+            The split's documents, in the order of ``splits.json`` (the order of its exports).
+        Raises:
+            AnnotateError: an unknown split name.
+        """
+        if name == "all":
+            return list(self.documents)
+        if name not in self.splits:
+            raise AnnotateError(Errors.E097.format(split=name, path=self.path, splits=", ".join(self.splits)))
+        by_id = {d.id: d for d in self.documents}
+        return [by_id[i] for i in self.splits[name]]
+
+    @property
+    def train(self) -> list[Document]:
+        return self.split("train")
+
+    @property
+    def dev(self) -> list[Document]:
+        return self.split("dev")
+
+    @property
+    def test(self) -> list[Document]:
+        return self.split("test")
+
+    def to_spacy(self, nlp_or_vocab, split: str | None = None) -> Iterator[Doc]:
+        """The gold as spaCy ``Doc`` objects with ``ents`` set, read from the version's DocBins.
+
+        Args:
+            nlp_or_vocab: a ``Language`` (its vocab is used) or a ``Vocab``.
+            split: one split, or None for train, dev and test in that order.
+        Yields:
+            ``Doc`` objects tokenised as compiled, ``doc.ents`` the gold entities and
+            ``doc.user_data["id"]`` the document id.
+
+        Example::
+
+            >>> import spacy
+            >>> docs = list(news.to_spacy(spacy.blank("en"), split="dev"))
+        """
+        from spacy.tokens import DocBin
+
+        vocab = getattr(nlp_or_vocab, "vocab", nlp_or_vocab)
+        for name in ([split] if split and split != "all" else list(SPLITS)):
+            self.split(name)  # an unknown split name raises here
+            ids = self.splits[name]
+            docbin = DocBin().from_disk(self.path / f"{name}.spacy")
+            for doc_id, doc in zip(ids, docbin.get_docs(vocab)):
+                doc.user_data["id"] = doc_id
+                yield doc
+
+    def to_hf(self):
+        """The version as a Hugging Face ``datasets.DatasetDict`` (``train``, ``dev``, ``test``).
+
+        Each row: ``id``, ``text``, ``tokens``, ``ner_tags`` (IOB2, a ``ClassLabel`` sequence whose
+        names are ``O`` then ``B-``/``I-`` of each label in the manifest's order) and ``spans``
+        (``start``, ``end``, ``label`` over ``text``). Tokens and tags are the CoNLL export's.
+        Needs the optional ``datasets`` package (``pip install 'annotate[hf]'``).
+
+        Example::
+
+            >>> ds = news.to_hf()
+            >>> ds["train"].features["ner_tags"].feature.names[:3]
+            ['O', 'B-PERSON', 'I-PERSON']
+        """
+        try:
+            import datasets
+        except ImportError:
+            raise AnnotateError(Errors.E098) from None
+        names = ["O"] + [f"{prefix}-{label}" for label in self.manifest["labels"] for prefix in ("B", "I")]
+        features = datasets.Features({
+            "id": datasets.Value("string"), "text": datasets.Value("string"),
+            "tokens": datasets.Sequence(datasets.Value("string")),
+            "ner_tags": datasets.Sequence(datasets.ClassLabel(names=names)),
+            "spans": [{"start": datasets.Value("int64"), "end": datasets.Value("int64"),
+                       "label": datasets.Value("string")}],
+        })
+        out = {}
+        for split in SPLITS:
+            rows = [r for _, r in files.read_jsonl(self.path / f"{split}.jsonl", producer="compile")]
+            columns = {key: [r[key] for r in rows] for key in ("id", "text", "tokens", "ner_tags", "spans")}
+            out[split] = datasets.Dataset.from_dict(columns, features=features)
+        return datasets.DatasetDict(out)
+
+    def stats(self) -> dict:
+        """The manifest's counts: documents, spans per label, per split, conflicts, left out, accounting."""
+        return json.loads(json.dumps(self.manifest["counts"]))
+
+
+def load(spec: str | Path, root: Path = CORPUS_ROOT, verify_checksums: bool = True) -> CorpusVersion:
+    """Load a compiled corpus version for training or evaluation.
+
+    Args:
+        spec: ``"NAME"`` or ``"NAME@latest"`` (the newest version), ``"NAME@v3"`` or ``"NAME/v3"``,
+            or the path of a version folder.
+        root: the folder holding the corpora (default ``corpus/``).
+        verify_checksums: recompute every file's sha256 against the manifest first (default).
+    Returns:
+        A :class:`CorpusVersion`.
+    Raises:
+        AnnotateError: the version does not exist, or a file changed since it was written
+            (the message names the file).
+
+    Example::
+
+        >>> news = load("news@v3")
+        >>> news.stats()["documents"]
+        1900
+    """
+    folder = resolve(spec, root)
+    manifest = verify(folder) if verify_checksums else json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    splits = json.loads((folder / "splits.json").read_text(encoding="utf-8"))
+    return CorpusVersion(folder, manifest, read_gold(folder / "gold.jsonl"), splits)
 
 
 def list_versions(root: Path = CORPUS_ROOT) -> list[dict]:

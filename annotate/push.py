@@ -19,7 +19,8 @@ from typing import Callable, Sequence
 from .documents import Document
 from .errors import AnnotateError, Errors
 from .labelstudio import LabelStudio
-from .schema import Schema, config_difference, label_config, unknown_labels
+from .guidelines import instructions_html
+from .schema import Schema, config_difference, label_config, project_labels, unknown_labels
 from .tasks import DOC_ID_KEY, document_to_task
 
 DEFAULT_BATCH_SIZE = 1000
@@ -38,6 +39,7 @@ class PushReport:
     duplicates_kept: list[str] = field(default_factory=list)  # doc ids with several annotated tasks
     tasks_for_documents: int = 0
     overlap: int = 1  # annotators per task, as the project says
+    schema_updated: bool = False  # the existing project's config or instructions were brought up to the schema
 
 
 def check_labels(documents: Sequence[Document], schema: Schema, where: str) -> None:
@@ -61,9 +63,13 @@ def overlap_fields(overlap: int) -> dict:
 
 
 def ensure_project(client: LabelStudio, title: str, schema: Schema, model_tag: str | None,
-                   description: str | None = None, overlap: int | None = None) -> tuple[dict, bool]:
-    """The project titled ``title``, created from the schema if missing; refuses a differing config.
+                   description: str | None = None, overlap: int | None = None) -> tuple[dict, bool, bool]:
+    """The project titled ``title``: ``(project, created, updated)``.
 
+    A new project gets the schema's labeling config (each label with its hotkey and its guideline as
+    hint) and the schema's guidelines as instructions, shown before labeling. An existing one is brought
+    up to date when the schema changed (new version: hints, colours, hotkeys, instructions, added labels);
+    a schema that removes or renames a label the project has is refused, since annotations use it.
     ``overlap``: annotators per task, set on a new project and updated on an existing one.
     """
     matches = [p for p in client.projects() if p.get("title") == title]
@@ -71,30 +77,39 @@ def ensure_project(client: LabelStudio, title: str, schema: Schema, model_tag: s
         ids = ", ".join(str(p["id"]) for p in sorted(matches, key=lambda p: p["id"]))
         raise AnnotateError(Errors.E051.format(count=len(matches), title=title, ids=ids))
     config = label_config(schema)
+    instructions = instructions_html(schema)
     if matches:
         project = matches[0]
+        changes: dict = {}
         difference = config_difference(config, project.get("label_config") or "")
         if difference:
-            raise AnnotateError(Errors.E050.format(title=title, project_id=project["id"], schema=schema.name,
-                                                   version=schema.version, difference=difference))
+            have = project_labels(project.get("label_config") or "")
+            if have is None or set(have) - set(schema.label_names):
+                raise AnnotateError(Errors.E050.format(title=title, project_id=project["id"], schema=schema.name,
+                                                       version=schema.version, difference=difference))
+            changes["label_config"] = config
+        if project.get("expert_instruction") != instructions or not project.get("show_instruction"):
+            changes.update(expert_instruction=instructions, show_instruction=True)
         if model_tag and not project.get("model_version"):
-            project = client.update_project(project["id"], model_version=model_tag)
+            changes["model_version"] = model_tag
         if overlap and project.get("maximum_annotations") != overlap:
-            project = client.update_project(project["id"], **overlap_fields(overlap))
-        return project, False
+            changes.update(overlap_fields(overlap))
+        if changes:
+            project = client.update_project(project["id"], **changes)
+        return project, False, "label_config" in changes or "expert_instruction" in changes
     fields = {"title": title, "label_config": config, "description": description or project_description(schema),
-              "show_collab_predictions": True}
+              "expert_instruction": instructions, "show_instruction": True, "show_collab_predictions": True}
     if model_tag:
         fields["model_version"] = model_tag
     if overlap:
         fields.update(overlap_fields(overlap))
     try:
-        return client.create_project(**fields), True
+        return client.create_project(**fields), True, False
     except AnnotateError:
         # The request may have reached the server before the failure: look before giving up.
         matches = [p for p in client.projects() if p.get("title") == title]
         if len(matches) == 1:
-            return matches[0], True
+            return matches[0], True, False
         raise
 
 
@@ -153,10 +168,10 @@ def push(
         raise AnnotateError(Errors.E054.format(title=title, length=len(title), limit=MAX_TITLE))
     check_labels(documents, schema, where)
     model_tag = next((d.model.tag for d in documents if d.model is not None), None)
-    project, created = ensure_project(client, title, schema, model_tag, description, overlap)
+    project, created, updated = ensure_project(client, title, schema, model_tag, description, overlap)
     pid = project["id"]
     report = PushReport(project_id=pid, project_url=client.project_url(pid), created=created, documents=len(documents),
-                        overlap=project.get("maximum_annotations") or 1)
+                        overlap=project.get("maximum_annotations") or 1, schema_updated=updated)
 
     by_doc, total = _tasks_by_doc(client, pid)
     removed = _remove_duplicates(client, by_doc, report)

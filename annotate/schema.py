@@ -26,11 +26,26 @@ _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
 @dataclass(frozen=True)
+class Example:
+    """A sentence and the span of it that is (positive) or is not (negative) the label, and why not."""
+
+    text: str
+    span: str
+    why: str = ""
+
+    @property
+    def start(self) -> int:
+        return self.text.index(self.span)
+
+
+@dataclass(frozen=True)
 class Label:
     name: str
     color: str
-    hotkey: str
+    hotkey: str  # one key per label, given in the schema (never derived from the label's position)
     guideline: str
+    positive: Example | None = None
+    negative: Example | None = None
 
 
 @dataclass(frozen=True)
@@ -95,7 +110,8 @@ def parse_schema(data: object, where: str) -> Schema:
         guideline = entry.get("guideline")
         if not isinstance(guideline, str) or not guideline.strip():
             raise bad(f"label {name}: a one-line 'guideline' is required")
-        labels.append(Label(name, color, hotkey, guideline.strip()))
+        examples = {kind: _example(entry.get(kind), f"label {name}: {kind}", bad) for kind in ("positive", "negative")}
+        labels.append(Label(name, color, hotkey, guideline.strip(), **examples))
     for attr in ("name", "hotkey"):
         counts: dict[str, int] = {}
         for label in labels:
@@ -126,6 +142,16 @@ def parse_schema(data: object, where: str) -> Schema:
     )
 
 
+def _example(value: object, what: str, bad) -> Example | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not isinstance(value.get("text"), str) or not isinstance(value.get("span"), str):
+        raise bad(f"{what} must be a mapping with 'text' and 'span' (and 'why' for a negative example)")
+    if not value["span"] or value["span"] not in value["text"]:
+        raise bad(f"{what}: span {value['span']!r} does not occur in its text {value['text']!r}")
+    return Example(value["text"], value["span"], str(value.get("why") or ""))
+
+
 def load_schema(path: Path | str | None = None) -> Schema:
     """Load and validate a schema file (YAML or JSON); the default is schemas/news.yml."""
     path = Path(path) if path else default_schema_path()
@@ -152,7 +178,8 @@ def label_config(schema: Schema) -> str:
     return ET.tostring(view, encoding="unicode")
 
 
-def _labels_of(config: str) -> dict[str, dict[str, str]] | None:
+def project_labels(config: str) -> dict[str, dict[str, str]] | None:
+    """The ``<Label>`` elements of a labeling config by value (None if it is not valid XML)."""
     try:
         root = ET.fromstring(config)
     except ET.ParseError:
@@ -162,11 +189,11 @@ def _labels_of(config: str) -> dict[str, dict[str, str]] | None:
 
 def config_difference(expected: str, actual: str) -> str | None:
     """None when two labeling configs are equivalent (comments and layout ignored), else what differs."""
-    canon = [ET.canonicalize(c, with_comments=False, strip_text=True) if _labels_of(c) is not None else c
+    canon = [ET.canonicalize(c, with_comments=False, strip_text=True) if project_labels(c) is not None else c
              for c in (expected, actual)]
     if canon[0] == canon[1]:
         return None
-    want, have = _labels_of(expected) or {}, _labels_of(actual)
+    want, have = project_labels(expected) or {}, project_labels(actual)
     if have is None:
         return "the project's config is not valid XML"
     parts = []

@@ -34,12 +34,11 @@ def split_by_article(docs: Iterable[tuple[str, str, int]], ratios: Sequence[floa
     """
     ratios = check_ratios(ratios)
     groups: dict[str, list[str]] = defaultdict(list)
-    order: list[str] = []
+    order: list[tuple[str, str]] = []  # (doc id, article key), in input order
     for doc_id, source, article in docs:
         key = article_key(source, article)
-        if key not in groups:
-            order.append(key)
         groups[key].append(doc_id)
+        order.append((doc_id, key))
     total = sum(len(ids) for ids in groups.values())
     ranked = sorted(groups, key=lambda k: hashlib.sha256(f"{seed}\x00{k}".encode()).hexdigest())
     sizes = dict.fromkeys(SPLITS, 0)
@@ -50,6 +49,6 @@ def split_by_article(docs: Iterable[tuple[str, str, int]], ratios: Sequence[floa
         assigned[key] = target
         sizes[target] += len(groups[key])
     out: dict[str, list[str]] = {name: [] for name in SPLITS}
-    for key in order:
-        out[assigned[key]].extend(groups[key])
+    for doc_id, key in order:  # the input order, which is also the order compile writes the exports in
+        out[assigned[key]].append(doc_id)
     return out
