@@ -608,7 +608,7 @@ def evaluate(
     from .corpus import load_gold
 
     if (predictions is None) == (not model):
-        raise AnnotateError(Errors.E087)
+        raise AnnotateError(Errors.E087.format(got="both" if predictions is not None else "neither"))
     if save is not None and model and len(model) > 1:
         raise AnnotateError(Errors.E096)
     the_schema = load_schema(schema)

@@ -10,7 +10,7 @@ other file so that :func:`verify` can prove nothing changed.
 
 Compiling from a source that gives the same content as the latest version
 writes nothing ("no change"); the content key is the sha256 of the gold, the
-conflicts, the left-out list, the splits and the compile settings.
+conflicts, the left-out list, the splits, the compile settings and the schema.
 """
 
 from __future__ import annotations
@@ -303,6 +303,12 @@ def compile_corpus(pull: Pull, name: str, strategy: Strategy, min_annotators: in
     written to the gold, its split's exports and the agreement tally as it
     comes, so memory does not grow with the documents' spaCy Docs.
     """
+    with collector_skips_existing():  # the pull's objects are many and long-lived: collections skip them
+        return _compile(pull, name, strategy, min_annotators, ratios, seed, lang, root, empty_means_none, adjudication)
+
+
+def _compile(pull: Pull, name: str, strategy: Strategy, min_annotators: int, ratios: Sequence[float], seed: int,
+             lang: str, root: Path, empty_means_none: bool, adjudication: Pull | None) -> CompileResult:
     decisions, adjudicated = _adjudication(adjudication, pull, strategy, root)
     grouped = annotated, empty = _records_by_document(pull, empty_means_none)
     included = [d for d in _ordered(pull.documents)
@@ -320,27 +326,19 @@ def compile_corpus(pull: Pull, name: str, strategy: Strategy, min_annotators: in
     tmp = Path(tempfile.mkdtemp(prefix=files.temp_prefix("version"), dir=corpus_dir))
     try:
         os.chmod(tmp, files.default_mode(directory=True))
-        with collector_skips_existing():
-            built = _write_version(tmp, pull, strategy, min_annotators, splits, settings, empty_means_none,
-                                   grouped, decisions)
+        built = _write_version(tmp, pull, strategy, min_annotators, splits, settings, empty_means_none, grouped,
+                               decisions)
         existing = versions(corpus_dir)
-        if existing:
-            latest = corpus_dir / f"v{existing[-1]}"
-            manifest = json.loads((latest / MANIFEST).read_text(encoding="utf-8"))
-            if manifest.get("content_sha256") == built.content_key:
-                files.remove_tree(tmp)
-                return CompileResult(latest, existing[-1], False, manifest)
-        version = (existing[-1] + 1) if existing else 1
         previous = existing[-1] if existing else None
+        latest = json.loads((corpus_dir / f"v{previous}" / MANIFEST).read_text(encoding="utf-8")) if previous else {}
+        if latest.get("content_sha256") == built.content_key:
+            files.remove_tree(tmp)
+            return CompileResult(corpus_dir / f"v{previous}", previous, False, latest)
+        version = (previous or 0) + 1
         old_gold = {d.id: d.spans for d in read_gold(corpus_dir / f"v{previous}" / "gold.jsonl")} if previous else {}
         changes = diff_gold(old_gold, built.gold_spans)
         notes = [adjudicated["note"]] if adjudicated else []
-        before = json.loads((corpus_dir / f"v{previous}" / MANIFEST).read_text(encoding="utf-8")).get("schema") \
-            if previous else None
-        now = pull.summary.get("schema")
-        if before and now and (before.get("version"), before.get("hash")) != (now.get("version"), now.get("hash")):
-            notes.append(f"Schema {before.get('name')} v{before.get('version')} → {now.get('name')} v{now.get('version')}"
-                         " (the labels' guidelines changed; see schemas/GUIDELINES.md).")
+        notes += _schema_change(latest.get("schema"), pull.summary.get("schema"))
         (tmp / "CHANGES.md").write_text(changes_markdown(changes, name, version, previous, notes), encoding="utf-8")
         manifest = _manifest(pull, name, version, strategy, settings, built, tmp)
         if adjudicated:
@@ -354,6 +352,14 @@ def compile_corpus(pull: Pull, name: str, strategy: Strategy, min_annotators: in
         files.remove_tree(tmp, ignore_errors=True)
         raise
     return CompileResult(final, version, True, manifest)
+
+
+def _schema_change(before: dict | None, now: dict | None) -> list[str]:
+    """A CHANGES.md note when the schema differs from the previous version's."""
+    if not before or not now or (before.get("version"), before.get("hash")) == (now.get("version"), now.get("hash")):
+        return []
+    return [f"Schema {before.get('name')} v{before.get('version')} → {now.get('name')} v{now.get('version')} (labels "
+            "or their guidelines changed; see schemas/GUIDELINES.md)."]
 
 
 def _json_line(record: dict) -> bytes:
@@ -449,7 +455,8 @@ def _write_version(folder: Path, pull: Pull, strategy: Strategy, min_annotators:
     splits_bytes = _json_bytes(splits)
     (folder / "splits.json").write_bytes(splits_bytes)
     content = hashlib.sha256()
-    for digest in (*hashes, hashlib.sha256(splits_bytes).digest(), hashlib.sha256(_json_bytes(settings)).digest()):
+    schema = _json_bytes(pull.summary.get("schema"))  # a new schema version is a new corpus version, gold or not
+    for digest in (*hashes, *(hashlib.sha256(b).digest() for b in (splits_bytes, _json_bytes(settings), schema))):
         content.update(digest)
     return _Built(content.hexdigest(), spans_per_label, conflicts_by_reason, left_out, accounting,
                   split_counts, tally.report(), {**anchoring.report(), "pre_annotated_documents": pre_annotated},

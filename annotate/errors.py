@@ -91,7 +91,7 @@ class Errors(metaclass=ErrorsWithCodes):
             "Pass --split all, or another split.")
     E086 = ("{path}, line {line}: predictions for document {doc_id}, which is not in the gold ({split}). "
             "Predictions must use the gold documents' ids.")
-    E087 = "Pass --predictions FILE or --model MODEL (repeat --model to compare models), not both."
+    E087 = "Pass exactly one of --predictions FILE or --model MODEL (repeat --model to compare models); got {got}."
     E055 = "--overlap must be 1 or more (annotators per task), got {overlap}."
     E056 = ("{email} is already a user of {url}. They log in with that email and the password they were given; an "
             "admin can set a new one in Label Studio's Organization page.")

@@ -44,13 +44,15 @@ def iob_tokens(doc: Doc, text: str | None = None) -> tuple[list[str], list[str]]
     ``text``: the text the Doc was made from, if at hand (``Doc.text`` joins every token again).
     """
     text, strings = doc.text if text is None else text, doc.vocab.strings
-    tokens, tags = [], []
-    for idx, length, is_space, iob, ent_type in doc.to_array(["IDX", "LENGTH", "IS_SPACE", "ENT_IOB", "ENT_TYPE"]).tolist():
-        if is_space:
-            continue
-        tokens.append(text[idx:idx + length])
-        tags.append(f"{_IOB[iob]}-{strings[ent_type]}" if iob in _IOB else "O")
-    return tokens, tags
+    rows = doc.to_array(["IDX", "LENGTH", "IS_SPACE", "ENT_IOB", "ENT_TYPE"]).tolist()
+    tags = ["O"] * len(rows)
+    for i, (_, _, _, iob, ent_type) in enumerate(rows):
+        if iob in _IOB:  # entity tokens only: most are outside
+            tags[i] = f"{_IOB[iob]}-{strings[ent_type]}"
+    kept = [i for i, row in enumerate(rows) if not row[2]]
+    if len(kept) == len(rows):
+        return [text[idx:idx + length] for idx, length, *_ in rows], tags
+    return [text[rows[i][0]:rows[i][0] + rows[i][1]] for i in kept], [tags[i] for i in kept]
 
 
 def new_docbin() -> DocBin:

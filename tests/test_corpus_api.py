@@ -121,3 +121,14 @@ def test_the_cli_takes_the_same_specs(root):
                      "--bootstrap", "0", "--json", "--root", str(root))
     assert scored.returncode == 0, scored.stderr
     assert '"f1": 1.0' in scored.stdout
+
+
+def test_a_new_schema_version_is_recorded(tmp_path):
+    docs = gold_docs()[:12]
+    first = compile_corpus(pull_from(docs), "s", parse_strategy("majority"), root=tmp_path)
+    newer = pull_from(docs)
+    newer.summary["schema"] = {"name": "news", "version": 2, "hash": "h2"}
+    second = compile_corpus(newer, "s", parse_strategy("majority"), root=tmp_path)
+    assert (first.version, second.version) == (1, 2) and second.manifest["schema"]["version"] == 2
+    assert "Schema news v1 → news v2" in (second.path / "CHANGES.md").read_text()
+    assert "Schema" not in (first.path / "CHANGES.md").read_text()

@@ -79,6 +79,14 @@ def test_label_studio_text_offsets_are_code_points(ls_server, client, schema, ti
         page.wait_for_load_state("networkidle")
         page.goto(f"{ls_server['url']}/projects/{report.project_id}/data?labeling=1")
         page.get_by_test_id("bottombar-submit-button").wait_for(timeout=60_000)
+        # the schema's guidelines are shown before labeling (the project's instructions); read, then closed
+        instructions = page.locator(".lsf-modal-ls_visible")
+        instructions.wait_for(timeout=30_000)
+        shown = instructions.inner_text()
+        assert "annotation guidelines" in shown and "Sergey Lavrov" in shown and "is not PERSON" in shown, shown
+        page.screenshot(path=str(ARTIFACTS / "label-studio-instructions.png"))
+        instructions.get_by_role("button", name="Close modal").click()
+        instructions.wait_for(state="hidden", timeout=10_000)
         page.get_by_text("Damascus").first.wait_for(timeout=30_000)
         # the prediction (code points) is pre-filled on the right word
         highlighted = page.eval_on_selector_all("[class*='htx-highlight']", "els => els.map(e => e.textContent)")
