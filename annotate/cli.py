@@ -397,8 +397,8 @@ def users_add(
             raise AnnotateError(Errors.E056.format(email=email, url=settings.url))
         user = client.create_user(email, first, last)
         invite = None if server_mod.manages(data_dir, env_file) else client.invite_url()
-    name = f" ({first} {last})".replace(" )", ")").replace("( ", "(") if first or last else ""
-    out.print(f"Created user {user['id']}: {email}{name}.")
+    full_name = " ".join(part for part in (first, last) if part)
+    out.print(f"Created user {user['id']}: {email}" + (f" ({full_name})." if full_name else "."))
     if invite is None:
         password = secrets.token_urlsafe(12)
         server_mod.set_password(data_dir, email, password, env_file)
