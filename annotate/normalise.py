@@ -249,9 +249,13 @@ def normalise(tasks: Iterable[ExportTask], labels: Iterable[str] | None, trim: b
         text = doc.text
         prediction = next((p for p in task.predictions if isinstance(p.get("result"), list)), None)
         if prediction is None:  # Label Studio's JSON export lists prediction ids; annotations carry the object
-            prediction = next(({"result": a.prediction_results, "model_version": a.prediction_model}
-                               for a in task.annotations if a.prediction_results is not None), None)
+            prediction = next(({"result": a.prediction_results, "model_version": a.prediction_model,
+                                "id": a.prediction_id} for a in task.annotations if a.prediction_results is not None),
+                              None)
         task_prediction = _prediction_spans(prediction["result"], text, label_set) if prediction else None
+        reference_cache: dict[Any, tuple[Span, ...] | None] = {}
+        if prediction is not None and prediction.get("id") is not None:
+            reference_cache[prediction["id"]] = task_prediction  # for the annotations that started from it
 
         def reject(a: ExportAnnotation, reason: str, detail: str, result: Any) -> None:
             counts.rejected[reason] += 1
@@ -264,7 +268,6 @@ def normalise(tasks: Iterable[ExportTask], labels: Iterable[str] | None, trim: b
 
         submitted: dict[str, list[ExportAnnotation]] = defaultdict(list)
         canonical: dict[Span, Span] = {}  # annotators mostly mark the same spans: keep one object of each
-        reference_cache: dict[Any, tuple[Span, ...] | None] = {}
         for a in task.annotations:
             counts.annotations_in += 1
             counts.spans_in += len(a.results)
