@@ -76,9 +76,10 @@ def _marked_by(records: Sequence[AnnotationRecord]) -> dict[Span, tuple[str, ...
     return {span: tuple(sorted(names)) for span, names in who.items()}
 
 
-def _majority(doc_id: str, records: Sequence[AnnotationRecord]) -> tuple[list[Span], list[Conflict]]:
+def _majority(doc_id: str, records: Sequence[AnnotationRecord],
+              marked: dict[Span, tuple[str, ...]]) -> tuple[list[Span], list[Conflict]]:
+    """Spans marked by more than half of the records (``marked``: who marked each span); ties are conflicts."""
     n = len(records)
-    marked = _marked_by(records)
     gold = [span for span, who in marked.items() if 2 * len(who) > n]
     ties = [(span, who) for span, who in sorted(marked.items()) if 2 * len(who) == n]
     conflicts = []
@@ -140,7 +141,7 @@ def adjudicate(doc_id: str, records: Sequence[AnnotationRecord], strategy: Strat
     if winner is not None:
         gold, conflicts = list(winner.spans), []
     else:
-        gold, conflicts = _majority(doc_id, records)
+        gold, conflicts = _majority(doc_id, records, marked)
     gold, overlap_conflicts = remove_overlaps(doc_id, gold, marked)
     return Decision(doc_id, sort_spans(gold), annotators, label, tuple(conflicts + overlap_conflicts))
 

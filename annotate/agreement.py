@@ -436,7 +436,10 @@ class AgreementTally:
         self.annotators.update(names)
         if len(names) < 2:
             return
-        rows = np.array([self._coded(token_labels[n]) for n in names], dtype=np.int64).reshape(len(names), -1)
+        coded: dict[int, list[int]] = {}  # one coding per distinct label list (annotators often agree)
+        rows = np.array([coded[id(token_labels[n])] if id(token_labels[n]) in coded else
+                         coded.setdefault(id(token_labels[n]), self._coded(token_labels[n])) for n in names],
+                        dtype=np.int64).reshape(len(names), -1)
         marked = {n: frozenset(spans[n]) for n in names}
         totals = self.label_totals
         for n in names:  # each annotator's spans are compared in len(names) - 1 pairs

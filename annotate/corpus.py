@@ -420,8 +420,11 @@ def _write_version(folder: Path, pull: Pull, strategy: Strategy, min_annotators:
                                  decisions):
             if len(outcome.records) >= 2:
                 ranges: dict = {}
+                labelled: dict = {}  # annotators who marked the same spans share one token label list
                 tally.add({r.annotator: r.spans for r in outcome.records},
-                          {r.annotator: token_labels(outcome.sdoc, r.spans, ranges) for r in outcome.records})
+                          {r.annotator: labelled[r.spans] if r.spans in labelled else
+                           labelled.setdefault(r.spans, token_labels(outcome.sdoc, r.spans, ranges))
+                           for r in outcome.records})
             elif outcome.records:  # one annotator: counted as a document, nothing to compare
                 tally.add({outcome.records[0].annotator: outcome.records[0].spans}, {})
             if outcome.document.model is not None and outcome.submitted:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from typing import Any, Iterable
 
 from .documents import Document
@@ -49,7 +50,12 @@ SET_ASIDE = {
 
 def shallow_dict(record) -> dict:
     """A dataclass's fields as a dict, values as they are (``dataclasses.asdict`` deep-copies: slow)."""
-    return {f.name: getattr(record, f.name) for f in fields(record)}
+    return {name: getattr(record, name) for name in _field_names(type(record))}
+
+
+@lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,7 @@ class AnnotationRecord:
     @classmethod
     def from_dict(cls, d: dict, canonical: dict | None = None) -> "AnnotationRecord":
         """``canonical``: spans already made for this document; equal spans then share one object."""
-        spans = sort_spans(Span.from_dict(s) for s in d["spans"])
+        spans = sort_spans([Span(int(s["start"]), int(s["end"]), str(s["label"])) for s in d["spans"]])
         if canonical is not None:
             spans = tuple([canonical.setdefault(span, span) for span in spans])
         return cls(
