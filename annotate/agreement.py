@@ -207,10 +207,6 @@ def alpha_from_counts(counts: np.ndarray, domain: Sequence[Any] | None = None, l
 
     ``domain`` lists the values in column order (sorted, for ordinal and interval).
     """
-    counts = np.asarray(counts, dtype=float)
-    counts = counts[counts.sum(axis=1) >= 2]  # only pairable units count
-    if not len(counts):
-        return NAN
     return alpha_from_coincidences(coincidences(counts), domain, level)
 
 
@@ -220,7 +216,7 @@ def coincidences(counts: np.ndarray) -> np.ndarray:
     Coincidence matrices add up: a large table can be taken a block of units at a time.
     """
     counts = np.asarray(counts, dtype=float)
-    counts = counts[counts.sum(axis=1) >= 2]
+    counts = counts[counts.sum(axis=1) >= 2]  # only pairable units count
     weighted = counts / (counts.sum(axis=1) - 1.0)[:, None]
     return weighted.T @ counts - np.diag(weighted.sum(axis=0))
 
