@@ -39,10 +39,11 @@ def resolve_model_name(model: str | None) -> str:
     raise AnnotateError(Errors.E030)
 
 
-def load_model(model: str | None = None):
-    """Load a spaCy pipeline (package name or path) with only what NER needs enabled.
+def load_ner_pipeline(model: str | None = None):
+    """Load a spaCy pipeline (package name or path) that has ``ner``.
 
-    Returns ``(nlp, ModelInfo)``.
+    Returns ``(nlp, name, keep)``: ``name`` the model loaded (the default when ``model`` is None),
+    ``keep`` the components NER needs (the entity pipes and the tok2vec they listen to, if any).
     """
     import spacy
 
@@ -57,6 +58,15 @@ def load_model(model: str | None = None):
     for pipe_name, pipe in nlp.pipeline:
         if keep & set(getattr(pipe, "listening_components", ()) or ()):
             keep.add(pipe_name)
+    return nlp, name, keep
+
+
+def load_model(model: str | None = None):
+    """Load a spaCy pipeline (package name or path) with only what NER needs enabled.
+
+    Returns ``(nlp, ModelInfo)``.
+    """
+    nlp, _, keep = load_ner_pipeline(model)
     nlp.select_pipes(enable=[p for p in nlp.pipe_names if p in keep])
     meta = nlp.meta
     info = ModelInfo(name=f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}", version=str(meta.get("version", "0")))

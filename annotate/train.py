@@ -25,7 +25,7 @@ from pathlib import Path
 from . import __version__, files
 from .corpus import CORPUS_ROOT, MANIFEST, resolve, sha256_file, verify
 from .errors import AnnotateError, Errors
-from .preannotate import ENTITY_PIPES, resolve_model_name
+from .preannotate import load_ner_pipeline
 
 TRAINING_RECORD = "training.json"
 
@@ -33,19 +33,7 @@ TRAINING_RECORD = "training.json"
 def base_pipeline(model: str | None, labels: list[str]):
     """The starting pipeline: ``model``'s entity components (and the tok2vec they listen to), other
     components removed, every label of ``labels`` known to ``ner``. Returns ``(nlp, name, added_labels)``."""
-    import spacy
-
-    name = resolve_model_name(model)
-    try:
-        nlp = spacy.load(name)
-    except (OSError, ValueError, ImportError) as err:
-        raise AnnotateError(Errors.E031.format(model=name, reason=str(err).splitlines()[0])) from None
-    if "ner" not in nlp.pipe_names:
-        raise AnnotateError(Errors.E032.format(model=name, pipes=", ".join(nlp.pipe_names) or "none"))
-    keep = {pipe for pipe in nlp.pipe_names if pipe in ENTITY_PIPES}
-    for pipe_name, pipe in nlp.pipeline:
-        if keep & set(getattr(pipe, "listening_components", ()) or ()):
-            keep.add(pipe_name)
+    nlp, name, keep = load_ner_pipeline(model)
     for pipe_name in [p for p in nlp.component_names if p not in keep]:
         nlp.remove_pipe(pipe_name)
     ner = nlp.get_pipe("ner")
