@@ -187,20 +187,26 @@ def _pull_into(output: Path, project: str | None, from_file: Path | None, raw_di
     else:
         settings = load_settings(env_file)
         with LabelStudio(settings) as client:
-            projects = client.projects()
-            found = [p for p in projects if p.get("title") == project]
-            if not found:
-                titles = ", ".join(repr(p.get("title")) for p in projects[:20]) or "none"
-                raise AnnotateError(Errors.E077.format(title=project, url=settings.url, titles=titles))
+            found = _project_titled(client, project)
             with err.status(f"Exporting {project!r} from Label Studio…"):
-                snapshot = download_raw(client, found[0]["id"], raw_dir)
+                snapshot = download_raw(client, found["id"], raw_dir)
             users = {u["id"]: u.get("email") or str(u["id"]) for u in client.users()}
-        origin = {"project": project, "project_id": found[0]["id"], "url": settings.url}
+        origin = {"project": project, "project_id": found["id"], "url": settings.url}
         result, summary = build_pull(snapshot.path, schema, text_key, trim, users, origin,
                                      where=f"the export of {project!r} ({snapshot.path})")
     summary["raw_export"] = {"path": str(snapshot.path), "sha256": snapshot.sha256}
     write_pull(output, result, summary)
     _print_pull_summary(summary, snapshot, output)
+
+
+def _project_titled(client: LabelStudio, title: str) -> dict:
+    """The project titled ``title``; AnnotateError listing the server's projects when there is none."""
+    projects = client.projects()
+    found = [p for p in projects if p.get("title") == title]
+    if not found:
+        titles = ", ".join(repr(p.get("title")) for p in projects[:20]) or "none"
+        raise AnnotateError(Errors.E077.format(title=title, url=client.url, titles=titles))
+    return found[0]
 
 
 def _print_pull_summary(summary: dict, snapshot, output: Path) -> None:
@@ -439,16 +445,12 @@ def status(
 
     settings = load_settings(env_file)
     with LabelStudio(settings) as client, tempfile.TemporaryDirectory(prefix="annotate-status-") as tmp:
-        projects = client.projects()
-        found = [p for p in projects if p.get("title") == project]
-        if not found:
-            titles = ", ".join(repr(p.get("title")) for p in projects[:20]) or "none"
-            raise AnnotateError(Errors.E077.format(title=project, url=settings.url, titles=titles))
-        overlap = found[0].get("maximum_annotations") or 1
+        found = _project_titled(client, project)
+        overlap = found.get("maximum_annotations") or 1
         users = {u["id"]: u.get("email") or str(u["id"]) for u in client.users()}
         path = Path(tmp) / "export.json"
         with open(path, "wb") as sink, err.status(f"Reading {project!r}…"):
-            client.download_export(found[0]["id"], sink, lambda: (sink.seek(0), sink.truncate()))
+            client.download_export(found["id"], sink, lambda: (sink.seek(0), sink.truncate()))
         if path.stat().st_size <= 2:  # "[]": a project without tasks
             state = progress([], overlap)
         else:
