@@ -78,7 +78,7 @@ class Document:
             article=int(known["article"]),
             paragraph=int(known["paragraph"]),
             offset=int(known["offset"]),
-            spans=sort_spans([Span(int(s["start"]), int(s["end"]), str(s["label"])) for s in record.get("spans") or ()]),
+            spans=sort_spans(Span.from_dict(s) for s in record.get("spans") or ()),
             model=ModelInfo(str(model["name"]), str(model["version"])) if model else None,
             extra_meta=meta,
         )

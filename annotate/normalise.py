@@ -81,7 +81,7 @@ class AnnotationRecord:
     @classmethod
     def from_dict(cls, d: dict, canonical: dict | None = None) -> "AnnotationRecord":
         """``canonical``: spans already made for this document; equal spans then share one object."""
-        spans = sort_spans([Span(int(s["start"]), int(s["end"]), str(s["label"])) for s in d["spans"]])
+        spans = sort_spans(Span.from_dict(s) for s in d["spans"])
         if canonical is not None:
             spans = tuple([canonical.setdefault(span, span) for span in spans])
         return cls(
