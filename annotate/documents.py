@@ -27,7 +27,7 @@ from .spans import Span, sort_spans
 ID_LENGTH = 16  # hex characters of sha256: 64 bits, collision-free far past any corpus size
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ModelInfo:
     """Which model made a document's predicted spans."""
 
@@ -40,7 +40,7 @@ class ModelInfo:
         return f"{self.name}-{self.version}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     id: str
     text: str

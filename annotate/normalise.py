@@ -58,7 +58,7 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AnnotationRecord:
     """One annotator's normalised annotation of one document."""
 
@@ -92,7 +92,7 @@ class AnnotationRecord:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SetAside:
     doc_id: str
     task_id: Any
@@ -109,7 +109,7 @@ class SetAside:
                                 self.updated_at, self.ground_truth, None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rejection:
     doc_id: str
     task_id: Any
