@@ -415,13 +415,12 @@ class AgreementTally:
         self.annotators: set[str] = set()
         self.pairs: dict[tuple[str, str], list] = {}  # (a, b) -> [docs, strict, partial, n_a, n_b]
         self.confusion: dict[tuple[str, str], Counter] = defaultdict(Counter)  # (a, b) -> {(code a, code b): n}
-        self.pending: dict[tuple[str, str], list[np.ndarray]] = defaultdict(list)  # code pairs not yet folded
         self.label_matches: Counter = Counter()
         self.label_totals: Counter = Counter()
         self.codes: dict[str, int] = {}
         self.coincidence = np.zeros((0, 0))
         self.fleiss: dict[int, list] = {}  # raters -> [documents, subjects, sum of squares, category totals]
-        self.buffer: dict[int, list[np.ndarray]] = defaultdict(list)  # raters -> token code rows not yet folded
+        self.buffer: dict[tuple, list[np.ndarray]] = defaultdict(list)  # annotators -> their code rows, not yet folded
         self.buffered = 0
 
     def add(self, spans: Mapping[str, Iterable[Span]], token_labels: Mapping[str, Sequence[str]]) -> None:
@@ -450,11 +449,10 @@ class AgreementTally:
             pair[2] += len(sx) if sx == sy else match_count(sx, sy, "partial")
             pair[3] += len(sx)
             pair[4] += len(sy)
-            self.pending[(x, y)].append(rows[i] * _PAIR + rows[j])
             for span in common:
                 self.label_matches[span.label] += 1
         self.fleiss.setdefault(len(names), [0, 0, 0.0, np.zeros(0)])[0] += 1
-        self.buffer[len(names)].append(rows.T)  # tokens x raters
+        self.buffer[tuple(names)].append(rows)  # raters x tokens
         self.buffered += rows.shape[1]
         if self.buffered >= self.BLOCK:
             self._fold()
@@ -470,9 +468,18 @@ class AgreementTally:
             return list(map(codes.__getitem__, labels))
 
     def _fold(self) -> None:
-        """Fold the buffered token rows into the coincidence matrix and the Fleiss totals."""
+        """Fold the buffered token rows into the pairs' confusion tables, the coincidence matrix and the Fleiss totals."""
         width = len(self.codes)
-        for raters, blocks in self.buffer.items():
+        by_raters: dict[int, list[np.ndarray]] = defaultdict(list)
+        for names, chunks in self.buffer.items():
+            stacked = np.hstack(chunks)  # raters x tokens
+            by_raters[len(names)].append(stacked.T)
+            for (i, x), (j, y) in combinations(enumerate(names), 2):  # Cohen: each pair's (code, code) counts
+                cells, times = np.unique(stacked[i] * _PAIR + stacked[j], return_counts=True)
+                table = self.confusion[(x, y)]
+                for cell, n in zip(cells.tolist(), times.tolist()):
+                    table[divmod(cell, _PAIR)] += n
+        for raters, blocks in by_raters.items():
             rows = np.vstack(blocks)
             n_tokens = rows.shape[0]
             cells = (np.arange(n_tokens)[:, None] * width + rows).ravel()
@@ -482,12 +489,6 @@ class AgreementTally:
             block[1] += n_tokens
             block[2] += float((counts * counts).sum())
             block[3] = _grown(block[3], width) + counts.sum(axis=0)
-        for pair, chunks in self.pending.items():
-            cells, times = np.unique(np.concatenate(chunks), return_counts=True)
-            table = self.confusion[pair]
-            for cell, n in zip(cells.tolist(), times.tolist()):
-                table[divmod(cell, _PAIR)] += n
-        self.pending.clear()
         self.buffer.clear()
         self.buffered = 0
 

@@ -23,8 +23,10 @@ import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from spacy.tokens import Doc
 
@@ -35,7 +37,7 @@ from .agreement import AgreementReport, AgreementTally
 from .alignment import blank_pipeline, token_labels
 from .anchoring import AnchoringTally
 from .changes import changes_markdown, diff_gold
-from .documents import Document
+from .documents import Document, in_reading_order
 from .errors import AnnotateError, Errors
 from .formats import hf_record, iob_tokens, new_docbin, write_conll_document
 from .pull import Pull
@@ -85,24 +87,82 @@ class Outcome:
     left_out: dict | None
 
 
-def _records_by_document(pull: Pull, empty_means_none: bool) -> tuple[dict, dict]:
-    annotated: dict[str, list] = defaultdict(list)
-    for record in pull.records:
-        annotated[record.doc_id].append(record)
+@dataclass
+class _ByDocument:
+    """A pull's records by document, documents in reading order (see :func:`_by_document`)."""
+
+    documents: list[Document]  # the pull's documents, in reading order (the gold's order)
+    counts: Counter  # doc id -> number of kept records
+    empty: dict[str, list]  # doc id -> its empty submissions as "no entities" records (if they count)
+    groups: Callable[[], Iterator[tuple[str, list]]]  # (doc id, kept records), in reading order
+
+    def submitted(self, doc_id: str) -> int:
+        return self.counts[doc_id] + len(self.empty.get(doc_id, ()))
+
+
+def _by_document(pull: Pull, empty_means_none: bool) -> _ByDocument:
+    """Group a pull's records by document.
+
+    A pull read without its records (``read_pull(path, records=False)``, as ``annotate compile``
+    does) is never held whole: its ``annotations.jsonl`` (written in reading order) is read once
+    to count each document's records, then streamed one document at a time. A file in another
+    order (written by an older annotate) is read into memory.
+    """
+    documents = in_reading_order(pull.documents)
     empty: dict[str, list] = defaultdict(list)
     if empty_means_none:
         for aside in pull.set_aside:
             if aside.reason == "empty":
                 empty[aside.doc_id].append(aside.as_no_entities())
-    return annotated, empty
+    if pull.records is None and pull.path is not None:
+        counts = _counts_if_in_order(pull.path / "annotations.jsonl", documents)
+        if counts is not None:
+            def streamed() -> Iterator[tuple[str, list]]:
+                for doc_id, records in groupby(pull.iter_records(), key=attrgetter("doc_id")):
+                    yield doc_id, list(records)
+            return _ByDocument(documents, counts, empty, streamed)
+    annotated: dict[str, list] = defaultdict(list)
+    for record in pull.iter_records():
+        annotated[record.doc_id].append(record)
+    counts = Counter({doc_id: len(records) for doc_id, records in annotated.items()})
+    return _ByDocument(documents, counts, empty,
+                       lambda: ((d.id, annotated[d.id]) for d in documents if d.id in annotated))
 
 
-def _ordered(documents: Sequence[Document]) -> list[Document]:
-    return sorted(documents, key=lambda d: (d.source, d.paragraph, d.id))
+_DOC_ID = b'{"doc_id":"'  # how every line of annotations.jsonl starts, as write_pull writes it
+
+
+def _counts_if_in_order(path: Path, documents: list[Document]) -> Counter | None:
+    """Records per document of an annotations file, or None if it is not grouped in the documents' order.
+
+    Only the doc id of each line is needed: it is read from the line's start (a line written by
+    another program is parsed as JSON); the records themselves are read and checked when streamed.
+    """
+    position = {d.id: i for i, d in enumerate(documents)}
+    counts: Counter = Counter()
+    last = -1
+    with open(path, "rb") as fh:
+        for line in fh:
+            end = line.find(b'"', len(_DOC_ID)) if line.startswith(_DOC_ID) else -1
+            if end > 0 and b"\\" not in line[:end]:
+                doc_id = line[len(_DOC_ID):end].decode("utf-8", "replace")
+            elif line.strip():
+                try:
+                    doc_id = json.loads(line).get("doc_id")
+                except (ValueError, AttributeError):
+                    return None  # the full read says what is wrong with the line
+            else:
+                continue
+            at = position.get(doc_id)
+            if at is None or at < last:  # out of order (or an unknown document: the full read reports it)
+                return None
+            counts[doc_id] += 1
+            last = at
+    return counts
 
 
 def iter_gold(pull: Pull, strategy: Strategy, min_annotators: int, nlp, accounting: dict,
-              empty_means_none: bool = True, grouped: tuple[dict, dict] | None = None,
+              empty_means_none: bool = True, grouped: _ByDocument | None = None,
               decisions: Mapping[str, Any] | None = None) -> Iterator[Outcome]:
     """Adjudicate the documents of a pull one at a time, in gold order; align gold spans to spaCy tokens.
 
@@ -118,10 +178,14 @@ def iter_gold(pull: Pull, strategy: Strategy, min_annotators: int, nlp, accounti
     adjudicator's record per document (strategy ``adjudicated``).
     """
     decisions = decisions or {}
-    annotated, empty = grouped or _records_by_document(pull, empty_means_none)
-    for doc in _ordered(pull.documents):
-        kept = annotated.get(doc.id, [])
-        records = kept + empty.get(doc.id, [])
+    by_document = grouped or _by_document(pull, empty_means_none)
+    groups = by_document.groups()
+    pending = next(groups, None)
+    for doc in by_document.documents:
+        kept: list = []
+        if pending is not None and pending[0] == doc.id:
+            kept, pending = pending[1], next(groups, None)
+        records = kept + by_document.empty.get(doc.id, [])
         marks = [span for r in records for span in r.spans]
         accounting["kept_spans"] += len(marks)
         sdoc = nlp.make_doc(doc.text) if records else None
@@ -154,6 +218,7 @@ def iter_gold(pull: Pull, strategy: Strategy, min_annotators: int, nlp, accounti
         gold = Document(doc.id, doc.text, doc.source, doc.article, doc.paragraph, doc.offset,
                         spans=tuple(aligned), extra_meta=meta)
         yield Outcome(doc, kept, records, sdoc, gold, mine, None)
+    assert pending is None, f"records of {pending[0]} left over"  # a bug if the groups and documents disagree
 
 
 def _conflicted_record(outcome: Outcome) -> dict:
@@ -310,9 +375,8 @@ def compile_corpus(pull: Pull, name: str, strategy: Strategy, min_annotators: in
 def _compile(pull: Pull, name: str, strategy: Strategy, min_annotators: int, ratios: Sequence[float], seed: int,
              lang: str, root: Path, empty_means_none: bool, adjudication: Pull | None) -> CompileResult:
     decisions, adjudicated = _adjudication(adjudication, pull, strategy, root)
-    grouped = annotated, empty = _records_by_document(pull, empty_means_none)
-    included = [d for d in _ordered(pull.documents)
-                if len(annotated.get(d.id, ())) + len(empty.get(d.id, ())) >= max(min_annotators, 1)]
+    grouped = _by_document(pull, empty_means_none)
+    included = [d for d in grouped.documents if grouped.submitted(d.id) >= max(min_annotators, 1)]
     if not included:
         raise AnnotateError(Errors.E084.format(source=pull.path or "the source", k=max(min_annotators, 1),
                                                left=len(pull.documents)))

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
+from sys import intern
 from typing import Iterable
 
 from . import files
@@ -38,6 +40,12 @@ class ModelInfo:
     def tag(self) -> str:
         """``name-version``: what Label Studio shows as the prediction's model version."""
         return f"{self.name}-{self.version}"
+
+
+@lru_cache(maxsize=64)
+def _model_info(name: str, version: str) -> ModelInfo:
+    """One ModelInfo per model: the documents it pre-annotated share it."""
+    return ModelInfo(name, version)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +82,12 @@ class Document:
         return cls(
             id=str(record["id"]),
             text=text,
-            source=str(known["source"]),
+            source=intern(str(known["source"])),  # interned: a source has many paragraphs
             article=int(known["article"]),
             paragraph=int(known["paragraph"]),
             offset=int(known["offset"]),
             spans=sort_spans(Span.from_dict(s) for s in record.get("spans") or ()),
-            model=ModelInfo(str(model["name"]), str(model["version"])) if model else None,
+            model=_model_info(str(model["name"]), str(model["version"])) if model else None,
             extra_meta=meta,
         )
 
@@ -93,6 +101,11 @@ def document_id(source: str, text: str, occurrence: int = 0) -> str:
     """
     key = f"{source}\x00{text}\x00{occurrence}".encode("utf-8")
     return hashlib.sha256(key).hexdigest()[:ID_LENGTH]
+
+
+def in_reading_order(documents: Iterable[Document]) -> list[Document]:
+    """Documents sorted by source, then paragraph (then id): the order of gold and of a pull's annotations."""
+    return sorted(documents, key=lambda d: (d.source, d.paragraph, d.id))
 
 
 def write_documents(path: Path, documents: Iterable[Document]) -> int:

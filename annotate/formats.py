@@ -57,6 +57,10 @@ def iob_tokens(doc: Doc, text: str | None = None) -> tuple[list[str], list[str]]
     return [text[rows[i][0]:rows[i][0] + rows[i][1]] for i in kept], [tags[i] for i in kept]
 
 
+_FLAGS = {False: {"has_unknown_spaces": False}, True: {"has_unknown_spaces": True}}
+_NO_CATS: dict = {}
+
+
 class NerDocBin(DocBin):
     """spaCy's DocBin keeping only what NER training reads: the words (with their spacing) and the entities.
 
@@ -83,8 +87,8 @@ class NerDocBin(DocBin):
             raise ValueError("NerDocBin: every Doc must share one vocabulary")
         self.tokens.append(doc.to_array(self.attrs))
         self.spaces.append(doc.to_array(SPACY).reshape((-1, 1)).astype(bool))
-        self.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
-        self.cats.append(doc.cats)
+        self.flags.append(_FLAGS[doc.has_unknown_spaces])  # equal dicts, one object each (spaCy makes one per Doc)
+        self.cats.append(doc.cats if doc.cats else _NO_CATS)
         if len(doc.spans):
             self.span_groups.append(doc.spans.to_bytes())
             self.strings.update(span.label_ for group in doc.spans.values() for span in group)
@@ -94,10 +98,12 @@ class NerDocBin(DocBin):
             self.span_groups.append(self._empty_groups)
 
     def to_bytes(self) -> bytes:
-        if self.tokens:
-            words_and_labels = (self.attrs.index(ORTH), self.attrs.index(ENT_TYPE))
-            columns = numpy.concatenate([t[:, words_and_labels] for t in self.tokens]).ravel()
-            self.strings.update(self._store[int(h)] for h in numpy.unique(columns) if h)
+        columns = [self.attrs.index(ORTH), self.attrs.index(ENT_TYPE)]
+        hashes: set[int] = set()
+        for start in range(0, len(self.tokens), 1000):  # in blocks: no copy of the whole table
+            hashes.update(numpy.unique(numpy.concatenate([t[:, columns] for t in self.tokens[start:start + 1000]]))
+                          .tolist())
+        self.strings.update(self._store[h] for h in hashes if h)
         return super().to_bytes()
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
+from sys import intern
 from typing import Any, Iterable
 
 from .documents import Document
@@ -85,8 +86,8 @@ class AnnotationRecord:
         if canonical is not None:
             spans = tuple([canonical.setdefault(span, span) for span in spans])
         return cls(
-            doc_id=str(d["doc_id"]), task_id=d.get("task_id"), annotation_id=d.get("annotation_id"),
-            annotator=str(d["annotator"]), spans=spans,
+            doc_id=intern(str(d["doc_id"])), task_id=d.get("task_id"), annotation_id=d.get("annotation_id"),
+            annotator=intern(str(d["annotator"])), spans=spans,  # interned: one string per document, per annotator
             lead_time=d.get("lead_time"), created_at=d.get("created_at"), updated_at=d.get("updated_at"),
             ground_truth=bool(d.get("ground_truth")), accepted_prediction=d.get("accepted_prediction"),
         )

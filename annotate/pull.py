@@ -20,10 +20,11 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 from . import __version__, files
 from .bulk import collector_paused
-from .documents import Document, read_documents, write_documents
+from .documents import Document, in_reading_order, read_documents, write_documents
 from .errors import AnnotateError, Errors
 from .export import iter_export_file
 from .labelstudio import LabelStudio
@@ -118,7 +119,7 @@ class Pull:
     path: Path | None
     summary: dict
     documents: list[Document]
-    records: list[AnnotationRecord]
+    records: list[AnnotationRecord] | None  # None: not read into memory (``read_pull(path, records=False)``)
     set_aside: list[SetAside] = field(default_factory=list)
 
     @property
@@ -127,7 +128,17 @@ class Pull:
 
     def submitted(self) -> list[AnnotationRecord]:
         """Every submitted annotation as a record: the kept records, and the empty submissions as "no entities"."""
-        return self.records + [a.as_no_entities() for a in self.set_aside if a.reason == "empty"]
+        return list(self.iter_records()) + [a.as_no_entities() for a in self.set_aside if a.reason == "empty"]
+
+    def iter_records(self) -> Iterator[AnnotationRecord]:
+        """The kept records: from memory, or streamed from the folder's ``annotations.jsonl`` (checked as
+        :func:`read_pull` checks them, one at a time: a pull folder of any size reads in little memory)."""
+        if self.records is not None:
+            yield from self.records
+            return
+        if self.path is None:
+            raise ValueError("a pull without records in memory needs its folder")
+        yield from _iter_records_file(self.path / "annotations.jsonl", {d.id: d.text for d in self.documents})
 
 
 def build_pull(export_path: Path, schema_path: Path | None, text_key: str | None, trim: bool,
@@ -178,7 +189,9 @@ def write_pull(out_dir: Path, result: Normalised, summary: dict) -> None:
     try:
         os.chmod(tmp, files.default_mode(directory=True))
         write_documents(tmp / "documents.jsonl", result.documents)
-        files.write_jsonl(tmp / "annotations.jsonl", (r.to_dict() for r in result.records))
+        position = {d.id: i for i, d in enumerate(in_reading_order(result.documents))}
+        files.write_jsonl(tmp / "annotations.jsonl",  # in reading order: compile streams them by document
+                          (r.to_dict() for r in sorted(result.records, key=lambda r: position[r.doc_id])))
         files.write_jsonl(tmp / "set_aside.jsonl", (shallow_dict(s) for s in result.set_aside))
         files.write_jsonl(tmp / "rejected.jsonl", (shallow_dict(r) for r in result.rejections))
         with files.atomic_write(tmp / SUMMARY) as fh:
@@ -195,13 +208,17 @@ def write_pull(out_dir: Path, result: Normalised, summary: dict) -> None:
         raise
 
 
-def read_pull(path: Path) -> Pull:
-    """Read a pull folder written by :func:`write_pull`."""
+def read_pull(path: Path, records: bool = True) -> Pull:
+    """Read a pull folder written by :func:`write_pull`.
+
+    ``records=False``: leave the annotation records on disk (``Pull.records`` is None) and read
+    them when :meth:`Pull.iter_records` is called; compile does this.
+    """
     with collector_paused():
-        return _read_pull(Path(path))
+        return _read_pull(Path(path), records)
 
 
-def _read_pull(path: Path) -> Pull:
+def _read_pull(path: Path, with_records: bool) -> Pull:
     summary_path = path / SUMMARY
     if not summary_path.is_file():
         raise AnnotateError(Errors.E075.format(path=path))
@@ -213,24 +230,10 @@ def _read_pull(path: Path) -> Pull:
             isinstance(label, str) for label in summary["labels"]):
         raise AnnotateError(Errors.E076.format(path=summary_path, reason="no list of 'labels' in it"))
     documents = read_documents(path / "documents.jsonl", producer="pull")
-    records = []
     texts = {d.id: d.text for d in documents}
-    canonical: dict = {}  # one object per distinct span of a document (records come grouped by document)
-    previous_doc = None
-    for line, record in files.read_jsonl(path / "annotations.jsonl", producer="pull"):
-        if record.get("doc_id") != previous_doc:
-            canonical, previous_doc = {}, record.get("doc_id")
-        try:
-            parsed = AnnotationRecord.from_dict(record, canonical)
-        except (KeyError, TypeError, ValueError, AttributeError) as err:
-            raise AnnotateError(Errors.E076.format(path=path / "annotations.jsonl",
-                                                   reason=f"line {line}: {err!r}")) from None
-        text = texts.get(parsed.doc_id)
-        if text is None or not all(span.within(text) for span in parsed.spans):
-            problem = "an unknown document" if text is None else "a span outside its text"
-            raise AnnotateError(Errors.E076.format(path=path / "annotations.jsonl",
-                                                   reason=f"line {line}: {problem} ({parsed.doc_id})"))
-        records.append(parsed)
+    records = list(_iter_records_file(path / "annotations.jsonl", texts)) if with_records else None
+    if not with_records and not (path / "annotations.jsonl").is_file():
+        raise AnnotateError(Errors.E010.format(path=path / "annotations.jsonl", producer="pull"))
     set_aside = []
     for line, record in files.read_jsonl(path / "set_aside.jsonl", producer="pull"):
         try:
@@ -240,6 +243,24 @@ def _read_pull(path: Path) -> Pull:
         except TypeError as err:
             raise AnnotateError(Errors.E076.format(path=path / "set_aside.jsonl", reason=f"line {line}: {err}")) from None
     return Pull(path, summary, documents, records, set_aside)
+
+
+def _iter_records_file(path: Path, texts: dict[str, str]) -> Iterator[AnnotationRecord]:
+    """The records of an ``annotations.jsonl``, each checked against its document's text."""
+    canonical: dict = {}  # one object per distinct span of a document (records come grouped by document)
+    previous_doc = None
+    for line, record in files.read_jsonl(path, producer="pull"):
+        if record.get("doc_id") != previous_doc:
+            canonical, previous_doc = {}, record.get("doc_id")
+        try:
+            parsed = AnnotationRecord.from_dict(record, canonical)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            raise AnnotateError(Errors.E076.format(path=path, reason=f"line {line}: {err!r}")) from None
+        text = texts.get(parsed.doc_id)
+        if text is None or not all(span.within(text) for span in parsed.spans):
+            problem = "an unknown document" if text is None else "a span outside its text"
+            raise AnnotateError(Errors.E076.format(path=path, reason=f"line {line}: {problem} ({parsed.doc_id})"))
+        yield parsed
 
 
 def load_source(source: Path, schema_path: Path | None = None, text_key: str | None = None,

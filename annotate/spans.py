@@ -7,6 +7,7 @@ entity. Pure functions only.
 
 from __future__ import annotations
 
+from sys import intern
 from typing import Iterable, NamedTuple
 
 
@@ -26,7 +27,7 @@ class Span(NamedTuple):
 
     @classmethod
     def from_dict(cls, data: dict) -> "Span":
-        return cls(int(data["start"]), int(data["end"]), str(data["label"]))
+        return cls(int(data["start"]), int(data["end"]), intern(str(data["label"])))  # labels are few: one string each
 
     def within(self, text: str) -> bool:
         """True if the span is non-empty and lies inside ``text``."""

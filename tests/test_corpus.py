@@ -240,3 +240,40 @@ def test_compile_cli_on_a_pull_folder(tmp_path):
     bad = run_cli(*args[:-2], "--min-annotators", "4")
     assert bad.returncode == 1 and "has 4 or more annotations" in bad.stderr
     assert sorted(p.name for p in (tmp_path / "corpus" / "demo").iterdir()) == ["v1"]
+
+
+def test_streamed_compile_equals_the_in_memory_one_in_any_file_order(tmp_path):
+    """compile reads a pull folder one document at a time (records=False); the version is the same as from
+    the records in memory, and a pull whose annotations.jsonl is in another order is read whole, same result."""
+    from annotate.normalise import Counts, Normalised
+    from annotate.pull import read_pull, write_pull
+
+    docs = gold_docs()[:20]
+    records = []
+    for i, d in enumerate(docs):
+        if i % 7 == 3:
+            continue  # never annotated
+        for who in ("a@x.org", "b@x.org", "c@x.org")[: 2 + i % 2]:
+            spans = d.spans[:-1] if who == "c@x.org" and i % 3 == 0 else d.spans  # disagreements
+            records.append(AnnotationRecord(d.id, i, f"{d.id}-{who}", who, spans, 2.0, None, None, False, None))
+    records.reverse()  # not in reading order: write_pull puts them in it
+    pull = pull_from(docs)
+    write_pull(tmp_path / "pull", Normalised(pull.documents, records, [], [], Counts()), {**pull.summary, "counts": {}})
+    lines = (tmp_path / "pull" / "annotations.jsonl").read_text().splitlines()
+    order = [json.loads(line)["doc_id"] for line in lines]
+    reading = [d.id for d in sorted(docs, key=lambda d: (d.source, d.paragraph, d.id))]
+    assert order == sorted(order, key=reading.index)
+
+    def compiled(the_pull, root):
+        result = compile_corpus(the_pull, "s", parse_strategy("majority"), root=tmp_path / root, ratios=(0.5, 0.25, 0.25))
+        return result.manifest["content_sha256"], [(result.path / f).read_bytes() for f in
+                                                     ("gold.jsonl", "train.spacy", "dev.conll", "test.jsonl")]
+
+    in_memory = compiled(read_pull(tmp_path / "pull"), "memory")
+    streamed_pull = read_pull(tmp_path / "pull", records=False)
+    assert streamed_pull.records is None
+    assert compiled(streamed_pull, "streamed") == in_memory
+    groups = [[line for line, doc_id in zip(lines, order) if doc_id == d] for d in dict.fromkeys(order)]
+    shuffled = [line for group in reversed(groups) for line in group]  # documents in another program's order
+    (tmp_path / "pull" / "annotations.jsonl").write_text("\n".join(shuffled) + "\n")
+    assert compiled(read_pull(tmp_path / "pull", records=False), "shuffled") == in_memory
