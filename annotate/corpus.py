@@ -201,10 +201,10 @@ def iter_gold(pull: Pull, strategy: Strategy, min_annotators: int, nlp, accounti
         for span in decision.spans:
             ent = sdoc.char_span(span.start, span.end, label=span.label)
             if ent is None:
-                who = tuple(r.annotator for r in records if span in r.spans)
+                who = sorted(r.annotator for r in records if span in r.spans)  # not in the file's order
                 mine.append({"doc_id": doc.id, "reason": "misaligned",
                              "spans": [{**span.to_dict(), "text": doc.text[span.start:span.end],
-                                        "annotators": list(who)}]})
+                                        "annotators": who}]})
             else:
                 aligned.append(span)
                 ents.append(ent)
