@@ -323,7 +323,7 @@ def compile_(
     from .pull import read_pull
 
     the_strategy = parse_strategy(strategy)
-    the_pull = read_pull(source, records=False)  # compile streams them, one document at a time
+    the_pull = read_pull(source, stream=True)  # compile streams them, one document at a time
     decisions = None
     if the_strategy.name == "adjudicated":
         try:

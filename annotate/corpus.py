@@ -37,7 +37,7 @@ from .agreement import AgreementReport, AgreementTally
 from .alignment import blank_pipeline, token_labels
 from .anchoring import AnchoringTally
 from .changes import changes_markdown, diff_gold
-from .documents import Document, in_reading_order
+from .documents import Document, Outline, in_reading_order, is_in_reading_order
 from .errors import AnnotateError, Errors
 from .formats import hf_record, iob_tokens, new_docbin, write_conll_document
 from .pull import Pull
@@ -89,11 +89,12 @@ class Outcome:
 
 @dataclass
 class _ByDocument:
-    """A pull's records by document, documents in reading order (see :func:`_by_document`)."""
+    """A pull's documents and records, one document at a time in reading order (see :func:`_by_document`)."""
 
-    documents: list[Document]  # the pull's documents, in reading order (the gold's order)
+    outline: list[Outline]  # every document, in reading order (the gold's order)
     counts: Counter  # doc id -> number of kept records
     empty: dict[str, list]  # doc id -> its empty submissions as "no entities" records (if they count)
+    documents: Callable[[], Iterator[Document]]  # the documents, in reading order
     groups: Callable[[], Iterator[tuple[str, list]]]  # (doc id, kept records), in reading order
 
     def submitted(self, doc_id: str) -> int:
@@ -101,38 +102,42 @@ class _ByDocument:
 
 
 def _by_document(pull: Pull, empty_means_none: bool) -> _ByDocument:
-    """Group a pull's records by document.
+    """A pull's documents in reading order, with their records.
 
-    A pull read without its records (``read_pull(path, records=False)``, as ``annotate compile``
-    does) is never held whole: its ``annotations.jsonl`` (written in reading order) is read once
-    to count each document's records, then streamed one document at a time. A file in another
-    order (written by an older annotate) is read into memory.
+    A pull read with ``read_pull(path, stream=True)`` (as ``annotate compile`` reads it) is never
+    held whole: its documents.jsonl and annotations.jsonl, written in reading order, are read one
+    document at a time (annotations.jsonl once more before, to count each document's records).
+    Files in another order (written by an older annotate, or by hand) are read into memory.
     """
-    documents = in_reading_order(pull.documents)
     empty: dict[str, list] = defaultdict(list)
     if empty_means_none:
         for aside in pull.set_aside:
             if aside.reason == "empty":
                 empty[aside.doc_id].append(aside.as_no_entities())
-    if pull.records is None and pull.path is not None:
-        counts = _counts_if_in_order(pull.path / "annotations.jsonl", documents)
+    if pull.documents is None and is_in_reading_order(pull.outlines()):
+        outline, documents = pull.outlines(), pull.iter_documents
+    else:
+        ordered = in_reading_order(pull.iter_documents())
+        outline, documents = [Outline.of(d) for d in ordered], lambda: iter(ordered)
+    if pull.records is None:
+        counts = _counts_if_in_order(pull.path / "annotations.jsonl", outline)
         if counts is not None:
             def streamed() -> Iterator[tuple[str, list]]:
                 for doc_id, records in groupby(pull.iter_records(), key=attrgetter("doc_id")):
                     yield doc_id, list(records)
-            return _ByDocument(documents, counts, empty, streamed)
+            return _ByDocument(outline, counts, empty, documents, streamed)
     annotated: dict[str, list] = defaultdict(list)
     for record in pull.iter_records():
         annotated[record.doc_id].append(record)
     counts = Counter({doc_id: len(records) for doc_id, records in annotated.items()})
-    return _ByDocument(documents, counts, empty,
-                       lambda: ((d.id, annotated[d.id]) for d in documents if d.id in annotated))
+    return _ByDocument(outline, counts, empty, documents,
+                       lambda: ((o.id, annotated[o.id]) for o in outline if o.id in annotated))
 
 
 _DOC_ID = b'{"doc_id":"'  # how every line of annotations.jsonl starts, as write_pull writes it
 
 
-def _counts_if_in_order(path: Path, documents: list[Document]) -> Counter | None:
+def _counts_if_in_order(path: Path, documents: list[Outline]) -> Counter | None:
     """Records per document of an annotations file, or None if it is not grouped in the documents' order.
 
     Only the doc id of each line is needed: it is read from the line's start (a line written by
@@ -181,7 +186,7 @@ def iter_gold(pull: Pull, strategy: Strategy, min_annotators: int, nlp, accounti
     by_document = grouped or _by_document(pull, empty_means_none)
     groups = by_document.groups()
     pending = next(groups, None)
-    for doc in by_document.documents:
+    for doc in by_document.documents():
         kept: list = []
         if pending is not None and pending[0] == doc.id:
             kept, pending = pending[1], next(groups, None)
@@ -246,7 +251,7 @@ def _adjudication(adjudication: Pull | None, pull: Pull, strategy: Strategy, roo
     """The adjudicator's decisions, and what the manifest says about them (empty without an adjudication)."""
     if strategy.name != "adjudicated" or adjudication is None:
         return {}, {}
-    known = {d.id for d in pull.documents}
+    known = {o.id for o in pull.outlines()}
     everything = decisions_from(adjudication.submitted())
     decisions = {doc_id: record for doc_id, record in everything.items() if doc_id in known}
     if not decisions:
@@ -376,10 +381,10 @@ def _compile(pull: Pull, name: str, strategy: Strategy, min_annotators: int, rat
              lang: str, root: Path, empty_means_none: bool, adjudication: Pull | None) -> CompileResult:
     decisions, adjudicated = _adjudication(adjudication, pull, strategy, root)
     grouped = _by_document(pull, empty_means_none)
-    included = [d for d in grouped.documents if grouped.submitted(d.id) >= max(min_annotators, 1)]
+    included = [o for o in grouped.outline if grouped.submitted(o.id) >= max(min_annotators, 1)]
     if not included:
         raise AnnotateError(Errors.E084.format(source=pull.path or "the source", k=max(min_annotators, 1),
-                                               left=len(pull.documents)))
+                                               left=len(grouped.outline)))
     splits = split_by_article(((d.id, d.source, d.article) for d in included), ratios, seed)
     del included
     settings = {"strategy": str(strategy), "min_annotators": min_annotators, "ratios": list(ratios), "seed": seed,
@@ -566,7 +571,7 @@ class _SplitWriter:
 def _manifest(pull: Pull, name: str, version: int, strategy: Strategy, settings: dict, built: _Built,
               folder: Path) -> dict:
     summary = pull.summary
-    models = sorted({f"{d.model.name} {d.model.version}".strip() for d in pull.documents if d.model})
+    models = sorted({f"{o.model.name} {o.model.version}".strip() for o in pull.outlines() if o.model})
     report = built.agreement.to_dict()
     agreement = {k: report[k] for k in ("n_documents", "annotators", "krippendorff_alpha", "fleiss_kappa",
                                         "fleiss_n_documents")}

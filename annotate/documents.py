@@ -20,13 +20,14 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from sys import intern
-from typing import Iterable
+from typing import Iterable, Iterator, NamedTuple, Sequence, TypeVar
 
 from . import files
 from .errors import AnnotateError, Errors
 from .spans import Span, sort_spans
 
 ID_LENGTH = 16  # hex characters of sha256: 64 bits, collision-free far past any corpus size
+D = TypeVar("D")  # a Document or an Outline
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +104,32 @@ def document_id(source: str, text: str, occurrence: int = 0) -> str:
     return hashlib.sha256(key).hexdigest()[:ID_LENGTH]
 
 
-def in_reading_order(documents: Iterable[Document]) -> list[Document]:
-    """Documents sorted by source, then paragraph (then id): the order of gold and of a pull's annotations."""
-    return sorted(documents, key=lambda d: (d.source, d.paragraph, d.id))
+class Outline(NamedTuple):
+    """What compile needs of a document before reading it: its id, place, text length and model."""
+
+    id: str
+    source: str
+    article: int
+    paragraph: int
+    length: int
+    model: ModelInfo | None
+
+    @classmethod
+    def of(cls, doc: "Document") -> "Outline":
+        return cls(doc.id, doc.source, doc.article, doc.paragraph, len(doc.text), doc.model)
+
+
+def in_reading_order(documents: Iterable[D]) -> list[D]:
+    """Documents (or their outlines) sorted by source, then paragraph (then id): the order of gold and of a pull."""
+    return sorted(documents, key=_reading_key)
+
+
+def _reading_key(doc) -> tuple:
+    return doc.source, doc.paragraph, doc.id
+
+
+def is_in_reading_order(documents: Sequence) -> bool:
+    return all(_reading_key(a) <= _reading_key(b) for a, b in zip(documents, documents[1:]))
 
 
 def write_documents(path: Path, documents: Iterable[Document]) -> int:
@@ -115,8 +139,12 @@ def write_documents(path: Path, documents: Iterable[Document]) -> int:
 
 def read_documents(path: Path, producer: str = "ingest") -> list[Document]:
     """Read and validate a documents JSONL file. Every error names the file and line."""
+    return list(iter_documents(path, producer))
+
+
+def iter_documents(path: Path, producer: str = "ingest") -> Iterator[Document]:
+    """Read and validate a documents JSONL file one document at a time (see :func:`read_documents`)."""
     path = Path(path)
-    docs: list[Document] = []
     seen: dict[str, int] = {}
     for line_no, record in files.read_jsonl(path, producer=producer):
         try:
@@ -131,8 +159,6 @@ def read_documents(path: Path, producer: str = "ingest") -> list[Document]:
         if doc.id in seen:
             raise AnnotateError(Errors.E015.format(path=path, line=line_no, doc_id=doc.id, first=seen[doc.id]))
         seen[doc.id] = line_no
-        docs.append(doc)
-    if not docs:
+        yield doc
+    if not seen:
         raise AnnotateError(Errors.E014.format(path=path))
-    return docs
-

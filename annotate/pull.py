@@ -24,7 +24,7 @@ from typing import Iterator
 
 from . import __version__, files
 from .bulk import collector_paused
-from .documents import Document, in_reading_order, read_documents, write_documents
+from .documents import Document, Outline, in_reading_order, iter_documents, read_documents, write_documents
 from .errors import AnnotateError, Errors
 from .export import iter_export_file
 from .labelstudio import LabelStudio
@@ -116,29 +116,52 @@ def choose_labels(found: set[str], schema: Schema, explicit: bool) -> tuple[list
 
 @dataclass
 class Pull:
+    """A pull: its summary, documents, kept annotation records and set-aside annotations.
+
+    A pull folder read with ``read_pull(path, stream=True)`` leaves documents and records on
+    disk (both None): :meth:`iter_documents` and :meth:`iter_records` read them one at a time,
+    and :meth:`outlines` says what each document is. ``annotate compile`` reads pulls this way.
+    """
+
     path: Path | None
     summary: dict
-    documents: list[Document]
-    records: list[AnnotationRecord] | None  # None: not read into memory (``read_pull(path, records=False)``)
+    documents: list[Document] | None  # None: streamed from the folder
+    records: list[AnnotationRecord] | None  # None: streamed from the folder
     set_aside: list[SetAside] = field(default_factory=list)
+    outline: list[Outline] | None = None  # a streamed pull's documents' outlines, in file order
 
     @property
     def labels(self) -> list[str]:
         return list(self.summary["labels"])
 
+    def outlines(self) -> list[Outline]:
+        """Every document's id, place, text length and model, in the pull's order."""
+        return self.outline if self.documents is None else [Outline.of(d) for d in self.documents]
+
     def submitted(self) -> list[AnnotationRecord]:
         """Every submitted annotation as a record: the kept records, and the empty submissions as "no entities"."""
         return list(self.iter_records()) + [a.as_no_entities() for a in self.set_aside if a.reason == "empty"]
 
+    def iter_documents(self) -> Iterator[Document]:
+        """The documents: from memory, or read from the folder's ``documents.jsonl`` one at a time."""
+        if self.documents is not None:
+            yield from self.documents
+        else:
+            yield from iter_documents(self._folder() / "documents.jsonl", producer="pull")
+
     def iter_records(self) -> Iterator[AnnotationRecord]:
-        """The kept records: from memory, or streamed from the folder's ``annotations.jsonl`` (checked as
-        :func:`read_pull` checks them, one at a time: a pull folder of any size reads in little memory)."""
+        """The kept records: from memory, or read from the folder's ``annotations.jsonl`` one at a time,
+        each checked as :func:`read_pull` checks them."""
         if self.records is not None:
             yield from self.records
-            return
+        else:
+            yield from _iter_records_file(self._folder() / "annotations.jsonl",
+                                          {o.id: o.length for o in self.outlines()})
+
+    def _folder(self) -> Path:
         if self.path is None:
-            raise ValueError("a pull without records in memory needs its folder")
-        yield from _iter_records_file(self.path / "annotations.jsonl", {d.id: d.text for d in self.documents})
+            raise ValueError("a pull that is not in memory needs its folder")
+        return self.path
 
 
 def build_pull(export_path: Path, schema_path: Path | None, text_key: str | None, trim: bool,
@@ -188,9 +211,10 @@ def write_pull(out_dir: Path, result: Normalised, summary: dict) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=files.temp_prefix(out_dir.name), dir=out_dir.parent))
     try:
         os.chmod(tmp, files.default_mode(directory=True))
-        write_documents(tmp / "documents.jsonl", result.documents)
-        position = {d.id: i for i, d in enumerate(in_reading_order(result.documents))}
-        files.write_jsonl(tmp / "annotations.jsonl",  # in reading order: compile streams them by document
+        documents = in_reading_order(result.documents)  # in reading order: compile streams both files
+        write_documents(tmp / "documents.jsonl", documents)
+        position = {d.id: i for i, d in enumerate(documents)}
+        files.write_jsonl(tmp / "annotations.jsonl",
                           (r.to_dict() for r in sorted(result.records, key=lambda r: position[r.doc_id])))
         files.write_jsonl(tmp / "set_aside.jsonl", (shallow_dict(s) for s in result.set_aside))
         files.write_jsonl(tmp / "rejected.jsonl", (shallow_dict(r) for r in result.rejections))
@@ -208,17 +232,17 @@ def write_pull(out_dir: Path, result: Normalised, summary: dict) -> None:
         raise
 
 
-def read_pull(path: Path, records: bool = True) -> Pull:
+def read_pull(path: Path, stream: bool = False) -> Pull:
     """Read a pull folder written by :func:`write_pull`.
 
-    ``records=False``: leave the annotation records on disk (``Pull.records`` is None) and read
-    them when :meth:`Pull.iter_records` is called; compile does this.
+    ``stream=True``: check the documents and keep only their outlines; documents and records stay
+    on disk (see :class:`Pull`), so that a pull of any size is read in little memory.
     """
     with collector_paused():
-        return _read_pull(Path(path), records)
+        return _read_pull(Path(path), stream)
 
 
-def _read_pull(path: Path, with_records: bool) -> Pull:
+def _read_pull(path: Path, stream: bool) -> Pull:
     summary_path = path / SUMMARY
     if not summary_path.is_file():
         raise AnnotateError(Errors.E075.format(path=path))
@@ -229,24 +253,29 @@ def _read_pull(path: Path, with_records: bool) -> Pull:
     if not isinstance(summary, dict) or not isinstance(summary.get("labels"), list) or not all(
             isinstance(label, str) for label in summary["labels"]):
         raise AnnotateError(Errors.E076.format(path=summary_path, reason="no list of 'labels' in it"))
-    documents = read_documents(path / "documents.jsonl", producer="pull")
-    texts = {d.id: d.text for d in documents}
-    records = list(_iter_records_file(path / "annotations.jsonl", texts)) if with_records else None
-    if not with_records and not (path / "annotations.jsonl").is_file():
-        raise AnnotateError(Errors.E010.format(path=path / "annotations.jsonl", producer="pull"))
+    if stream:
+        documents, records = None, None
+        outline = [Outline.of(d) for d in iter_documents(path / "documents.jsonl", producer="pull")]
+        lengths = {o.id: o.length for o in outline}
+        if not (path / "annotations.jsonl").is_file():
+            raise AnnotateError(Errors.E010.format(path=path / "annotations.jsonl", producer="pull"))
+    else:
+        documents, outline = read_documents(path / "documents.jsonl", producer="pull"), None
+        lengths = {d.id: len(d.text) for d in documents}
+        records = list(_iter_records_file(path / "annotations.jsonl", lengths))
     set_aside = []
     for line, record in files.read_jsonl(path / "set_aside.jsonl", producer="pull"):
         try:
             set_aside.append(SetAside(**record))
-            if set_aside[-1].doc_id not in texts:
+            if set_aside[-1].doc_id not in lengths:
                 raise TypeError(f"unknown document {set_aside[-1].doc_id}")
         except TypeError as err:
             raise AnnotateError(Errors.E076.format(path=path / "set_aside.jsonl", reason=f"line {line}: {err}")) from None
-    return Pull(path, summary, documents, records, set_aside)
+    return Pull(path, summary, documents, records, set_aside, outline)
 
 
-def _iter_records_file(path: Path, texts: dict[str, str]) -> Iterator[AnnotationRecord]:
-    """The records of an ``annotations.jsonl``, each checked against its document's text."""
+def _iter_records_file(path: Path, lengths: dict[str, int]) -> Iterator[AnnotationRecord]:
+    """The records of an ``annotations.jsonl``, each checked against its document (``lengths``: of their texts)."""
     canonical: dict = {}  # one object per distinct span of a document (records come grouped by document)
     previous_doc = None
     for line, record in files.read_jsonl(path, producer="pull"):
@@ -256,9 +285,9 @@ def _iter_records_file(path: Path, texts: dict[str, str]) -> Iterator[Annotation
             parsed = AnnotationRecord.from_dict(record, canonical)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             raise AnnotateError(Errors.E076.format(path=path, reason=f"line {line}: {err!r}")) from None
-        text = texts.get(parsed.doc_id)
-        if text is None or not all(span.within(text) for span in parsed.spans):
-            problem = "an unknown document" if text is None else "a span outside its text"
+        length = lengths.get(parsed.doc_id)
+        if length is None or not all(0 <= span.start < span.end <= length for span in parsed.spans):
+            problem = "an unknown document" if length is None else "a span outside its text"
             raise AnnotateError(Errors.E076.format(path=path, reason=f"line {line}: {problem} ({parsed.doc_id})"))
         yield parsed
 

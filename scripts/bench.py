@@ -145,7 +145,7 @@ def step_compile(n: int, work: Path) -> dict:
 
     blank_pipeline("en")  # loading spaCy's language data (0.15 s, whatever the size) is not the compile's work
     t = time.perf_counter()
-    pull = read_pull(work / "pull", records=False)
+    pull = read_pull(work / "pull", stream=True)
     compiled = compile_corpus(pull, "bench", parse_strategy("majority"), root=work / "corpus")
     return {"seconds": time.perf_counter() - t, "documents": compiled.manifest["counts"]["documents"]}
 

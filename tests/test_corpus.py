@@ -243,9 +243,9 @@ def test_compile_cli_on_a_pull_folder(tmp_path):
 
 
 def test_streamed_compile_equals_the_in_memory_one_in_any_file_order(tmp_path):
-    """compile reads a pull folder one document at a time (records=False); the version is the same as from
-    the records in memory, and a pull whose annotations.jsonl is in another order (documents and the
-    annotators of a document) is read whole, with the same result."""
+    """compile reads a pull folder one document at a time (stream=True); the version is the same as from
+    the records in memory, and a pull whose files are in another order (documents, and the annotators of
+    a document) is read whole, with the same result."""
     from annotate.normalise import Counts, Normalised
     from annotate.pull import read_pull, write_pull
 
@@ -271,8 +271,10 @@ def test_streamed_compile_equals_the_in_memory_one_in_any_file_order(tmp_path):
                                                      ("gold.jsonl", "train.spacy", "dev.conll", "test.jsonl")]
 
     in_memory = compiled(read_pull(tmp_path / "pull"), "memory")
-    streamed_pull = read_pull(tmp_path / "pull", records=False)
-    assert streamed_pull.records is None
+    streamed_pull = read_pull(tmp_path / "pull", stream=True)
+    assert streamed_pull.records is None and streamed_pull.documents is None
     assert compiled(streamed_pull, "streamed") == in_memory
-    (tmp_path / "pull" / "annotations.jsonl").write_text("\n".join(reversed(lines)) + "\n")  # another program's order
-    assert compiled(read_pull(tmp_path / "pull", records=False), "shuffled") == in_memory
+    for name in ("annotations.jsonl", "documents.jsonl"):  # in another program's order
+        path = tmp_path / "pull" / name
+        path.write_text("\n".join(reversed(path.read_text().splitlines())) + "\n")
+    assert compiled(read_pull(tmp_path / "pull", stream=True), "shuffled") == in_memory
