@@ -7,6 +7,7 @@ Layout::
         pull.json                     what, from where, when; label set; counts; the raw snapshot's sha256
         documents.jsonl               one per task: text, meta, the model's predicted spans
         annotations.jsonl             one per (document, annotator): normalised spans and metadata
+                                      (both in reading order, by source and paragraph: compile streams them)
         set_aside.jsonl               cancelled, draft, empty, superseded annotations
         rejected.jsonl                every span not kept, with its reason
 """
