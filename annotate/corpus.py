@@ -20,13 +20,11 @@ import json
 import os
 import re
 import tempfile
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from itertools import groupby
-from operator import attrgetter
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from spacy.tokens import Doc
 
@@ -37,10 +35,10 @@ from .agreement import AgreementReport, AgreementTally
 from .alignment import blank_pipeline, token_labels
 from .anchoring import AnchoringTally
 from .changes import changes_markdown, diff_gold
-from .documents import Document, Outline, in_reading_order, is_in_reading_order
+from .documents import Document
 from .errors import AnnotateError, Errors
 from .formats import hf_record, iob_tokens, new_docbin, write_conll_document
-from .pull import Pull
+from .pull import ByDocument, Pull, by_document
 from .spans import Span
 from .splits import SPLITS, split_by_article
 from .tasks import ADJUDICATING_KEY
@@ -87,87 +85,8 @@ class Outcome:
     left_out: dict | None
 
 
-@dataclass
-class _ByDocument:
-    """A pull's documents and records, one document at a time in reading order (see :func:`_by_document`)."""
-
-    outline: list[Outline]  # every document, in reading order (the gold's order)
-    counts: Counter  # doc id -> number of kept records
-    empty: dict[str, list]  # doc id -> its empty submissions as "no entities" records (if they count)
-    documents: Callable[[], Iterator[Document]]  # the documents, in reading order
-    groups: Callable[[], Iterator[tuple[str, list]]]  # (doc id, kept records), in reading order
-
-    def submitted(self, doc_id: str) -> int:
-        return self.counts[doc_id] + len(self.empty.get(doc_id, ()))
-
-
-def _by_document(pull: Pull, empty_means_none: bool) -> _ByDocument:
-    """A pull's documents in reading order, with their records.
-
-    A pull read with ``read_pull(path, stream=True)`` (as ``annotate compile`` reads it) is never
-    held whole: its documents.jsonl and annotations.jsonl, written in reading order, are read one
-    document at a time (annotations.jsonl once more before, to count each document's records).
-    Files in another order (written by an older annotate, or by hand) are read into memory.
-    """
-    empty: dict[str, list] = defaultdict(list)
-    if empty_means_none:
-        for aside in pull.set_aside:
-            if aside.reason == "empty":
-                empty[aside.doc_id].append(aside.as_no_entities())
-    if pull.documents is None and is_in_reading_order(pull.outlines()):
-        outline, documents = pull.outlines(), pull.iter_documents
-    else:
-        ordered = in_reading_order(pull.iter_documents())
-        outline, documents = [Outline.of(d) for d in ordered], lambda: iter(ordered)
-    if pull.records is None:
-        counts = _counts_if_in_order(pull.path / "annotations.jsonl", outline)
-        if counts is not None:
-            def streamed() -> Iterator[tuple[str, list]]:
-                for doc_id, records in groupby(pull.iter_records(), key=attrgetter("doc_id")):
-                    yield doc_id, list(records)
-            return _ByDocument(outline, counts, empty, documents, streamed)
-    annotated: dict[str, list] = defaultdict(list)
-    for record in pull.iter_records():
-        annotated[record.doc_id].append(record)
-    counts = Counter({doc_id: len(records) for doc_id, records in annotated.items()})
-    return _ByDocument(outline, counts, empty, documents,
-                       lambda: ((o.id, annotated[o.id]) for o in outline if o.id in annotated))
-
-
-_DOC_ID = b'{"doc_id":"'  # how every line of annotations.jsonl starts, as write_pull writes it
-
-
-def _counts_if_in_order(path: Path, documents: list[Outline]) -> Counter | None:
-    """Records per document of an annotations file, or None if it is not grouped in the documents' order.
-
-    Only the doc id of each line is needed: it is read from the line's start (a line written by
-    another program is parsed as JSON); the records themselves are read and checked when streamed.
-    """
-    position = {d.id: i for i, d in enumerate(documents)}
-    counts: Counter = Counter()
-    last = -1
-    with open(path, "rb") as fh:
-        for line in fh:
-            end = line.find(b'"', len(_DOC_ID)) if line.startswith(_DOC_ID) else -1
-            if end > 0 and b"\\" not in line[:end]:
-                doc_id = line[len(_DOC_ID):end].decode("utf-8", "replace")
-            elif line.strip():
-                try:
-                    doc_id = json.loads(line).get("doc_id")
-                except (ValueError, AttributeError):
-                    return None  # the full read says what is wrong with the line
-            else:
-                continue
-            at = position.get(doc_id)
-            if at is None or at < last:  # out of order (or an unknown document: the full read reports it)
-                return None
-            counts[doc_id] += 1
-            last = at
-    return counts
-
-
 def iter_gold(pull: Pull, strategy: Strategy, min_annotators: int, nlp, accounting: dict,
-              empty_means_none: bool = True, grouped: _ByDocument | None = None,
+              empty_means_none: bool = True, grouped: ByDocument | None = None,
               decisions: Mapping[str, Any] | None = None) -> Iterator[Outcome]:
     """Adjudicate the documents of a pull one at a time, in gold order; align gold spans to spaCy tokens.
 
@@ -179,18 +98,18 @@ def iter_gold(pull: Pull, strategy: Strategy, min_annotators: int, nlp, accounti
     span counts as that annotator saying "no entities here" (the pull keeps
     such submissions apart, and ``agree`` leaves them out; a corpus needs its
     paragraphs without entities). Cancelled (skipped) annotations never count.
-    ``grouped``: the records by document, if the caller has them already. ``decisions``: the
+    ``grouped``: the pull by document (:func:`~annotate.pull.by_document`), if the caller has it. ``decisions``: the
     adjudicator's record per document (strategy ``adjudicated``).
     """
     decisions = decisions or {}
-    by_document = grouped or _by_document(pull, empty_means_none)
-    groups = by_document.groups()
+    source = grouped or by_document(pull, empty_means_none)
+    groups = source.groups()
     pending = next(groups, None)
-    for doc in by_document.documents():
+    for doc in source.documents():
         kept: list = []
         if pending is not None and pending[0] == doc.id:
             kept, pending = pending[1], next(groups, None)
-        records = kept + by_document.empty.get(doc.id, [])
+        records = kept + source.empty.get(doc.id, [])
         marks = [span for r in records for span in r.spans]
         accounting["kept_spans"] += len(marks)
         sdoc = nlp.make_doc(doc.text) if records else None
@@ -380,7 +299,7 @@ def compile_corpus(pull: Pull, name: str, strategy: Strategy, min_annotators: in
 def _compile(pull: Pull, name: str, strategy: Strategy, min_annotators: int, ratios: Sequence[float], seed: int,
              lang: str, root: Path, empty_means_none: bool, adjudication: Pull | None) -> CompileResult:
     decisions, adjudicated = _adjudication(adjudication, pull, strategy, root)
-    grouped = _by_document(pull, empty_means_none)
+    grouped = by_document(pull, empty_means_none)
     included = [o for o in grouped.outline if grouped.submitted(o.id) >= max(min_annotators, 1)]
     if not included:
         raise AnnotateError(Errors.E084.format(source=pull.path or "the source", k=max(min_annotators, 1),
@@ -467,7 +386,7 @@ class _Built:
 
 
 def _write_version(folder: Path, pull: Pull, strategy: Strategy, min_annotators: int, splits: dict,
-                   settings: dict, empty_means_none: bool, grouped: tuple[dict, dict],
+                   settings: dict, empty_means_none: bool, grouped: ByDocument,
                    decisions: Mapping[str, Any] | None = None) -> _Built:
     """gold, conflicts, left-out, splits and the per-split exports, in one pass over the documents."""
     nlp = blank_pipeline(settings["lang"])

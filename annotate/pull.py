@@ -18,14 +18,18 @@ import hashlib
 import json
 import os
 import tempfile
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from . import __version__, files
 from .bulk import collector_paused
-from .documents import Document, Outline, in_reading_order, iter_documents, read_documents, write_documents
+from .documents import (Document, Outline, in_reading_order, is_in_reading_order, iter_documents, read_documents,
+                        write_documents)
 from .errors import AnnotateError, Errors
 from .export import iter_export_file
 from .labelstudio import LabelStudio
@@ -163,6 +167,85 @@ class Pull:
         if self.path is None:
             raise ValueError("a pull that is not in memory needs its folder")
         return self.path
+
+
+@dataclass
+class ByDocument:
+    """A pull's documents and records, one document at a time in reading order (see :func:`by_document`)."""
+
+    outline: list[Outline]  # every document, in reading order (the gold's order)
+    counts: Counter  # doc id -> number of kept records
+    empty: dict[str, list]  # doc id -> its empty submissions as "no entities" records (if they count)
+    documents: Callable[[], Iterator[Document]]  # the documents, in reading order
+    groups: Callable[[], Iterator[tuple[str, list]]]  # (doc id, kept records), in reading order
+
+    def submitted(self, doc_id: str) -> int:
+        return self.counts[doc_id] + len(self.empty.get(doc_id, ()))
+
+
+def by_document(pull: Pull, empty_means_none: bool) -> ByDocument:
+    """A pull's documents in reading order, with their records (what compile goes through).
+
+    A pull read with ``read_pull(path, stream=True)`` (as ``annotate compile`` reads it) is never
+    held whole: its documents.jsonl and annotations.jsonl, written in reading order, are read one
+    document at a time (annotations.jsonl once more before, to count each document's records).
+    Files in another order (written by an older annotate, or by hand) are read into memory.
+    """
+    empty: dict[str, list] = defaultdict(list)
+    if empty_means_none:
+        for aside in pull.set_aside:
+            if aside.reason == "empty":
+                empty[aside.doc_id].append(aside.as_no_entities())
+    if pull.documents is None and is_in_reading_order(pull.outlines()):
+        outline, documents = pull.outlines(), pull.iter_documents
+    else:
+        ordered = in_reading_order(pull.iter_documents())
+        outline, documents = [Outline.of(d) for d in ordered], lambda: iter(ordered)
+    if pull.records is None:
+        counts = _counts_if_in_order(pull.path / "annotations.jsonl", outline)
+        if counts is not None:
+            def streamed() -> Iterator[tuple[str, list]]:
+                for doc_id, records in groupby(pull.iter_records(), key=attrgetter("doc_id")):
+                    yield doc_id, list(records)
+            return ByDocument(outline, counts, empty, documents, streamed)
+    annotated: dict[str, list] = defaultdict(list)
+    for record in pull.iter_records():
+        annotated[record.doc_id].append(record)
+    counts = Counter({doc_id: len(records) for doc_id, records in annotated.items()})
+    return ByDocument(outline, counts, empty, documents,
+                       lambda: ((o.id, annotated[o.id]) for o in outline if o.id in annotated))
+
+
+_DOC_ID = b'{"doc_id":"'  # how every line of annotations.jsonl starts, as write_pull writes it
+
+
+def _counts_if_in_order(path: Path, documents: list[Outline]) -> Counter | None:
+    """Records per document of an annotations file, or None if it is not grouped in the documents' order.
+
+    Only the doc id of each line is needed: it is read from the line's start (a line written by
+    another program is parsed as JSON); the records themselves are read and checked when streamed.
+    """
+    position = {d.id: i for i, d in enumerate(documents)}
+    counts: Counter = Counter()
+    last = -1
+    with open(path, "rb") as fh:
+        for line in fh:
+            end = line.find(b'"', len(_DOC_ID)) if line.startswith(_DOC_ID) else -1
+            if end > 0 and b"\\" not in line[:end]:
+                doc_id = line[len(_DOC_ID):end].decode("utf-8", "replace")
+            elif line.strip():
+                try:
+                    doc_id = json.loads(line).get("doc_id")
+                except (ValueError, AttributeError):
+                    return None  # the full read says what is wrong with the line
+            else:
+                continue
+            at = position.get(doc_id)
+            if at is None or at < last:  # out of order (or an unknown document: the full read reports it)
+                return None
+            counts[doc_id] += 1
+            last = at
+    return counts
 
 
 def build_pull(export_path: Path, schema_path: Path | None, text_key: str | None, trim: bool,
