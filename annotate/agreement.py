@@ -310,6 +310,11 @@ def match_count(a: Iterable[Any], b: Iterable[Any], mode: str = "strict") -> int
         raise ValueError(f"mode must be 'strict' or 'partial', got {mode!r}")
     if mode == "strict":
         return sum((Counter(sa) & Counter(sb)).values())
+    return _partial_count(sa, sb)
+
+
+def _partial_count(sa: Iterable[Span], sb: Iterable[Span]) -> int:
+    """Partial matches: a maximum matching between overlapping spans of the same label."""
     by_label_a, by_label_b = defaultdict(list), defaultdict(list)
     for s in sa:
         by_label_a[s.label].append(s)
@@ -446,7 +451,7 @@ class AgreementTally:
             pair = self.pairs.setdefault((x, y), [0, 0, 0, 0, 0])
             pair[0] += 1
             pair[1] += len(common)
-            pair[2] += len(sx) if sx == sy else match_count(sx, sy, "partial")
+            pair[2] += len(sx) if sx == sy else _partial_count(sx, sy)
             pair[3] += len(sx)
             pair[4] += len(sy)
             for span in common:

@@ -119,7 +119,7 @@ def read_jsonl(path: Path, producer: str) -> Iterator[tuple[int, dict]]:
         line_no = 0
         try:
             for line_no, line in enumerate(fh, start=1):
-                if not line.strip():
+                if line.isspace():  # a blank line (no copy of the line is made)
                     continue
                 try:
                     record = srsly.json_loads(line)
