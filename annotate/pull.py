@@ -289,7 +289,11 @@ def build_pull(export_path: Path, schema_path: Path | None, text_key: str | None
 
 def write_pull(out_dir: Path, result: Normalised, summary: dict) -> None:
     """Write the pull folder into a temp folder beside it, then swap it into place."""
-    out_dir = Path(out_dir)
+    with collector_paused():  # the records written are many and alive: collections would walk them all again
+        _write_pull(Path(out_dir), result, summary)
+
+
+def _write_pull(out_dir: Path, result: Normalised, summary: dict) -> None:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     files.remove_stale_temps(out_dir.parent, out_dir.name)
     tmp = Path(tempfile.mkdtemp(prefix=files.temp_prefix(out_dir.name), dir=out_dir.parent))
