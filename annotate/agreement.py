@@ -568,7 +568,7 @@ def agreement_for(documents: Sequence[Any], records: Sequence[Any], labels: Sequ
     Tokens come from spaCy's tokenizer for ``lang``; a token's label is the
     label of the entity covering it, or "O".
     """
-    from .alignment import blank_pipeline, token_labels
+    from .alignment import blank_pipeline, token_labels_by_annotator
 
     texts = {d.id: d.text for d in documents}
     spans: dict[str, dict[str, Sequence[Span]]] = defaultdict(dict)
@@ -576,8 +576,7 @@ def agreement_for(documents: Sequence[Any], records: Sequence[Any], labels: Sequ
         spans[record.doc_id][record.annotator] = record.spans
     nlp = blank_pipeline(lang)
     tally = AgreementTally(labels)
-    for doc_id, per_annotator in spans.items():
-        sdoc = nlp.make_doc(texts[doc_id])
-        ranges: dict = {}
-        tally.add(per_annotator, {ann: token_labels(sdoc, s, ranges) for ann, s in per_annotator.items()})
+    for doc_id, per_annotator in spans.items():  # one annotator: a document counted, no tokens to compare
+        tally.add(per_annotator, token_labels_by_annotator(nlp.make_doc(texts[doc_id]), per_annotator)
+                  if len(per_annotator) >= 2 else {})
     return tally.report()

@@ -7,7 +7,7 @@ are mapped to tokens with ``Doc.char_span`` — nothing here re-implements it.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Mapping, Sequence
 
 from .spans import Span
 
@@ -46,3 +46,17 @@ def token_labels(doc, spans: Iterable[Span], cache: dict | None = None) -> list[
             if labels[i] == OUTSIDE:
                 labels[i] = span.label
     return labels
+
+
+def token_labels_by_annotator(doc, spans: Mapping[str, Sequence[Span]]) -> dict[str, list[str]]:
+    """Each annotator's :func:`token_labels` on one Doc; annotators who marked the same spans share one list,
+    and every span's token range is looked up once."""
+    ranges: dict = {}
+    made: dict[tuple[Span, ...], list[str]] = {}
+    out = {}
+    for name, marked in spans.items():
+        key = tuple(marked)
+        if key not in made:
+            made[key] = token_labels(doc, marked, ranges)
+        out[name] = made[key]
+    return out

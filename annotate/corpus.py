@@ -32,7 +32,7 @@ from . import __version__, files
 from .bulk import collector_skips_existing
 from .adjudicate import Decision, Strategy, adjudicate, decisions_from
 from .agreement import AgreementReport, AgreementTally
-from .alignment import blank_pipeline, token_labels
+from .alignment import blank_pipeline, token_labels_by_annotator
 from .anchoring import AnchoringTally
 from .changes import changes_markdown, diff_gold
 from .documents import Document
@@ -406,15 +406,9 @@ def _write_version(folder: Path, pull: Pull, strategy: Strategy, min_annotators:
     try:
         for outcome in iter_gold(pull, strategy, min_annotators, nlp, accounting, empty_means_none, grouped,
                                  decisions):
-            if len(outcome.records) >= 2:
-                ranges: dict = {}
-                labelled: dict = {}  # annotators who marked the same spans share one token label list
-                tally.add({r.annotator: r.spans for r in outcome.records},
-                          {r.annotator: labelled[r.spans] if r.spans in labelled else
-                           labelled.setdefault(r.spans, token_labels(outcome.sdoc, r.spans, ranges))
-                           for r in outcome.records})
-            elif outcome.records:  # one annotator: counted as a document, nothing to compare
-                tally.add({outcome.records[0].annotator: outcome.records[0].spans}, {})
+            if outcome.records:  # one annotator: a document counted, no tokens to compare
+                marked = {r.annotator: r.spans for r in outcome.records}
+                tally.add(marked, token_labels_by_annotator(outcome.sdoc, marked) if len(marked) >= 2 else {})
             if outcome.document.model is not None and outcome.submitted:
                 pre_annotated += 1
                 for r in outcome.submitted:

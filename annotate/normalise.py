@@ -81,10 +81,8 @@ class AnnotationRecord:
 
     @classmethod
     def from_dict(cls, d: dict, canonical: dict | None = None) -> "AnnotationRecord":
-        """``canonical``: spans already made for this document; equal spans then share one object."""
-        spans = sort_spans(Span.from_dict(s) for s in d["spans"])
-        if canonical is not None:
-            spans = tuple([canonical.setdefault(span, span) for span in spans])
+        """``canonical``: spans already made for this document (see :func:`~annotate.spans.sort_spans`)."""
+        spans = sort_spans((Span.from_dict(s) for s in d["spans"]), canonical)
         return cls(
             doc_id=intern(str(d["doc_id"])), task_id=d.get("task_id"), annotation_id=d.get("annotation_id"),
             annotator=intern(str(d["annotator"])), spans=spans,  # interned: one string per document, per annotator
@@ -320,7 +318,7 @@ def normalise(tasks: Iterable[ExportTask], labels: Iterable[str] | None, trim: b
                 aside(a, "empty" if not any_span_result else "all_spans_rejected")
                 continue
             counts.spans_kept += len(kept)
-            spans = tuple([canonical.setdefault(span, span) for span in sort_spans(kept)])  # equal spans: one object
+            spans = sort_spans(kept, canonical)
             cache_key = a.prediction_id if a.prediction_id is not None else id(a.prediction_results)
             if cache_key not in reference_cache:
                 reference_cache[cache_key] = _prediction_spans(a.prediction_results, text, label_set)

@@ -202,7 +202,7 @@ def by_document(pull: Pull, empty_means_none: bool) -> ByDocument:
         ordered = in_reading_order(pull.iter_documents())
         outline, documents = [Outline.of(d) for d in ordered], lambda: iter(ordered)
     if pull.records is None:
-        counts = _counts_if_in_order(pull.path / "annotations.jsonl", outline)
+        counts = _counts_if_in_order(pull._folder() / "annotations.jsonl", outline)
         if counts is not None:
             def streamed() -> Iterator[tuple[str, list]]:
                 for doc_id, records in groupby(pull.iter_records(), key=attrgetter("doc_id")):
@@ -374,7 +374,7 @@ def _iter_records_file(path: Path, lengths: dict[str, int]) -> Iterator[Annotati
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             raise AnnotateError(Errors.E076.format(path=path, reason=f"line {line}: {err!r}")) from None
         length = lengths.get(parsed.doc_id)
-        if length is None or not all(0 <= span.start < span.end <= length for span in parsed.spans):
+        if length is None or not all(span.within_length(length) for span in parsed.spans):
             problem = "an unknown document" if length is None else "a span outside its text"
             raise AnnotateError(Errors.E076.format(path=path, reason=f"line {line}: {problem} ({parsed.doc_id})"))
         yield parsed

@@ -31,9 +31,20 @@ class Span(NamedTuple):
 
     def within(self, text: str) -> bool:
         """True if the span is non-empty and lies inside ``text``."""
-        return 0 <= self.start < self.end <= len(text)
+        return self.within_length(len(text))
+
+    def within_length(self, length: int) -> bool:
+        """True if the span is non-empty and lies inside a text of ``length`` characters."""
+        return 0 <= self.start < self.end <= length
 
 
-def sort_spans(spans: Iterable[Span]) -> tuple[Span, ...]:
-    """Spans sorted by start, end, label, duplicates removed."""
-    return tuple(sorted(set(spans)))
+def sort_spans(spans: Iterable[Span], shared: dict[Span, Span] | None = None) -> tuple[Span, ...]:
+    """Spans sorted by start, end, label, duplicates removed.
+
+    ``shared``: the spans already made for the same document; an equal span is replaced by that
+    object (annotators mostly mark the same spans: one object each, in memory).
+    """
+    ordered = sorted(set(spans))
+    if shared is not None:
+        ordered = [shared.setdefault(span, span) for span in ordered]
+    return tuple(ordered)
