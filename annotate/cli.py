@@ -49,6 +49,7 @@ err = Console(stderr=True, soft_wrap=True)
 
 SchemaOption = typer.Option(None, "--schema", help="Schema file (default: schemas/news.yml).")
 DataDir = typer.Option(Path(server_mod.DEFAULT_DATA_DIR), "--data-dir", help="Label Studio data folder.")
+EnvFile = typer.Option(Path(ENV_FILE), help="File with LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY.")
 
 
 @app.callback()
@@ -131,7 +132,7 @@ def push(
     batch_size: int = typer.Option(DEFAULT_BATCH_SIZE, help="Tasks per bulk import request."),
     overlap: Optional[int] = typer.Option(None, "--overlap", help="Show each task to K different annotators "
                                           "(Label Studio's annotations per task; default: leave as is, 1 when new)."),
-    env_file: Path = typer.Option(Path(ENV_FILE), help="File with LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY."),
+    env_file: Path = EnvFile,
 ):
     """Create or reuse the project and import tasks with predictions. Idempotent and resumable."""
     the_schema = load_schema(schema)
@@ -168,7 +169,7 @@ def pull(
                                           "schemas/news.yml if the export uses its labels, else the export's own labels)."),
     trim: bool = typer.Option(False, "--trim", help="Trim leading/trailing whitespace inside spans (reported either way)."),
     text_key: Optional[str] = typer.Option(None, "--text-key", help="Task data field holding the text (default: text)."),
-    env_file: Path = typer.Option(Path(ENV_FILE), help="File with LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY."),
+    env_file: Path = EnvFile,
 ) -> None:
     """Export a project (or read an export file), keep it raw, normalise every annotator's spans."""
     _pull_into(output, project, from_file, raw_dir, schema, trim, text_key, env_file)
@@ -386,7 +387,7 @@ def users_add(
     first: str = typer.Option("", "--first", help="First name."),
     last: str = typer.Option("", "--last", help="Last name."),
     data_dir: Path = DataDir,
-    env_file: Path = typer.Option(Path(ENV_FILE), help="File with LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY."),
+    env_file: Path = EnvFile,
 ) -> None:
     """Create an annotator account and print how they log in.
 
@@ -417,7 +418,7 @@ def users_add(
 
 @users_app.command("list")
 def users_list(
-    env_file: Path = typer.Option(Path(ENV_FILE), help="File with LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY."),
+    env_file: Path = EnvFile,
 ) -> None:
     """Every user of the server: id, email, name, last activity."""
     with LabelStudio(load_settings(env_file)) as client:
@@ -435,7 +436,7 @@ def users_list(
 def status(
     project: str = typer.Option(..., "--project", help="Title of the Label Studio project."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-    env_file: Path = typer.Option(Path(ENV_FILE), help="File with LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY."),
+    env_file: Path = EnvFile,
 ) -> None:
     """Labeling progress: tasks with 0..K annotations (K = overlap), per annotator, skipped."""
     import tempfile
@@ -488,7 +489,7 @@ def adjudicate_push(
     project: str = typer.Option(..., "--project", help="Title of the adjudication project (created if missing)."),
     root: Path = typer.Option(CORPUS_ROOT, "--root", help="Folder holding the corpora."),
     schema: Optional[Path] = SchemaOption,
-    env_file: Path = typer.Option(Path(ENV_FILE), help="File with LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY."),
+    env_file: Path = EnvFile,
 ) -> None:
     """One task per conflicted document, every annotator's version a prediction named by the annotator. Idempotent."""
     from .corpus import read_conflicted, resolve
@@ -522,7 +523,7 @@ def adjudicate_pull(
     output: Path = typer.Option(ADJUDICATION_DIR, "-o", "--output", help="Folder for the decisions (a pull folder)."),
     raw_dir: Path = typer.Option(RAW_DIR, "--raw-dir", help="Where raw exports are kept, named by sha256."),
     schema: Optional[Path] = typer.Option(None, "--schema", help="Check labels against this schema."),
-    env_file: Path = typer.Option(Path(ENV_FILE), help="File with LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY."),
+    env_file: Path = EnvFile,
 ) -> None:
     """Export the adjudicator's decisions (kept raw, normalised) for `compile --strategy adjudicated`."""
     _pull_into(output, project, from_file, raw_dir, schema, False, None, env_file)
