@@ -25,7 +25,7 @@ from .ingest import ingest as ingest_path
 from .labelstudio import LabelStudio
 from .preannotate import load_model, preannotate as run_preannotate
 from .corpus import CORPUS_ROOT
-from .report import fmt
+from .report import fmt, share
 from .files import atomic_write, read_jsonl
 from .pull import PULL_DIR, RAW_DIR, build_pull, download_raw, load_source, store_raw, write_pull
 from .push import DEFAULT_BATCH_SIZE, push as run_push
@@ -262,10 +262,6 @@ def _print_anchoring(anchoring: dict) -> None:
     if not rows:
         out.print("[dim]Anchoring: no pre-annotated document was annotated.[/]")
         return
-
-    def share(value) -> str:
-        return "n/a" if value is None else f"{100 * value:.0f}%"
-
     table = Table(title=f"Pre-annotation anchoring ({anchoring['pre_annotated_documents']} pre-annotated documents)")
     for column in ("annotator", "docs", "predicted", "accepted", "modified", "deleted", "added"):
         table.add_column(column, justify="left" if column == "annotator" else "right")

@@ -78,6 +78,11 @@ def fmt(value: float | None, digits: int = 3) -> str:
     return "n/a" if value is None or value != value else f"{value:.{digits}f}"
 
 
+def share(value: float | None) -> str:
+    """A share for people, in whole percent; "n/a" where it is undefined (None)."""
+    return "n/a" if value is None else f"{100 * value:.0f}%"
+
+
 
 def colours_for(labels: Sequence[str], schema_colours: dict[str, str] | None = None) -> dict[str, str]:
     schema_colours = schema_colours or {}
@@ -295,10 +300,6 @@ def _anchoring(report: dict | None) -> str:
     if not rows_in:
         return ("<section><h2>Pre-annotation anchoring</h2><p class='muted'>No pre-annotated document was "
                 "annotated.</p></section>")
-
-    def share(value: float | None) -> str:
-        return "n/a" if value is None else f"{100 * value:.0f}%"
-
     rows = []
     for name, r in rows_in.items():
         rows.append([escape(name), str(r["documents"]), str(r["predicted"]), share(r["accepted_share"]),
