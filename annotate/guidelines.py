@@ -16,9 +16,8 @@ GUIDELINES_FILE = "schemas/GUIDELINES.md"
 
 
 def _marked_md(example: Example) -> str:
-    start = example.start
-    end = start + len(example.span)
-    return f"{example.text[:start]}**{example.span}**{example.text[end:]}".replace("|", "\\|")
+    before, span, after = example.parts()
+    return f"{before}**{span}**{after}".replace("|", "\\|")
 
 
 def guidelines_markdown(schema: Schema) -> str:
@@ -48,9 +47,8 @@ def guidelines_markdown(schema: Schema) -> str:
 
 
 def _marked_html(example: Example) -> str:
-    start = example.start
-    end = start + len(example.span)
-    return f"{escape(example.text[:start])}<mark>{escape(example.span)}</mark>{escape(example.text[end:])}"
+    before, span, after = example.parts()
+    return f"{escape(before)}<mark>{escape(span)}</mark>{escape(after)}"
 
 
 def _label_html(label: Label) -> str:

@@ -33,9 +33,10 @@ class Example:
     span: str
     why: str = ""
 
-    @property
-    def start(self) -> int:
-        return self.text.index(self.span)
+    def parts(self) -> tuple[str, str, str]:
+        """The text before the span, the span, the text after it (its first occurrence)."""
+        before, _, after = self.text.partition(self.span)
+        return before, self.span, after
 
 
 @dataclass(frozen=True)
