@@ -287,7 +287,7 @@ def _as_span(item: Any) -> Span:
 
 def _max_matching(a: list[Span], b: list[Span]) -> int:
     """Size of a maximum matching between overlapping spans (Kuhn's augmenting paths)."""
-    adjacency = [[j for j, y in enumerate(b) if x.start < y.end and y.start < x.end] for x in a]
+    adjacency = [[j for j, y in enumerate(b) if x.overlaps(y)] for x in a]
     owner: dict[int, int] = {}
 
     def augment(i: int, seen: set[int]) -> bool:

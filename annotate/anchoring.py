@@ -42,10 +42,6 @@ KINDS = ("predicted", "accepted", "modified", "modified_boundary", "modified_lab
 GOLD_KINDS = ("accepted_in_gold", "accepted_scored", "edited_in_gold", "edited_scored")
 
 
-def _overlaps(a: Span, b: Span) -> bool:
-    return a.start < b.end and b.start < a.end
-
-
 def classify(predicted: Iterable[Span], annotated: Iterable[Span]) -> dict[str, list[Span]]:
     """Sort one annotation's spans against the prediction it started from (see the module docstring).
 
@@ -60,7 +56,7 @@ def classify(predicted: Iterable[Span], annotated: Iterable[Span]) -> dict[str, 
         if p in annotated:
             out["accepted"].append(p)
             continue
-        touching = [a for a in new if _overlaps(a, p)]
+        touching = [a for a in new if a.overlaps(p)]
         if not touching:
             out["deleted"].append(p)
         elif any((a.start, a.end) == (p.start, p.end) for a in touching):
@@ -70,7 +66,7 @@ def classify(predicted: Iterable[Span], annotated: Iterable[Span]) -> dict[str, 
         else:
             out["modified_both"].append(p)
     for a in new:
-        out["edited" if any(_overlaps(a, p) for p in predicted) else "added"].append(a)
+        out["edited" if any(a.overlaps(p) for p in predicted) else "added"].append(a)
     return out
 
 

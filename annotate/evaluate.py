@@ -39,18 +39,15 @@ def classify_errors(gold: Sequence[Span], pred: Sequence[Span]) -> dict[str, int
     gold_set, pred_set = set(gold), set(pred)
     counts = dict.fromkeys(ERROR_TYPES, 0)
 
-    def overlaps(a: Span, b: Span) -> bool:
-        return a.start < b.end and b.start < a.end
-
     for p in pred_set - gold_set:
         same_bounds = any(g.start == p.start and g.end == p.end for g in gold_set)
-        same_label = any(overlaps(g, p) and g.label == p.label for g in gold_set)
-        other = any(overlaps(g, p) for g in gold_set)
+        same_label = any(g.overlaps(p) and g.label == p.label for g in gold_set)
+        other = any(g.overlaps(p) for g in gold_set)
         key = ("wrong_label" if same_bounds else "wrong_boundary" if same_label
                else "wrong_label_and_boundary" if other else "spurious")
         counts[key] += 1
     for g in gold_set - pred_set:
-        if not any(overlaps(g, p) for p in pred_set):
+        if not any(g.overlaps(p) for p in pred_set):
             counts["missed"] += 1
     return counts
 

@@ -33,6 +33,10 @@ class Span(NamedTuple):
         """True if the span is non-empty and lies inside ``text``."""
         return self.within_length(len(text))
 
+    def overlaps(self, other: "Span") -> bool:
+        """True if the two spans share at least one character (labels aside)."""
+        return self.start < other.end and other.start < self.end
+
     def within_length(self, length: int) -> bool:
         """True if the span is non-empty and lies inside a text of ``length`` characters."""
         return 0 <= self.start < self.end <= length
