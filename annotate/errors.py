@@ -1,15 +1,30 @@
-"""Every user-facing error message, in one place.
+"""Every user-facing message, in one place: errors by code and kind, warnings by code.
 
-Modelled on spaCy's ``errors.py``: each message says what went wrong, where
-(file, line, task, span), and what to do about it. Code raises
-``AnnotateError(Errors.E001.format(...))``; the CLI prints the message on one
-line and exits non-zero. Messages never contain the API token.
+Modelled on spaCy's ``errors.py``: each message says what went wrong, where (file, line, task, span), and what
+to do about it. Code raises the error class of the message's kind::
+
+    raise NotFoundError(Errors.E020.format(path=path))
+
+``Errors.E020`` reads ``"[E020] Schema file ... does not exist. ..."``: the code travels with the text. The CLI
+prints the message on one line (Rich markup escaped, so ``[...]`` in a title stays) and exits with code 1; a
+warning goes to stderr and the command goes on. Codes are in order, grouped by stage; messages never contain
+the API token or a database password.
+
+Kinds (all subclasses of :class:`AnnotateError`, so ``except AnnotateError`` catches every one):
+
+- :class:`NotFoundError`: a file, folder, project, corpus, model or setting that is not there;
+- :class:`InvalidInputError`: input that is there but wrong (a bad line, option or record);
+- :class:`ServerError`: Label Studio (or the local server) failed, refused or timed out;
+- :class:`ConflictError`: the request clashes with what exists (two projects of one title, a port in use);
+- :class:`InternalError`: a run-time invariant did not hold (a conservation check): a bug in annotate.
 """
 
 from __future__ import annotations
 
 
 class ErrorsWithCodes(type):
+    """A catalogue class whose attributes read as ``"[CODE] message"``."""
+
     def __getattribute__(self, code: str) -> str:
         msg = super().__getattribute__(code)
         if code.startswith("__"):
@@ -55,7 +70,7 @@ class Errors(metaclass=ErrorsWithCodes):
     E043 = "Label Studio at {url} answered HTTP {status} during {step}: {detail}"
     E044 = ("Label Studio at {url} timed out during {step} ({attempts} attempts of {timeout:.0f} s). The server may be "
             "overloaded; re-run the command, it resumes where it stopped.")
-    # push
+    # push, accounts and overlap
     E050 = ("Project {title!r} (id {project_id}) exists, and schema {schema} v{version} would remove or rename "
             "labels it has ({difference}); its annotations use them. Keep those labels in the schema, or push to "
             "another --project title.")
@@ -65,6 +80,23 @@ class Errors(metaclass=ErrorsWithCodes):
     E053 = ("After the push, project {title!r} holds {tasks} tasks for {docs} documents; {missing} documents are still missing. "
             "Re-run `annotate push`: it resumes and imports only what is missing.")
     E054 = "Project title {title!r} has {length} characters; Label Studio allows at most {limit}. Pass a shorter --project."
+    E055 = "--overlap must be 1 or more (annotators per task), got {overlap}."
+    E056 = ("{email} is already a user of {url}. They log in with that email and the password they were given; an "
+            "admin can set a new one in Label Studio's Organization page.")
+    E057 = "{email!r} is not an email address: Label Studio logs users in by email."
+    # the local server
+    E060 = "Label Studio is not installed in this environment (no `label-studio` executable). Install it: pip install 'label-studio>=1.23,<1.24'."
+    E061 = "Label Studio did not become healthy at {url} within {timeout:.0f} s. Its log is {log}; the last lines:\n{tail}"
+    E062 = ("Refusing to bind Label Studio to {host}: it would be reachable from other machines. Pass --public to "
+            "do it anyway (then protect it with a firewall and strong passwords).")
+    E063 = "Port {port} on {host} is already in use by another program. Pass --port with a free port."
+    E064 = ("Label Studio started at {url} but refused the API key in {env_file}, so it was stopped again: its data "
+            "folder {data_dir} was set up with another key. Restore the .env that belongs to it, or move {data_dir} "
+            "away to start afresh.")
+    E065 = ("--database {url} is not a PostgreSQL URL. Use postgresql://USER:PASSWORD@HOST:PORT/DATABASE (the "
+            "database must exist; Label Studio creates its tables on first start).")
+    E066 = ("Could not set the password of {email} in the Label Studio data of {data_dir} ({detail}). The account "
+            "exists; set a password with `label-studio reset_password --username {email}` run with that data folder.")
     # exports and pulls
     E070 = ("{path} is not valid JSON ({reason}). If the download was cut short, export again; Label Studio's JSON "
             "or JSON-MIN export is needed (CSV, TSV and CoNLL exports are not read).")
@@ -79,8 +111,8 @@ class Errors(metaclass=ErrorsWithCodes):
     E076 = "{path}: {reason}. The pull folder is damaged; run `annotate pull` again."
     E077 = "No project titled {title!r} on {url}. Projects there: {titles}."
     E078 = "Pass exactly one of --project TITLE (export from the server) or --from-file EXPORT.json."
-    # compile and corpus
     E079 = "{path}, task {task}: {field!r} is a {kind}, not a list. The export is damaged; export it again from Label Studio."
+    # compile, corpus versions and evaluate
     E080 = "Unknown strategy {strategy!r}. Use majority, ground-truth, adjudicator:EMAIL or adjudicated."
     E081 = "Split ratios must be three non-negative numbers summing to 1 (train, dev, test); got {ratios}."
     E082 = "Corpus {spec!r} not found under {root}. Existing corpora: {names}. Run `annotate compile` first."
@@ -92,15 +124,10 @@ class Errors(metaclass=ErrorsWithCodes):
     E086 = ("{path}, line {line}: predictions for document {doc_id}, which is not in the gold ({split}). "
             "Predictions must use the gold documents' ids.")
     E087 = "Pass exactly one of --predictions FILE or --model MODEL (repeat --model to compare models); got {got}."
-    E055 = "--overlap must be 1 or more (annotators per task), got {overlap}."
-    E056 = ("{email} is already a user of {url}. They log in with that email and the password they were given; an "
-            "admin can set a new one in Label Studio's Organization page.")
-    E057 = "{email!r} is not an email address: Label Studio logs users in by email."
-    E096 = "--save writes one evaluation: pass a single --model (or --predictions) with it."
     E088 = "{path}: not a corpus version folder nor a gold JSONL file. Pass corpus/NAME/vN or a gold.jsonl."
     E089 = ("{path} is not a pull folder, a corpus version or an evaluation result ({reason}). Pass a folder "
             "written by `annotate pull`, corpus/NAME/vN, or a file written by `annotate evaluate --save`.")
-    # adjudication round trip, training
+    # adjudication round trip, training, the Python API
     E090 = ("{path} has no conflicted_documents.jsonl: it was compiled by an older annotate. Compile the pull again "
             "to get a version that can be adjudicated.")
     E091 = ("{spec} has no conflicts: nothing to adjudicate (the strategy {strategy} settled every document).")
@@ -112,22 +139,22 @@ class Errors(metaclass=ErrorsWithCodes):
             "train and dev; compile with other --train/--dev/--test shares, or more stories.")
     E095 = ("spaCy training failed ({reason}). The generated config is {config}; run `python -m spacy train {config}` "
             "to see spaCy's own message.")
+    E096 = "--save writes one evaluation: pass a single --model (or --predictions) with it."
     E097 = "No split {split!r} in {path}: its splits are {splits} (or 'all')."
     E098 = ("to_hf() needs the Hugging Face `datasets` package, an optional extra: pip install 'annotate[hf]' "
             "(or pip install datasets).")
-    # server
-    E060 = "Label Studio is not installed in this environment (no `label-studio` executable). Install it: pip install 'label-studio>=1.23,<1.24'."
-    E061 = "Label Studio did not become healthy at {url} within {timeout:.0f} s. Its log is {log}; the last lines:\n{tail}"
-    E062 = ("Refusing to bind Label Studio to {host}: it would be reachable from other machines. Pass --public to "
-            "do it anyway (then protect it with a firewall and strong passwords).")
-    E064 = ("Label Studio started at {url} but refused the API key in {env_file}, so it was stopped again: its data "
-            "folder {data_dir} was set up with another key. Restore the .env that belongs to it, or move {data_dir} "
-            "away to start afresh.")
-    E063 = "Port {port} on {host} is already in use by another program. Pass --port with a free port."
-    E066 = ("Could not set the password of {email} in the Label Studio data of {data_dir} ({detail}). The account "
-            "exists; set a password with `label-studio reset_password --username {email}` run with that data folder.")
-    E065 = ("--database {url} is not a PostgreSQL URL. Use postgresql://USER:PASSWORD@HOST:PORT/DATABASE (the "
-            "database must exist; Label Studio creates its tables on first start).")
+    # run-time invariants (conservation checks): a bug in annotate when one fires
+    # E100-E109 Label Studio exports and normalising; E110-E119 pull folders, compile and corpus versions;
+    # E120-E129 command workflows; E130-E139 reports.
+
+
+class Warnings(metaclass=ErrorsWithCodes):
+    """Warnings: the command goes on, and says what it noticed and what to do (printed on stderr)."""
+
+    W001 = "{count} documents have several tasks with annotations (kept, check them): {examples}"
+    W002 = "{count} spans start or end with whitespace: {action}."
+    W003 = "{count} gold documents have no predictions (scored as predicting nothing)."
+    W004 = "binding to {host}: Label Studio will be reachable from other machines."
 
 
 class AnnotateError(Exception):
@@ -135,3 +162,94 @@ class AnnotateError(Exception):
 
     The CLI prints it on one line (no traceback) and exits with code 1.
     """
+
+
+class NotFoundError(AnnotateError):
+    """A file, folder, project, corpus version, model or setting that is not there."""
+
+
+class InvalidInputError(AnnotateError):
+    """Input that exists but cannot be used as it is: a bad line, record, option or file."""
+
+
+class ServerError(AnnotateError):
+    """Label Studio (or the local server) could not be reached, refused the request or failed."""
+
+
+class ConflictError(AnnotateError):
+    """The request clashes with what already exists: a duplicate title or user, a port in use."""
+
+
+class InternalError(AnnotateError):
+    """A run-time invariant (a conservation check) did not hold: a bug in annotate, never the user's input."""
+
+
+# The kind of each error code: the class a raise site uses for it (tests/test_errors.py checks both ways).
+KINDS: dict[str, str] = {
+    "E001": "NotFoundError",
+    "E002": "NotFoundError",
+    "E003": "InvalidInputError",
+    "E004": "InvalidInputError",
+    "E005": "InvalidInputError",
+    "E010": "NotFoundError",
+    "E011": "InvalidInputError",
+    "E012": "InvalidInputError",
+    "E013": "InvalidInputError",
+    "E014": "InvalidInputError",
+    "E015": "InvalidInputError",
+    "E020": "NotFoundError",
+    "E021": "InvalidInputError",
+    "E022": "InvalidInputError",
+    "E030": "NotFoundError",
+    "E031": "InvalidInputError",
+    "E032": "InvalidInputError",
+    "E040": "NotFoundError",
+    "E041": "ServerError",
+    "E042": "ServerError",
+    "E043": "ServerError",
+    "E044": "ServerError",
+    "E050": "ConflictError",
+    "E051": "ConflictError",
+    "E052": "InvalidInputError",
+    "E053": "ServerError",
+    "E054": "InvalidInputError",
+    "E055": "InvalidInputError",
+    "E056": "ConflictError",
+    "E057": "InvalidInputError",
+    "E060": "NotFoundError",
+    "E061": "ServerError",
+    "E062": "InvalidInputError",
+    "E063": "ConflictError",
+    "E064": "ServerError",
+    "E065": "InvalidInputError",
+    "E066": "ServerError",
+    "E070": "InvalidInputError",
+    "E071": "InvalidInputError",
+    "E072": "InvalidInputError",
+    "E073": "InvalidInputError",
+    "E074": "InvalidInputError",
+    "E075": "InvalidInputError",
+    "E076": "InvalidInputError",
+    "E077": "NotFoundError",
+    "E078": "InvalidInputError",
+    "E079": "InvalidInputError",
+    "E080": "InvalidInputError",
+    "E081": "InvalidInputError",
+    "E082": "NotFoundError",
+    "E083": "InvalidInputError",
+    "E084": "InvalidInputError",
+    "E085": "InvalidInputError",
+    "E086": "InvalidInputError",
+    "E087": "InvalidInputError",
+    "E088": "InvalidInputError",
+    "E089": "InvalidInputError",
+    "E090": "NotFoundError",
+    "E091": "InvalidInputError",
+    "E092": "InvalidInputError",
+    "E093": "InvalidInputError",
+    "E094": "InvalidInputError",
+    "E095": "InvalidInputError",
+    "E096": "InvalidInputError",
+    "E097": "NotFoundError",
+    "E098": "NotFoundError",
+}

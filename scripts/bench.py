@@ -35,9 +35,10 @@ import bench_data  # noqa: E402
 # --- measured steps, each run in its own process ------------------------------
 
 def step_preannotate(n: int, work: Path) -> dict:
-    from annotate.documents import Document, write_documents
-    from annotate.preannotate import load_model, preannotate
-    from annotate.schema import load_schema
+    from annotate.core.documents import Document
+    from annotate.io.documents import write_documents
+    from annotate.model.preannotate import load_model, preannotate
+    from annotate.io.schemas import load_schema
 
     paragraphs = bench_data.paragraphs(n)
     docs = [Document(p["id"], p["text"], p["source"], p["article"], p["paragraph"], 0) for p in paragraphs]
@@ -60,10 +61,10 @@ def step_preannotate(n: int, work: Path) -> dict:
 
 
 def _push_setup(n: int):
-    from annotate.documents import Document, ModelInfo
-    from annotate.schema import load_schema
-    from annotate.settings import load_settings
-    from annotate.spans import Span
+    from annotate.core.documents import Document, ModelInfo
+    from annotate.io.schemas import load_schema
+    from annotate.io.settings import load_settings
+    from annotate.core.spans import Span
 
     settings = load_settings(os.environ.get("BENCH_ENV_FILE", ".env"))
     docs = [Document(p["id"], p["text"], p["source"], p["article"], p["paragraph"], 0,
@@ -75,9 +76,9 @@ def _push_setup(n: int):
 def step_push_raw(n: int, work: Path) -> dict:
     import httpx
 
-    from annotate.labelstudio import LabelStudio
-    from annotate.schema import label_config
-    from annotate.tasks import document_to_task
+    from annotate.labelstudio.client import LabelStudio
+    from annotate.core.schema import label_config
+    from annotate.labelstudio.tasks import document_to_task
 
     settings, schema, docs, stamp = _push_setup(n)
     with LabelStudio(settings) as client:
@@ -90,8 +91,8 @@ def step_push_raw(n: int, work: Path) -> dict:
 
 
 def step_push(n: int, work: Path) -> dict:
-    from annotate.labelstudio import LabelStudio
-    from annotate.push import push
+    from annotate.labelstudio.client import LabelStudio
+    from annotate.labelstudio.push import push
 
     settings, schema, docs, stamp = _push_setup(n)
     with LabelStudio(settings) as client:
@@ -124,7 +125,7 @@ def step_pull(n: int, work: Path) -> dict:
     """`annotate pull` from an export file: parse, normalise, keep the raw snapshot, write the pull folder."""
     import spacy  # noqa: F401  (the schema's language is checked with spaCy: imports are not the pull's work)
 
-    from annotate.pull import build_pull, store_raw, write_pull
+    from annotate.corpus.pull import build_pull, store_raw, write_pull
 
     for folder in ("pull", "raw", "corpus"):  # a clean start: every repeat does the same work
         shutil.rmtree(work / folder, ignore_errors=True)
@@ -138,10 +139,10 @@ def step_pull(n: int, work: Path) -> dict:
 
 def step_compile(n: int, work: Path) -> dict:
     """`annotate compile` of that pull folder (records streamed from it, as the command reads them)."""
-    from annotate.adjudicate import parse_strategy
-    from annotate.corpus import compile_corpus
-    from annotate.pull import read_pull
-    from annotate.alignment import blank_pipeline
+    from annotate.core.adjudication import parse_strategy
+    from annotate.corpus.version import compile_corpus
+    from annotate.corpus.pull import read_pull
+    from annotate.core.alignment import blank_pipeline
 
     blank_pipeline("en")  # loading spaCy's language data (0.15 s, whatever the size) is not the compile's work
     t = time.perf_counter()
@@ -161,10 +162,10 @@ def pull_and_compile(n: int, work: Path) -> dict:
 
 
 def step_agree(n: int, work: Path) -> dict:
-    from annotate.agreement import agreement_for
-    from annotate.pull import read_pull
+    from annotate.core.agreement import agreement_for
+    from annotate.corpus.pull import read_pull
 
-    from annotate.alignment import blank_pipeline
+    from annotate.core.alignment import blank_pipeline
 
     pull = read_pull(work / "pull")
     blank_pipeline("en")  # loading spaCy is not the agreement's cost
@@ -178,7 +179,7 @@ def step_krippendorff(n: int, work: Path) -> dict:
     import krippendorff
     import numpy as np
 
-    from annotate.agreement import krippendorff_alpha
+    from annotate.core.agreement import krippendorff_alpha
 
     rng = np.random.default_rng(0)
     truth = rng.integers(0, 8, size=n)

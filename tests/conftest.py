@@ -16,13 +16,14 @@ from typing import Callable
 
 import pytest
 
-from annotate.documents import Document
-from annotate.ingest import ingest
-from annotate.labelstudio import LabelStudio
-from annotate.preannotate import load_model, preannotate
-from annotate.schema import Schema, load_schema
-from annotate.server import free_port, healthy
-from annotate.settings import Settings, read_env_file
+from annotate.core.documents import Document
+from annotate.io.sources import ingest
+from annotate.labelstudio.client import LabelStudio
+from annotate.model.preannotate import load_model, preannotate
+from annotate.core.schema import Schema
+from annotate.io.schemas import load_schema
+from annotate.labelstudio.server import free_port, healthy
+from annotate.io.settings import Settings, read_env_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

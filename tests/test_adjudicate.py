@@ -4,14 +4,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotate.adjudicate import adjudicate, parse_strategy
-from annotate.documents import Document
+from annotate.core.adjudication import adjudicate, parse_strategy
+from annotate.core.documents import Document
 from annotate.errors import AnnotateError
-from annotate.normalise import AnnotationRecord
-from annotate.pull import Pull
-from annotate.corpus import build_gold
-from annotate.spans import Span
-from annotate.splits import split_by_article
+from annotate.core.records import AnnotationRecord
+from annotate.corpus.pull import Pull
+from annotate.corpus.version import build_gold
+from annotate.core.spans import Span
+from annotate.core.splits import split_by_article
 
 TEXT = "President Bashar Assad met Sergei Lavrov in Damascus on Tuesday."
 ASSAD = Span(10, 22, "PERSON")            # Bashar Assad

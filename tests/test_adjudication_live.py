@@ -8,7 +8,7 @@ import uuid
 
 import srsly
 
-from annotate.push import push
+from annotate.labelstudio.push import push
 
 from .conftest import ROOT, run_cli
 

@@ -16,8 +16,8 @@ from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss
 
 import annotate.agreement as agreement
-from annotate.agreement import cohen_kappa, fleiss_kappa, krippendorff_alpha, span_f1
-from annotate.spans import Span
+from annotate.core.agreement import cohen_kappa, fleiss_kappa, krippendorff_alpha, span_f1
+from annotate.core.spans import Span
 
 from .tokenspans import iob2, non_overlapping, token_spans
 

@@ -1,10 +1,10 @@
 """Anchoring: each predicted span accepted, modified (boundary / label / both) or deleted; each new span an
 edit or an addition; precision against gold of accepted versus edited spans."""
 
-from annotate.anchoring import AnchoringTally, anchoring_for, classify
-from annotate.documents import Document, ModelInfo
-from annotate.normalise import AnnotationRecord
-from annotate.spans import Span
+from annotate.core.anchoring import AnchoringTally, anchoring_for, classify
+from annotate.core.documents import Document, ModelInfo
+from annotate.core.records import AnnotationRecord
+from annotate.core.spans import Span
 
 P = [Span(0, 5, "ORG"), Span(10, 15, "GPE"), Span(20, 25, "PERSON"), Span(30, 35, "DATE"), Span(40, 45, "NORP")]
 

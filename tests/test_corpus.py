@@ -11,14 +11,14 @@ import spacy
 import srsly
 from spacy.tokens import DocBin
 
-from annotate import corpus as corpus_mod
-from annotate.adjudicate import parse_strategy
-from annotate.corpus import compile_corpus, read_gold, resolve, verify
-from annotate.documents import Document
+from annotate.corpus import version as corpus_mod
+from annotate.core.adjudication import parse_strategy
+from annotate.corpus.version import compile_corpus, read_gold, resolve, verify
+from annotate.core.documents import Document
 from annotate.errors import AnnotateError
-from annotate.normalise import AnnotationRecord
-from annotate.pull import Pull
-from annotate.spans import Span
+from annotate.core.records import AnnotationRecord
+from annotate.corpus.pull import Pull
+from annotate.core.spans import Span
 
 from .conftest import ROOT, run_cli
 
@@ -224,8 +224,8 @@ def test_resolve_specs_and_cli_list_show(version):
 
 
 def test_compile_cli_on_a_pull_folder(tmp_path):
-    from annotate.pull import write_pull
-    from annotate.normalise import Counts, Normalised
+    from annotate.corpus.pull import write_pull
+    from annotate.labelstudio.normalise import Counts, Normalised
 
     pull = pull_from(gold_docs()[:12])
     write_pull(tmp_path / "pull", Normalised(pull.documents, pull.records, [], [], Counts()),
@@ -246,8 +246,8 @@ def test_streamed_compile_equals_the_in_memory_one_in_any_file_order(tmp_path):
     """compile reads a pull folder one document at a time (stream=True); the version is the same as from
     the records in memory, and a pull whose files are in another order (documents, and the annotators of
     a document) is read whole, with the same result."""
-    from annotate.normalise import Counts, Normalised
-    from annotate.pull import read_pull, write_pull
+    from annotate.labelstudio.normalise import Counts, Normalised
+    from annotate.corpus.pull import read_pull, write_pull
 
     docs = gold_docs()[:20]
     records = []

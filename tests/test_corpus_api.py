@@ -8,8 +8,8 @@ import spacy
 import srsly
 
 import annotate.corpus
-from annotate.adjudicate import parse_strategy
-from annotate.corpus import compile_corpus
+from annotate.core.adjudication import parse_strategy
+from annotate.corpus.version import compile_corpus
 from annotate.errors import AnnotateError
 
 from .test_corpus import gold_docs, pull_from

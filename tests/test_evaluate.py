@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from nervaluate import Evaluator
 from seqeval.metrics import classification_report, precision_score, recall_score, f1_score
 
-from annotate.evaluate import classify_errors, evaluate_spans
-from annotate.spans import Span
+from annotate.core.evaluation import classify_errors, evaluate_spans
+from annotate.core.spans import Span
 
 from .conftest import ROOT, run_cli
 from .tokenspans import iob2, non_overlapping, token_spans

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from annotate.documents import write_documents
-from annotate.push import push
+from annotate.io.documents import write_documents
+from annotate.labelstudio.push import push
 
 from .conftest import SCHEMA, run_cli
 from .faultproxy import FaultProxy
@@ -120,9 +120,9 @@ def start_server(folder: Path, port: int):
 
 
 def test_label_studio_stopped_half_way_through_a_push_then_restarted(preannotated, tmp_path, title):
-    from annotate.labelstudio import LabelStudio
-    from annotate.server import free_port
-    from annotate.settings import load_settings
+    from annotate.labelstudio.client import LabelStudio
+    from annotate.labelstudio.server import free_port
+    from annotate.io.settings import load_settings
 
     folder = tmp_path / "own-ls"
     folder.mkdir()
@@ -203,7 +203,7 @@ def raw_intact(raw: Path) -> None:
 
 
 def test_pull_and_compile_killed_anywhere_then_rerun(ls_server, client, preannotated, schema, tmp_path, title):
-    from annotate.corpus import verify
+    from annotate.corpus.version import verify
 
     push(client, preannotated[:30], schema, title)
     project = next(p for p in client.projects() if p["title"] == title)

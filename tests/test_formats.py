@@ -6,7 +6,7 @@ import pytest
 import spacy
 from spacy.tokens import DocBin
 
-from annotate.formats import NerDocBin
+from annotate.corpus.formats import NerDocBin
 
 
 def _docs(nlp):

@@ -10,14 +10,15 @@ import srsly
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from annotate.documents import Document, read_documents
+from annotate.core.documents import Document
+from annotate.io.documents import read_documents
 from annotate.errors import AnnotateError
-from annotate.export import parse_export
-from annotate.ingest import ingest
-from annotate.normalise import normalise
-from annotate.pull import read_pull, write_pull
-from annotate.schema import load_schema
-from annotate.spans import Span
+from annotate.labelstudio.export import parse_export
+from annotate.io.sources import ingest
+from annotate.labelstudio.normalise import normalise
+from annotate.corpus.pull import read_pull, write_pull
+from annotate.io.schemas import load_schema
+from annotate.core.spans import Span
 
 from .conftest import SCHEMA
 
@@ -145,7 +146,7 @@ def test_export_any_json(value):
     st.just(b"\xef\xbb\xbf" + json.dumps([real_task(0)]).encode()),
 ), st.booleans())
 def test_export_files_streamed_by_pull(tmp_path_factory, content, with_schema):
-    from annotate.pull import build_pull
+    from annotate.corpus.pull import build_pull
 
     path = tmp_path_factory.mktemp("exports") / "export.json"
     path.write_bytes(content)
@@ -215,7 +216,7 @@ def test_conll_written_then_read_back(tmp_path_factory, docs):
     import spacy
     from spacy.training.converters import conll_ner_to_docs
 
-    from annotate.formats import iob_tokens, to_spacy_doc, write_conll
+    from annotate.corpus.formats import iob_tokens, to_spacy_doc, write_conll
 
     nlp = spacy.blank("en")
     gold_docs = []

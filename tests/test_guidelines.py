@@ -6,9 +6,10 @@ import xml.etree.ElementTree as ET
 
 import srsly
 
-from annotate.guidelines import guidelines_markdown, instructions_html
-from annotate.push import push
-from annotate.schema import label_config, load_schema, parse_schema
+from annotate.report.guidelines import guidelines_markdown, instructions_html
+from annotate.labelstudio.push import push
+from annotate.core.schema import label_config, parse_schema
+from annotate.io.schemas import load_schema
 
 from .conftest import ROOT, SCHEMA, run_cli
 

@@ -4,9 +4,10 @@ from pathlib import Path
 import pytest
 import srsly
 
-from annotate.documents import read_documents
+from annotate.io.documents import read_documents
 from annotate.errors import AnnotateError
-from annotate.ingest import ingest, split_source
+from annotate.io.sources import ingest
+from annotate.core.ingest import split_source
 
 from .conftest import SEEDS, run_cli
 

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 import srsly
 
-from annotate.documents import Document, ModelInfo
-from annotate.push import push
-from annotate.settings import read_env_file
-from annotate.spans import Span
+from annotate.core.documents import Document, ModelInfo
+from annotate.labelstudio.push import push
+from annotate.io.settings import read_env_file
+from annotate.core.spans import Span
 
 from .conftest import ROOT, run_cli
 

@@ -4,7 +4,7 @@ import pytest
 import srsly
 
 from annotate.errors import AnnotateError
-from annotate.preannotate import load_model, preannotate
+from annotate.model.preannotate import load_model, preannotate
 
 from .conftest import SCHEMA, SEEDS, run_cli
 

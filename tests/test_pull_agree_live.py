@@ -11,7 +11,7 @@ import srsly
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss
 
-from annotate.push import push
+from annotate.labelstudio.push import push
 
 from .conftest import run_cli
 

@@ -9,12 +9,12 @@ from collections import Counter
 
 import pytest
 
-from annotate.documents import write_documents
+from annotate.io.documents import write_documents
 from annotate.errors import AnnotateError
-from annotate.push import push
-from annotate.schema import config_difference, label_config
-from annotate.spans import Span
-from annotate.tasks import result_to_span
+from annotate.labelstudio.push import push
+from annotate.core.schema import config_difference, label_config
+from annotate.core.spans import Span
+from annotate.labelstudio.tasks import result_to_span
 
 from .conftest import SCHEMA, run_cli
 
@@ -112,7 +112,7 @@ def test_push_killed_after_first_batch_then_rerun_leaves_one_task_per_document(
 
 
 def test_duplicate_tasks_from_an_interrupted_push_are_repaired(client, preannotated, schema, title):
-    from annotate.tasks import document_to_task
+    from annotate.labelstudio.tasks import document_to_task
 
     report = push(client, preannotated[:10], schema, title)
     # what a batch committed by the server after its client died, and imported again, looks like
@@ -139,7 +139,7 @@ def test_labels_outside_the_schema_are_refused_before_any_write(client, preannot
 
 
 def test_unreachable_server_and_bad_token_give_one_line_errors(ls_server, preannotated, tmp_path, title):
-    from annotate.server import free_port
+    from annotate.labelstudio.server import free_port
 
     path = tmp_path / "pre.jsonl"
     write_documents(path, preannotated[:3])

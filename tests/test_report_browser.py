@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from annotate.agreement import agreement_for
-from annotate.pull import read_pull
+from annotate.core.agreement import agreement_for
+from annotate.corpus.pull import read_pull
 
 from .conftest import ROOT, run_cli
 

@@ -4,7 +4,8 @@ import pytest
 import srsly
 
 from annotate.errors import AnnotateError
-from annotate.schema import config_difference, label_config, load_schema, parse_schema
+from annotate.core.schema import config_difference, label_config, parse_schema
+from annotate.io.schemas import load_schema
 
 from .conftest import SCHEMA, run_cli
 

@@ -3,7 +3,7 @@ logged, not in an error message, not written into pulls, corpora, reports or man
 
 import subprocess
 
-from annotate.documents import write_documents
+from annotate.io.documents import write_documents
 
 from .conftest import ROOT, SCHEMA, run_cli
 

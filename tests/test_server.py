@@ -4,7 +4,7 @@ import stat
 
 import httpx
 
-from annotate.settings import read_env_file
+from annotate.io.settings import read_env_file
 
 from .conftest import run_cli
 
@@ -12,7 +12,7 @@ from .conftest import run_cli
 def test_server_start_wrote_env_file_and_answers(ls_server):
     if not ls_server["started"]:
         # LABEL_STUDIO_URL was given: start one here so `server start` itself is still tested.
-        from annotate.server import free_port
+        from annotate.labelstudio.server import free_port
 
         folder = ls_server["folder"]
         result = run_cli("server", "start", "--data-dir", str(folder / "data"), "--port", str(free_port()),

@@ -11,10 +11,10 @@ import uuid
 import httpx
 import srsly
 
-from annotate.documents import write_documents
-from annotate.labelstudio import LabelStudio
-from annotate.push import push
-from annotate.settings import Settings
+from annotate.io.documents import write_documents
+from annotate.labelstudio.client import LabelStudio
+from annotate.labelstudio.push import push
+from annotate.io.settings import Settings
 
 from .conftest import ROOT, run_cli
 

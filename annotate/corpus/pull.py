@@ -1,0 +1,395 @@
+"""Pull: a raw export snapshot, kept as received, and its normalised form.
+
+Layout::
+
+    data/raw/export-<sha256>.json     the export byte for byte, read-only, named by its sha256
+    data/pull/                        one pull (replaced whole, never half-written)
+        pull.json                     what, from where, when; label set; counts; the raw snapshot's sha256
+        documents.jsonl               one per task: text, meta, the model's predicted spans
+        annotations.jsonl             one per (document, annotator): normalised spans and metadata
+                                      (both in reading order, by source and paragraph: compile streams them)
+        set_aside.jsonl               cancelled, draft, empty, superseded annotations
+        rejected.jsonl                every span not kept, with its reason
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from itertools import groupby
+from operator import attrgetter
+from pathlib import Path
+from typing import Callable, Iterator
+
+from annotate import __version__
+from annotate.io import files
+from annotate.io.gc import collector_paused
+from annotate.core.documents import Document, Outline, in_reading_order, is_in_reading_order
+from annotate.io.documents import iter_documents, read_documents, write_documents
+from annotate.errors import Errors, InvalidInputError, NotFoundError
+from annotate.labelstudio.export import iter_export_file
+from annotate.labelstudio.client import LabelStudio
+from annotate.core.records import AnnotationRecord, SetAside, shallow_dict
+from annotate.labelstudio.normalise import Normalised, export_labels, normalise
+from annotate.core.schema import Schema
+from annotate.io.schemas import load_schema
+
+RAW_DIR = Path("data/raw")
+PULL_DIR = Path("data/pull")
+SUMMARY = "pull.json"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    path: Path
+    sha256: str
+
+
+def store_raw(source: Path, raw_dir: Path = RAW_DIR) -> Snapshot:
+    """Copy a file into the content-addressed raw store (no-op when that content is there already)."""
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    files.remove_stale_temps(raw_dir, "export")
+    fd, tmp = tempfile.mkstemp(prefix=files.temp_prefix("export"), dir=raw_dir)
+    digest = hashlib.sha256()
+    try:
+        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+            for chunk in iter(lambda: src.read(1 << 20), b""):
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        return _settle(Path(tmp), digest.hexdigest(), raw_dir)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def download_raw(client: LabelStudio, project_id: int, raw_dir: Path = RAW_DIR) -> Snapshot:
+    """Stream a project's export straight into the raw store, hashing as it arrives."""
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    files.remove_stale_temps(raw_dir, "export")
+    fd, tmp = tempfile.mkstemp(prefix=files.temp_prefix("export"), dir=raw_dir)
+
+    class HashingSink:
+        def __init__(self, fh):
+            self.fh, self.digest = fh, hashlib.sha256()
+
+        def write(self, chunk: bytes) -> None:
+            self.digest.update(chunk)
+            self.fh.write(chunk)
+
+        def reset(self) -> None:
+            self.fh.seek(0)
+            self.fh.truncate()
+            self.digest = hashlib.sha256()
+
+    try:
+        with os.fdopen(fd, "wb") as out:
+            sink = HashingSink(out)
+            client.download_export(project_id, sink, sink.reset)
+            out.flush()
+            os.fsync(out.fileno())
+        return _settle(Path(tmp), sink.digest.hexdigest(), raw_dir)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _settle(tmp: Path, sha: str, raw_dir: Path) -> Snapshot:
+    final = raw_dir / f"export-{sha}.json"
+    if final.exists():
+        tmp.unlink()
+    else:
+        os.chmod(tmp, 0o444)
+        os.replace(tmp, final)
+    return Snapshot(final, sha)
+
+
+def choose_labels(found: set[str], schema: Schema, explicit: bool) -> tuple[list[str], Schema | None, str]:
+    """The label set of a pull, the schema (if used), and a note saying which was taken.
+
+    ``found``: the labels the export uses; ``explicit``: the schema was asked for (--schema).
+    """
+    if explicit or found <= set(schema.label_names):
+        return list(schema.label_names), schema, f"labels from schema {schema.name} v{schema.version}"
+    labels = sorted(found)
+    return labels, None, (f"the export's labels are not schema {schema.name}'s, so its own label set is used: "
+                          f"{', '.join(labels)} (pass --schema to check against a schema instead)")
+
+
+@dataclass
+class Pull:
+    """A pull: its summary, documents, kept annotation records and set-aside annotations.
+
+    A pull folder read with ``read_pull(path, stream=True)`` leaves documents and records on
+    disk (both None): :meth:`iter_documents` and :meth:`iter_records` read them one at a time,
+    and :meth:`outlines` says what each document is. ``annotate compile`` reads pulls this way.
+    """
+
+    path: Path | None
+    summary: dict
+    documents: list[Document] | None  # None: streamed from the folder
+    records: list[AnnotationRecord] | None  # None: streamed from the folder
+    set_aside: list[SetAside] = field(default_factory=list)
+    outline: list[Outline] | None = None  # a streamed pull's documents' outlines, in file order
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self.summary["labels"])
+
+    def outlines(self) -> list[Outline]:
+        """Every document's id, place, text length and model, in the pull's order."""
+        return self.outline if self.documents is None else [Outline.of(d) for d in self.documents]
+
+    def submitted(self) -> list[AnnotationRecord]:
+        """Every submitted annotation as a record: the kept records, and the empty submissions as "no entities"."""
+        return list(self.iter_records()) + [a.as_no_entities() for a in self.set_aside if a.reason == "empty"]
+
+    def iter_documents(self) -> Iterator[Document]:
+        """The documents: from memory, or read from the folder's ``documents.jsonl`` one at a time."""
+        if self.documents is not None:
+            yield from self.documents
+        else:
+            yield from iter_documents(self._folder() / "documents.jsonl", producer="pull")
+
+    def iter_records(self) -> Iterator[AnnotationRecord]:
+        """The kept records: from memory, or read from the folder's ``annotations.jsonl`` one at a time,
+        each checked as :func:`read_pull` checks them."""
+        if self.records is not None:
+            yield from self.records
+        else:
+            yield from _iter_records_file(self._folder() / "annotations.jsonl",
+                                          {o.id: o.length for o in self.outlines()})
+
+    def _folder(self) -> Path:
+        if self.path is None:
+            raise ValueError("a pull that is not in memory needs its folder")
+        return self.path
+
+
+@dataclass
+class ByDocument:
+    """A pull's documents and records, one document at a time in reading order (see :func:`by_document`)."""
+
+    outline: list[Outline]  # every document, in reading order (the gold's order)
+    counts: Counter  # doc id -> number of kept records
+    empty: dict[str, list]  # doc id -> its empty submissions as "no entities" records (if they count)
+    documents: Callable[[], Iterator[Document]]  # the documents, in reading order
+    groups: Callable[[], Iterator[tuple[str, list]]]  # (doc id, kept records), in reading order
+
+    def submitted(self, doc_id: str) -> int:
+        return self.counts[doc_id] + len(self.empty.get(doc_id, ()))
+
+
+def by_document(pull: Pull, empty_means_none: bool) -> ByDocument:
+    """A pull's documents in reading order, with their records (what compile goes through).
+
+    A pull read with ``read_pull(path, stream=True)`` (as ``annotate compile`` reads it) is never
+    held whole: its documents.jsonl and annotations.jsonl, written in reading order, are read one
+    document at a time (annotations.jsonl once more before, to count each document's records).
+    Files in another order (written by an older annotate, or by hand) are read into memory.
+    """
+    empty: dict[str, list] = defaultdict(list)
+    if empty_means_none:
+        for aside in pull.set_aside:
+            if aside.reason == "empty":
+                empty[aside.doc_id].append(aside.as_no_entities())
+    if pull.documents is None and is_in_reading_order(pull.outlines()):
+        outline, documents = pull.outlines(), pull.iter_documents
+    else:
+        ordered = in_reading_order(pull.iter_documents())
+        outline, documents = [Outline.of(d) for d in ordered], lambda: iter(ordered)
+    if pull.records is None:
+        counts = _counts_if_in_order(pull._folder() / "annotations.jsonl", outline)
+        if counts is not None:
+            def streamed() -> Iterator[tuple[str, list]]:
+                for doc_id, records in groupby(pull.iter_records(), key=attrgetter("doc_id")):
+                    yield doc_id, list(records)
+            return ByDocument(outline, counts, empty, documents, streamed)
+    annotated: dict[str, list] = defaultdict(list)
+    for record in pull.iter_records():
+        annotated[record.doc_id].append(record)
+    counts = Counter({doc_id: len(records) for doc_id, records in annotated.items()})
+    return ByDocument(outline, counts, empty, documents,
+                       lambda: ((o.id, annotated[o.id]) for o in outline if o.id in annotated))
+
+
+_DOC_ID = b'{"doc_id":"'  # how every line of annotations.jsonl starts, as write_pull writes it
+
+
+def _counts_if_in_order(path: Path, documents: list[Outline]) -> Counter | None:
+    """Records per document of an annotations file, or None if it is not grouped in the documents' order.
+
+    Only the doc id of each line is needed: it is read from the line's start (a line written by
+    another program is parsed as JSON); the records themselves are read and checked when streamed.
+    """
+    position = {d.id: i for i, d in enumerate(documents)}
+    counts: Counter = Counter()
+    last = -1
+    with open(path, "rb") as fh:
+        for line in fh:
+            end = line.find(b'"', len(_DOC_ID)) if line.startswith(_DOC_ID) else -1
+            if end > 0 and b"\\" not in line[:end]:
+                doc_id = line[len(_DOC_ID):end].decode("utf-8", "replace")
+            elif line.strip():
+                try:
+                    doc_id = json.loads(line).get("doc_id")
+                except (ValueError, AttributeError):
+                    return None  # the full read says what is wrong with the line
+            else:
+                continue
+            at = position.get(doc_id)
+            if at is None or at < last:  # out of order (or an unknown document: the full read reports it)
+                return None
+            counts[doc_id] += 1
+            last = at
+    return counts
+
+
+def build_pull(export_path: Path, schema_path: Path | None, text_key: str | None, trim: bool,
+               users: dict | None, origin: dict, where: str | None = None) -> tuple[Normalised, dict]:
+    """Parse and normalise an export file; returns the normalised data and the pull summary.
+
+    ``where`` names the export in error messages (default: its path). The
+    summary's ``raw_export`` is filled in by the caller once the snapshot is stored.
+    """
+    where = where or str(export_path)
+    schema_in = load_schema(schema_path)
+    fmt, tasks = iter_export_file(export_path, where, text_key=text_key, users=users)
+    found: set[str] = set()
+
+    def noting_labels(stream):
+        for task in stream:
+            found.update(export_labels([task]))
+            yield task
+
+    # One pass over the export. Without --schema every label is kept while reading: if the export's
+    # labels turn out to be the schema's that changes nothing, and if not, the export's own set is used.
+    with collector_paused():
+        result = normalise(noting_labels(tasks), schema_in.label_names if schema_path is not None else None,
+                           trim=trim)
+    labels, schema, note = choose_labels(found, schema_in, schema_path is not None)
+    summary = {
+        "annotate_version": __version__,
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "origin": origin,
+        "format": fmt,
+        "raw_export": None,
+        "schema": {"name": schema.name, "version": schema.version, "hash": schema.hash} if schema else None,
+        "labels": labels,
+        "label_note": note,
+        "trim": trim,
+        "counts": result.counts.to_dict(),
+        "balanced": result.counts.balanced,
+    }
+    return result, summary
+
+
+def write_pull(out_dir: Path, result: Normalised, summary: dict) -> None:
+    """Write the pull folder into a temp folder beside it, then swap it into place."""
+    with collector_paused():  # the records written are many and alive: collections would walk them all again
+        _write_pull(Path(out_dir), result, summary)
+
+
+def _write_pull(out_dir: Path, result: Normalised, summary: dict) -> None:
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    files.remove_stale_temps(out_dir.parent, out_dir.name)
+    tmp = Path(tempfile.mkdtemp(prefix=files.temp_prefix(out_dir.name), dir=out_dir.parent))
+    try:
+        os.chmod(tmp, files.default_mode(directory=True))
+        documents = in_reading_order(result.documents)  # in reading order: compile streams both files
+        write_documents(tmp / "documents.jsonl", documents)
+        position = {d.id: i for i, d in enumerate(documents)}
+        files.write_jsonl(tmp / "annotations.jsonl",
+                          (r.to_dict() for r in sorted(result.records, key=lambda r: position[r.doc_id])))
+        files.write_jsonl(tmp / "set_aside.jsonl", (shallow_dict(s) for s in result.set_aside))
+        files.write_jsonl(tmp / "rejected.jsonl", (shallow_dict(r) for r in result.rejections))
+        with files.atomic_write(tmp / SUMMARY) as fh:
+            json.dump(summary, fh, indent=2, ensure_ascii=False)
+        old = None
+        if out_dir.exists():
+            old = Path(tempfile.mkdtemp(prefix=files.temp_prefix(out_dir.name), dir=out_dir.parent))
+            os.replace(out_dir, old / "previous")
+        os.replace(tmp, out_dir)
+        if old is not None:
+            files.remove_tree(old, ignore_errors=True)
+    except BaseException:
+        files.remove_tree(tmp, ignore_errors=True)
+        raise
+
+
+def read_pull(path: Path, stream: bool = False) -> Pull:
+    """Read a pull folder written by :func:`write_pull`.
+
+    ``stream=True``: check the documents and keep only their outlines; documents and records stay
+    on disk (see :class:`Pull`), so that a pull of any size is read in little memory.
+    """
+    with collector_paused():
+        return _read_pull(Path(path), stream)
+
+
+def _read_pull(path: Path, stream: bool) -> Pull:
+    summary_path = path / SUMMARY
+    if not summary_path.is_file():
+        raise InvalidInputError(Errors.E075.format(path=path))
+    try:
+        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise InvalidInputError(Errors.E076.format(path=summary_path, reason=f"not valid JSON ({err})")) from None
+    if not isinstance(summary, dict) or not isinstance(summary.get("labels"), list) or not all(
+            isinstance(label, str) for label in summary["labels"]):
+        raise InvalidInputError(Errors.E076.format(path=summary_path, reason="no list of 'labels' in it"))
+    if stream:
+        documents, records = None, None
+        outline = [Outline.of(d) for d in iter_documents(path / "documents.jsonl", producer="pull")]
+        lengths = {o.id: o.length for o in outline}
+        if not (path / "annotations.jsonl").is_file():
+            raise NotFoundError(Errors.E010.format(path=path / "annotations.jsonl", producer="pull"))
+    else:
+        documents, outline = read_documents(path / "documents.jsonl", producer="pull"), None
+        lengths = {d.id: len(d.text) for d in documents}
+        records = list(_iter_records_file(path / "annotations.jsonl", lengths))
+    set_aside = []
+    for line, record in files.read_jsonl(path / "set_aside.jsonl", producer="pull"):
+        try:
+            set_aside.append(SetAside(**record))
+            if set_aside[-1].doc_id not in lengths:
+                raise TypeError(f"unknown document {set_aside[-1].doc_id}")
+        except TypeError as err:
+            raise InvalidInputError(Errors.E076.format(path=path / "set_aside.jsonl", reason=f"line {line}: {err}")) from None
+    return Pull(path, summary, documents, records, set_aside, outline)
+
+
+def _iter_records_file(path: Path, lengths: dict[str, int]) -> Iterator[AnnotationRecord]:
+    """The records of an ``annotations.jsonl``, each checked against its document (``lengths``: of their texts)."""
+    canonical: dict = {}  # one object per distinct span of a document (records come grouped by document)
+    previous_doc = None
+    for line, record in files.read_jsonl(path, producer="pull"):
+        if record.get("doc_id") != previous_doc:
+            canonical, previous_doc = {}, record.get("doc_id")
+        try:
+            parsed = AnnotationRecord.from_dict(record, canonical)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            raise InvalidInputError(Errors.E076.format(path=path, reason=f"line {line}: {err!r}")) from None
+        length = lengths.get(parsed.doc_id)
+        if length is None or not all(span.within_length(length) for span in parsed.spans):
+            problem = "an unknown document" if length is None else "a span outside its text"
+            raise InvalidInputError(Errors.E076.format(path=path, reason=f"line {line}: {problem} ({parsed.doc_id})"))
+        yield parsed
+
+
+def load_source(source: Path, schema_path: Path | None = None, text_key: str | None = None,
+                trim: bool = False) -> Pull:
+    """A pull folder, or an export file normalised in memory (nothing written)."""
+    source = Path(source)
+    if source.is_dir():
+        return read_pull(source)
+    if not source.is_file():
+        raise NotFoundError(Errors.E002.format(path=source))
+    result, summary = build_pull(source, schema_path, text_key, trim, None, {"file": str(source)})
+    return Pull(None, summary, result.documents, result.records, result.set_aside)

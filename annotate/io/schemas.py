@@ -1,0 +1,28 @@
+"""Schema files: found (the working folder's ``schemas/`` first), read and validated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import srsly
+
+from annotate.core.schema import DEFAULT_SCHEMA, Schema, parse_schema
+from annotate.errors import Errors, InvalidInputError, NotFoundError
+
+
+def default_schema_path() -> Path:
+    """``schemas/news.yml`` in the working folder, else the one shipped beside the package."""
+    local = Path(DEFAULT_SCHEMA)
+    return local if local.is_file() else Path(__file__).resolve().parents[2] / DEFAULT_SCHEMA
+
+
+def load_schema(path: Path | str | None = None) -> Schema:
+    """Load and validate a schema file (YAML or JSON); the default is schemas/news.yml."""
+    path = Path(path) if path else default_schema_path()
+    if not path.is_file():
+        raise NotFoundError(Errors.E020.format(path=path))
+    try:
+        data = srsly.read_json(path) if path.suffix == ".json" else srsly.read_yaml(path)
+    except Exception as err:  # YAML/JSON parser errors have many types; all mean "unreadable"
+        raise InvalidInputError(Errors.E021.format(path=path, reason=f"not readable as YAML/JSON ({err})")) from None
+    return parse_schema(data, str(path))

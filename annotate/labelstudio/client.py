@@ -1,0 +1,220 @@
+"""A thin HTTP client for the Label Studio REST API (the calls annotate needs).
+
+Every call goes through :meth:`LabelStudio.request`: it has a timeout, retries
+transient failures (connection errors, timeouts, 429 and 5xx; never other 4xx)
+with exponential backoff and jitter, a bounded number of times, and then raises
+one clear error naming the server and the step. The API key is never put in a
+message or a log line.
+
+Retries and POST: a POST that may have reached the server (a timeout, a dropped
+connection, a 500) is retried only where repeating it is harmless — the bulk
+import, because ``push`` repairs duplicates by document id. Others are retried
+only when the request cannot have been processed (no connection, 429, 502-504).
+
+``ANNOTATE_HTTP_TIMEOUT`` (seconds, default 60) and ``ANNOTATE_HTTP_ATTEMPTS``
+(default 5) tune this.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import time
+from typing import IO, Any, Callable, Iterator
+
+import httpx
+
+from annotate.errors import AnnotateError, Errors, ServerError
+from annotate.io.settings import Settings
+
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_ATTEMPTS = 5
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 10.0
+TRANSIENT_STATUS = {429, 500, 502, 503, 504}
+NOT_PROCESSED_STATUS = {429, 502, 503, 504}
+IDEMPOTENT = {"GET", "HEAD", "PUT", "PATCH", "DELETE"}
+
+log = logging.getLogger("annotate.labelstudio")
+
+
+def _env_number(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+class LabelStudio:
+    def __init__(self, settings: Settings, timeout: float | None = None, attempts: int | None = None):
+        self.url = settings.url
+        self.timeout = timeout if timeout is not None else _env_number("ANNOTATE_HTTP_TIMEOUT", DEFAULT_TIMEOUT)
+        self.attempts = max(1, int(attempts if attempts is not None else
+                                   _env_number("ANNOTATE_HTTP_ATTEMPTS", DEFAULT_ATTEMPTS)))
+        self._http = httpx.Client(
+            base_url=settings.url,
+            headers={"Authorization": f"Token {settings.api_key}"},
+            timeout=self.timeout,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> "LabelStudio":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def request(self, method: str, path: str, step: str, repeatable: bool | None = None, **kwargs) -> Any:
+        """Send one request, retrying transient failures; return the decoded JSON body (None when empty).
+
+        ``repeatable``: whether sending the request twice is harmless (default: true for
+        idempotent methods, false for POST).
+        """
+        repeatable = method in IDEMPOTENT if repeatable is None else repeatable
+        for attempt in range(1, self.attempts + 1):
+            try:
+                response = self._http.request(method, path, **kwargs)
+            except httpx.TransportError as err:
+                if self._retry_after_error(err, attempt, step, repeatable):
+                    continue
+                raise self._transport_error(err, step, attempt) from None
+            if self._retry_after_status(response, attempt, step, repeatable):
+                continue
+            self._raise_for_status(response, step, attempt)
+            if not response.content:
+                return None
+            return response.json()
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    # The retry policy, in one place: transient failures, a bounded number of times, and a request
+    # that may have reached the server only when repeating it is harmless.
+    def _retry_after_error(self, err: httpx.TransportError, attempt: int, step: str, repeatable: bool) -> bool:
+        if attempt < self.attempts and (repeatable or isinstance(err, httpx.ConnectError)):
+            self._wait(attempt, step, type(err).__name__)
+            return True
+        return False
+
+    def _retry_after_status(self, response: httpx.Response, attempt: int, step: str, repeatable: bool) -> bool:
+        if response.status_code in TRANSIENT_STATUS and attempt < self.attempts and (
+                repeatable or response.status_code in NOT_PROCESSED_STATUS):
+            self._wait(attempt, step, f"HTTP {response.status_code}", response.headers.get("Retry-After"))
+            return True
+        return False
+
+    def _wait(self, attempt: int, step: str, why: str, retry_after: str | None = None) -> None:
+        delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1))
+        delay = delay / 2 + random.uniform(0, delay / 2)  # exponential backoff with jitter
+        if retry_after and retry_after.isdigit():
+            delay = max(delay, min(BACKOFF_CAP, float(retry_after)))
+        log.debug("%s during %s (attempt %d of %d); retrying in %.1f s", why, step, attempt, self.attempts, delay)
+        time.sleep(delay)
+
+    def _transport_error(self, err: httpx.TransportError, step: str, attempts: int = 1) -> AnnotateError:
+        if isinstance(err, httpx.TimeoutException):
+            return ServerError(Errors.E044.format(url=self.url, step=step, timeout=self.timeout, attempts=attempts))
+        reason = type(err).__name__ + (f": {err}" if str(err) else "")
+        return ServerError(Errors.E041.format(url=self.url, step=step, reason=reason, attempts=attempts))
+
+    def _raise_for_status(self, response: httpx.Response, step: str, attempts: int = 1) -> None:
+        if response.status_code in (401, 403):
+            raise ServerError(Errors.E042.format(url=self.url, step=step, status=response.status_code))
+        if response.status_code >= 400:
+            detail = response.text.strip().replace("\n", " ")[:300] or response.reason_phrase
+            if attempts > 1:
+                detail += f" (after {attempts} attempts)"
+            raise ServerError(Errors.E043.format(url=self.url, status=response.status_code, step=step, detail=detail))
+
+    # --- users -----------------------------------------------------------
+    def whoami(self) -> dict:
+        return self.request("GET", "/api/current-user/whoami", "checking the API key")
+
+    def users(self) -> list[dict]:
+        body = self.request("GET", "/api/users/", "listing users")
+        return body if isinstance(body, list) else body.get("results", [])
+
+    def create_user(self, email: str, first_name: str = "", last_name: str = "") -> dict:
+        """A new user of the server's organisation (admin API), without a usable password: Label Studio's API
+        cannot set one (see ``server.set_password``, or the organisation's invite link)."""
+        body = {"email": email, "username": email, "first_name": first_name, "last_name": last_name}
+        return self.request("POST", "/api/users/", f"creating the user {email}", json=body)
+
+    def invite_url(self) -> str:
+        """The organisation's sign-up link (people who sign up with it join the organisation)."""
+        body = self.request("GET", "/api/invite", "reading the invite link")
+        link = body.get("invite_url") or f"/user/signup/?token={body.get('token')}"
+        return link if link.startswith("http") else f"{self.url}{link}"
+
+    # --- projects --------------------------------------------------------
+    def projects(self) -> list[dict]:
+        out, page = [], 1
+        while True:
+            body = self.request("GET", "/api/projects/", "listing projects", params={"page": page, "page_size": 100})
+            out.extend(body["results"])
+            if not body.get("next"):
+                return out
+            page += 1
+
+    def project(self, project_id: int) -> dict:
+        return self.request("GET", f"/api/projects/{project_id}/", "reading the project")
+
+    def create_project(self, **fields) -> dict:
+        return self.request("POST", "/api/projects/", "creating the project", json=fields)
+
+    def update_project(self, project_id: int, **fields) -> dict:
+        return self.request("PATCH", f"/api/projects/{project_id}/", "updating the project", json=fields)
+
+    def project_url(self, project_id: int) -> str:
+        return f"{self.url}/projects/{project_id}/data"
+
+    # --- tasks -----------------------------------------------------------
+    def iter_tasks(self, project_id: int, page_size: int = 1000, all_fields: bool = False) -> Iterator[dict]:
+        """Every task of a project, page by page (data, id, annotation counts; predictions with all_fields)."""
+        page, seen = 1, 0
+        while True:
+            params = {"project": project_id, "page": page, "page_size": page_size}
+            if all_fields:
+                params["fields"] = "all"
+            body = self.request("GET", "/api/tasks/", "listing tasks", params=params)
+            tasks = body.get("tasks", [])
+            yield from tasks
+            seen += len(tasks)
+            if not tasks or seen >= body.get("total", 0):
+                return
+            page += 1
+
+    def import_tasks(self, project_id: int, tasks: list[dict]) -> dict:
+        # Repeatable: push lists the project afterwards and removes any duplicate by document id.
+        return self.request("POST", f"/api/projects/{project_id}/import", "importing tasks", repeatable=True,
+                            json=tasks, params={"commit_to_project": "true"})
+
+    def download_export(self, project_id: int, sink: IO[bytes], reset: Callable[[], None],
+                        chunk_size: int = 1 << 20) -> None:
+        """Stream the project's JSON export (every task, annotated or not) into ``sink``.
+
+        A transient failure restarts the download after ``reset()`` (which must empty the sink).
+        """
+        step = "downloading the export"
+        params = {"exportType": "JSON", "download_all_tasks": "true"}
+        for attempt in range(1, self.attempts + 1):
+            if attempt > 1:
+                reset()
+            try:
+                with self._http.stream("GET", f"/api/projects/{project_id}/export", params=params) as response:
+                    if self._retry_after_status(response, attempt, step, repeatable=True):
+                        continue
+                    if response.status_code >= 400:
+                        response.read()
+                        self._raise_for_status(response, step, attempt)
+                    for chunk in response.iter_bytes(chunk_size):
+                        sink.write(chunk)
+                return
+            except httpx.TransportError as err:
+                if self._retry_after_error(err, attempt, step, repeatable=True):
+                    continue
+                raise self._transport_error(err, step, attempt) from None
+
+    def delete_task(self, task_id: int) -> None:
+        self.request("DELETE", f"/api/tasks/{task_id}/", "removing a duplicate task")

@@ -1,0 +1,279 @@
+"""Reading Label Studio exports, as they come in the wild, into plain typed records.
+
+Formats read:
+
+* ``json``: Label Studio's JSON export, a list of tasks with ``data`` and ``annotations``
+  (``completed_by`` an id or an object with an email; ``drafts``; the annotation's
+  ``prediction``);
+* ``json-legacy``: the same from old versions, with ``completions`` instead of ``annotations``;
+* ``json-min``: one flat record per annotation (data fields at the top level, spans under
+  the control's name, ``annotator``, ``annotation_id``).
+
+Anything else (CSV, TSV, CoNLL, a dict at the top level) is refused with a
+message naming the format. Pure: works on the already-decoded JSON value.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import srsly
+
+from annotate.core.documents import Document, ModelInfo, document_id
+from annotate.errors import Errors, InvalidInputError
+from annotate.labelstudio.tasks import ADJUDICATING_KEY, DOC_ID_KEY
+
+FORMATS = ("json", "json-legacy", "json-min")
+_MIN_META = {"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time", "agreement"}
+
+
+@dataclass(frozen=True)
+class ExportAnnotation:
+    kind: str  # "annotation" or "draft"
+    id: Any
+    annotator: str
+    results: list
+    was_cancelled: bool = False
+    ground_truth: bool = False
+    lead_time: float | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+    prediction_results: list | None = None  # the prediction the annotation started from, if the export says
+    prediction_model: str | None = None  # that prediction's model_version
+    prediction_id: Any = None  # and its id (annotators of one task share it)
+
+
+@dataclass(frozen=True)
+class ExportTask:
+    task_id: Any
+    document: Document
+    annotations: list[ExportAnnotation]
+    predictions: list[dict] = field(default_factory=list)  # full prediction objects (model_version, result)
+
+
+def annotator_name(completed_by: Any, users: dict | None = None) -> str:
+    """An annotator as an email when known, else as the id Label Studio gave."""
+    if isinstance(completed_by, dict):
+        email = completed_by.get("email")
+        if email:
+            return str(email)
+        completed_by = completed_by.get("id")
+    if isinstance(completed_by, bool) or completed_by is None:
+        return "unknown"
+    if users and completed_by in users:
+        return users[completed_by]
+    return str(completed_by)
+
+
+def detect_format(items: list) -> str:
+    first = items[0]
+    if not isinstance(first, dict):
+        raise ValueError(f"item 0 is a {type(first).__name__}, not a task object")
+    if "data" in first and isinstance(first["data"], dict):
+        if "annotations" in first:
+            return "json"
+        if "completions" in first:
+            return "json-legacy"
+        return "json"  # a task export with no annotation key at all: tasks only
+    if "id" in first and ("annotator" in first or "annotation_id" in first or any(
+            _span_list(v) for v in first.values())):
+        return "json-min"
+    raise ValueError("items have neither 'data' (Label Studio JSON) nor 'annotator' (JSON-MIN)")
+
+
+def _span_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(v, dict) and "start" in v and "end" in v for v in value)
+
+
+def _text_of(data: dict, text_key: str | None, where: str, task_id: Any) -> tuple[str, str]:
+    if text_key is not None:
+        value = data.get(text_key)
+        if isinstance(value, str):
+            return text_key, value
+    elif isinstance(data.get("text"), str):
+        return "text", data["text"]
+    else:
+        strings = [k for k, v in data.items() if isinstance(v, str) and k not in (DOC_ID_KEY, "source", ADJUDICATING_KEY)]
+        if len(strings) == 1:
+            return strings[0], data[strings[0]]
+    keys = ", ".join(sorted(map(str, data))) or "none"
+    raise InvalidInputError(Errors.E073.format(path=where, task=task_id, keys=keys))
+
+
+def _document(task_id: Any, data: dict, text: str, text_key: str) -> Document:
+    doc_id = data.get(DOC_ID_KEY)
+    source = data.get("source")
+    known = {k: data.get(k) for k in ("article", "paragraph", "offset")}
+    ints_ok = all(isinstance(v, int) and not isinstance(v, bool) for v in known.values())
+    if isinstance(doc_id, str) and doc_id and isinstance(source, str) and ints_ok:
+        adjudicating = data.get(ADJUDICATING_KEY)  # an adjudication task says which corpus version it settles
+        extra = {ADJUDICATING_KEY: adjudicating} if isinstance(adjudicating, str) else {}
+        return Document(id=doc_id, text=text, source=source, **known, extra_meta=extra)
+    # A task that annotate did not push: identity from the task id and its text.
+    source = f"label-studio-task-{task_id}"
+    return Document(id=document_id(source, text), text=text, source=source, article=0, paragraph=0, offset=0,
+                    extra_meta={"task_id": task_id, "text_key": text_key})
+
+
+def _float_or_none(value: Any) -> float | None:
+    try:
+        return None if value is None else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _list_field(item: dict, key: str, where: str, task_id: Any) -> list:
+    value = item.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InvalidInputError(Errors.E079.format(path=where, task=task_id, field=key, kind=type(value).__name__))
+    return value
+
+
+def _annotation(raw: dict, kind: str, users: dict | None, where: str, task_id: Any) -> ExportAnnotation:
+    who = raw.get("completed_by", raw.get("user", raw.get("created_username")))
+    prediction = raw.get("prediction")
+    results = _list_field(raw, "result", where, task_id)
+    return ExportAnnotation(
+        kind=kind,
+        id=raw.get("id"),
+        annotator=annotator_name(who, users),
+        results=results,
+        was_cancelled=bool(raw.get("was_cancelled", False)),
+        ground_truth=bool(raw.get("ground_truth", False)),
+        lead_time=_float_or_none(raw.get("lead_time")),
+        created_at=raw.get("created_at"),
+        updated_at=raw.get("updated_at") or raw.get("created_at"),
+        prediction_results=prediction.get("result") if isinstance(prediction, dict) and isinstance(
+            prediction.get("result"), list) else None,
+        prediction_model=prediction.get("model_version") if isinstance(prediction, dict) else None,
+        prediction_id=prediction.get("id") if isinstance(prediction, dict) else None,
+    )
+
+
+def model_info(model_version: str | None) -> ModelInfo | None:
+    """ModelInfo from a prediction's ``model_version`` (``name-version`` as push writes it)."""
+    if not model_version:
+        return None
+    name, sep, version = str(model_version).rpartition("-")
+    return ModelInfo(name, version) if sep and name else ModelInfo(str(model_version), "")
+
+
+def parse_export(value: Any, where: str, text_key: str | None = None,
+                 users: dict | None = None) -> tuple[str, list[ExportTask]]:
+    """Decode an export's JSON value into tasks. Returns ``(format, tasks)``.
+
+    ``users`` maps Label Studio user ids to emails (a live pull knows them).
+    Raises AnnotateError naming the file and task for anything it cannot read.
+    """
+    if not isinstance(value, list):
+        raise InvalidInputError(Errors.E071.format(path=where, kind=type(value).__name__))
+    if not value:
+        raise InvalidInputError(Errors.E074.format(path=where))
+    try:
+        fmt = detect_format(value)
+    except ValueError as err:
+        raise InvalidInputError(Errors.E072.format(path=where, reason=err)) from None
+    return fmt, (_parse_min(value, where, text_key) if fmt == "json-min" else
+                 list(_parse_json(value, fmt, where, text_key, users)))
+
+
+def iter_export_file(path, where: str, text_key: str | None = None,
+                     users: dict | None = None) -> tuple[str, Iterator[ExportTask]]:
+    """Stream an export file's tasks: ``(format, tasks)``, one task parsed at a time.
+
+    Label Studio's JSON (and legacy JSON) exports are read with ijson, so memory
+    does not grow with the export; JSON-MIN, one record per annotation, is
+    grouped by task in memory. Errors (also ones met later, while iterating)
+    are AnnotateErrors naming ``where``.
+    """
+    import ijson
+
+    bom = b"\xef\xbb\xbf"  # a byte-order mark, as some editors save JSON: skipped
+    with open(path, "rb") as fh:
+        head = fh.read(64).removeprefix(bom).lstrip()
+    if not head.startswith(b"["):  # not a list: let the whole-value reader say precisely what it is
+        try:
+            value = srsly.json_loads(Path(path).read_bytes().removeprefix(bom))
+        except (ValueError, UnicodeDecodeError) as err:
+            raise InvalidInputError(Errors.E070.format(path=where, reason=err)) from None
+        fmt, tasks = parse_export(value, where, text_key=text_key, users=users)
+        return fmt, iter(tasks)
+
+    def items() -> Iterator[Any]:
+        with open(path, "rb") as fh:
+            if fh.read(len(bom)) != bom:
+                fh.seek(0)
+            try:
+                yield from ijson.items(fh, "item", use_float=True)
+            except (ijson.JSONError, UnicodeDecodeError) as err:
+                raise InvalidInputError(Errors.E070.format(path=where, reason=err)) from None
+
+    stream = items()
+    first = next(stream, _END)
+    if first is _END:
+        raise InvalidInputError(Errors.E074.format(path=where))
+    try:
+        fmt = detect_format([first])
+    except ValueError as err:
+        raise InvalidInputError(Errors.E072.format(path=where, reason=err)) from None
+    everything = itertools.chain([first], stream)
+    if fmt == "json-min":
+        return fmt, iter(_parse_min(list(everything), where, text_key))
+    return fmt, _parse_json(everything, fmt, where, text_key, users)
+
+
+_END = object()
+
+
+def _parse_json(items: Iterable[Any], fmt: str, where: str, text_key: str | None,
+                users: dict | None) -> Iterator[ExportTask]:
+    key = "completions" if fmt == "json-legacy" else "annotations"
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or not isinstance(item.get("data"), dict):
+            raise InvalidInputError(Errors.E072.format(path=where, reason=f"item {index} has no 'data' object"))
+        task_id = item.get("id", index)
+        tkey, text = _text_of(item["data"], text_key, where, task_id)
+        annotations = [_annotation(a, "annotation", users, where, task_id)
+                       for a in _list_field(item, key, where, task_id) if isinstance(a, dict)]
+        annotations += [_annotation(d, "draft", users, where, task_id)
+                        for d in _list_field(item, "drafts", where, task_id) if isinstance(d, dict)]
+        predictions = [p for p in _list_field(item, "predictions", where, task_id) if isinstance(p, dict)]
+        yield ExportTask(task_id, _document(task_id, item["data"], text, tkey), annotations, predictions)
+
+
+def _parse_min(items: list, where: str, text_key: str | None) -> list[ExportTask]:
+    by_task: dict[Any, tuple[dict, list[ExportAnnotation]]] = {}
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or "id" not in item:
+            raise InvalidInputError(Errors.E072.format(path=where, reason=f"JSON-MIN item {index} has no task 'id'"))
+        results = []
+        data = {}
+        for k, v in item.items():
+            if k in _MIN_META:
+                continue
+            if _span_list(v):
+                for region in v:
+                    labels = region.get("labels")
+                    results.append({"type": "labels", "from_name": k,
+                                    "value": {key: region.get(key) for key in ("start", "end", "text")} | {"labels": labels}})
+            else:
+                data[k] = v
+        task_id = item["id"]
+        if task_id not in by_task:
+            by_task[task_id] = (data, [])
+        if results or item.get("annotation_id") is not None:
+            by_task[task_id][1].append(ExportAnnotation(
+                kind="annotation", id=item.get("annotation_id"), annotator=annotator_name(item.get("annotator")),
+                results=results, lead_time=_float_or_none(item.get("lead_time")),
+                created_at=item.get("created_at"), updated_at=item.get("updated_at") or item.get("created_at")))
+    tasks = []
+    for task_id, (data, found) in by_task.items():
+        tkey, text = _text_of(data, text_key, where, task_id)
+        tasks.append(ExportTask(task_id, _document(task_id, data, text, tkey), found))
+    return tasks

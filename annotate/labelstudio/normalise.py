@@ -1,0 +1,293 @@
+"""Normalise exported annotations: one record per (document, annotator), every span accounted for.
+
+Each result of every annotation and draft in the export ends up in exactly one
+place: a kept span of a normalised record, or a rejection with a reason.
+``spans_in == spans_kept + rejected`` holds by construction and is checked.
+
+Offsets: Label Studio 1.23 stores text spans in Unicode code points, the same
+as Python (checked in a real browser by ``tests/test_offsets_browser.py``).
+Exports made by tools that count UTF-16 code units (JavaScript string indices)
+disagree after any character outside the Basic Multilingual Plane; such a span
+is recognised when its UTF-16 reading matches its ``text`` and converted
+(counted as ``utf16_converted``).
+
+Pure functions over :mod:`annotate.export` records.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from annotate.core.documents import Document
+from annotate.labelstudio.export import ExportAnnotation, ExportTask, model_info
+from annotate.core.records import AnnotationRecord, SetAside
+from annotate.core.spans import Span, sort_spans
+
+SPAN_TYPES = ("labels",)
+REASONS = {
+    "not_a_span": "result type is not a span label (choices, text area, relation, …)",
+    "malformed": "start, end or labels missing or not numbers",
+    "several_labels": "one span carries several labels",
+    "label_not_in_schema": "label not in the label set",
+    "outside_text": "offsets outside the text",
+    "text_mismatch": "text[start:end] differs from the span's text",
+    "whitespace_only": "span is only whitespace (after --trim)",
+    "duplicate": "same span twice in one annotation",
+    "in_cancelled": "in a cancelled (skipped) annotation",
+    "in_draft": "in a draft",
+    "in_superseded": "in an older annotation by the same annotator on the same task",
+}
+SET_ASIDE = {
+    "cancelled": "cancelled (skipped) by the annotator",
+    "draft": "draft, never submitted",
+    "empty": "submitted without any span result",
+    "superseded": "an older annotation by the same annotator on the same task",
+    "all_spans_rejected": "every span of it was rejected (see the rejections)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    doc_id: str
+    task_id: Any
+    annotation_id: Any
+    annotator: str
+    reason: str
+    detail: str
+    result: Any
+
+
+@dataclass
+class Counts:
+    tasks: int = 0
+    annotations_in: int = 0
+    records: int = 0
+    set_aside: Counter = field(default_factory=Counter)
+    spans_in: int = 0
+    spans_kept: int = 0
+    rejected: Counter = field(default_factory=Counter)
+    whitespace: int = 0  # kept spans with leading/trailing whitespace (trimmed when trim=True)
+    trimmed: int = 0
+    utf16_converted: int = 0
+
+    @property
+    def balanced(self) -> bool:
+        return self.spans_in == self.spans_kept + sum(self.rejected.values())
+
+    def to_dict(self) -> dict:
+        return {"tasks": self.tasks, "annotations_in": self.annotations_in, "records": self.records,
+                "set_aside": dict(self.set_aside), "spans_in": self.spans_in, "spans_kept": self.spans_kept,
+                "rejected": dict(self.rejected), "whitespace": self.whitespace, "trimmed": self.trimmed,
+                "utf16_converted": self.utf16_converted}
+
+
+@dataclass
+class Normalised:
+    documents: list[Document]
+    records: list[AnnotationRecord]
+    set_aside: list[SetAside]
+    rejections: list[Rejection]
+    counts: Counts
+
+
+def utf16_to_codepoints(text: str, offset: int) -> int | None:
+    """The code point index of a UTF-16 code unit offset, or None if it falls inside a surrogate pair."""
+    units = 0
+    for index, char in enumerate(text):
+        if units == offset:
+            return index
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > offset:
+            return None
+    return len(text) if units == offset else None
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def check_result(result: Any, text: str, labels: set[str] | None) -> tuple[Span | None, str, str, bool]:
+    """Validate one export result against its text: ``(span, reason, detail, utf16_converted)``.
+
+    ``span`` is None when rejected; then ``reason`` is a key of REASONS.
+    """
+    # The common case first, in as few steps as possible: a labels result with integer offsets,
+    # one label, and its text equal to the document's text there.
+    value = result.get("value") if type(result) is dict and result.get("type") in SPAN_TYPES else None
+    if type(value) is dict:
+        start, end, span_labels = value.get("start"), value.get("end"), value.get("labels")
+        if type(start) is int and type(end) is int and type(span_labels) is list and len(span_labels) == 1:
+            label = span_labels[0]
+            quoted = value.get("text")
+            if (type(label) is str and (labels is None or label in labels) and 0 <= start < end <= len(text)
+                    and (quoted is None or text[start:end] == quoted)):
+                return Span(start, end, label), "", "", False
+    if not isinstance(result, dict) or result.get("type") not in SPAN_TYPES:
+        kind = result.get("type") if isinstance(result, dict) else type(result).__name__
+        return None, "not_a_span", f"type {kind!r}", False
+    value = result.get("value")
+    if not isinstance(value, dict):
+        return None, "malformed", "no value", False
+    start, end, span_labels = _as_int(value.get("start")), _as_int(value.get("end")), value.get("labels")
+    if start is None or end is None or not isinstance(span_labels, list) or not span_labels:
+        return None, "malformed", f"start={value.get('start')!r} end={value.get('end')!r} labels={span_labels!r}", False
+    if len(span_labels) > 1:
+        return None, "several_labels", ", ".join(map(str, span_labels)), False
+    label = str(span_labels[0])
+    if labels is not None and label not in labels:
+        return None, "label_not_in_schema", label, False
+    quoted = value.get("text")
+    inside = 0 <= start < end <= len(text)
+    if inside and (not isinstance(quoted, str) or text[start:end] == quoted):
+        return Span(start, end, label), "", "", False
+    # A UTF-16 (JavaScript) reading of the offsets?
+    s16, e16 = utf16_to_codepoints(text, start), utf16_to_codepoints(text, end)
+    if s16 is not None and e16 is not None and s16 < e16 and (s16, e16) != (start, end) and (
+            not isinstance(quoted, str) or text[s16:e16] == quoted):
+        return Span(s16, e16, label), "", "", True
+    if not inside:
+        return None, "outside_text", f"{start}-{end} in a text of {len(text)} characters", False
+    return None, "text_mismatch", f"{text[start:end]!r} != {quoted!r}", False
+
+
+def trim_span(text: str, span: Span) -> Span | None:
+    """The span without leading/trailing whitespace, or None if nothing is left."""
+    start, end = span.start, span.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end, span.label) if start < end else None
+
+
+def _prediction_spans(results: Iterable[Any] | None, text: str, labels: set[str] | None) -> tuple[Span, ...] | None:
+    if results is None:
+        return None
+    spans = []
+    for r in results:
+        span, _, _, _ = check_result(r, text, labels)
+        if span is not None:
+            spans.append(span)
+    return sort_spans(spans)
+
+
+def _latest_first(a: ExportAnnotation) -> tuple:
+    return (str(a.updated_at or ""), str(a.id or ""))
+
+
+def normalise(tasks: Iterable[ExportTask], labels: Iterable[str] | None, trim: bool = False) -> Normalised:
+    """Normalise parsed export tasks against a label set (None: every label); see the module docstring."""
+    label_set = set(labels) if labels is not None else None
+    counts = Counts()
+    documents, records, set_aside, rejections = [], [], [], []
+    for task in tasks:
+        counts.tasks += 1
+        doc = task.document
+        text = doc.text
+        prediction = next((p for p in task.predictions if isinstance(p.get("result"), list)), None)
+        if prediction is None:  # Label Studio's JSON export lists prediction ids; annotations carry the object
+            prediction = next(({"result": a.prediction_results, "model_version": a.prediction_model,
+                                "id": a.prediction_id} for a in task.annotations if a.prediction_results is not None),
+                              None)
+        task_prediction = _prediction_spans(prediction["result"], text, label_set) if prediction else None
+        reference_cache: dict[Any, tuple[Span, ...] | None] = {}
+        if prediction is not None and prediction.get("id") is not None:
+            reference_cache[prediction["id"]] = task_prediction  # for the annotations that started from it
+
+        def reject(a: ExportAnnotation, reason: str, detail: str, result: Any) -> None:
+            counts.rejected[reason] += 1
+            rejections.append(Rejection(doc.id, task.task_id, a.id, a.annotator, reason, detail, result))
+
+        def aside(a: ExportAnnotation, reason: str) -> None:
+            counts.set_aside[reason] += 1
+            set_aside.append(SetAside(doc.id, task.task_id, a.id, a.annotator, reason, len(a.results),
+                                      a.ground_truth, a.updated_at))
+
+        submitted: dict[str, list[ExportAnnotation]] = defaultdict(list)
+        canonical: dict[Span, Span] = {}  # annotators mostly mark the same spans: keep one object of each
+        for a in task.annotations:
+            counts.annotations_in += 1
+            counts.spans_in += len(a.results)
+            if a.kind == "draft" or a.was_cancelled:
+                reason = "draft" if a.kind == "draft" else "cancelled"
+                aside(a, reason)
+                for r in a.results:
+                    reject(a, f"in_{reason}", "", r)
+            else:
+                submitted[a.annotator].append(a)
+
+        for annotator, versions in submitted.items():
+            versions.sort(key=_latest_first, reverse=True)
+            for old in versions[1:]:
+                aside(old, "superseded")
+                for r in old.results:
+                    reject(old, "in_superseded", "", r)
+            a = versions[0]
+            kept: list[Span] = []
+            any_span_result = False
+            for r in a.results:
+                span, reason, detail, converted = check_result(r, text, label_set)
+                if isinstance(r, dict) and r.get("type") in SPAN_TYPES:
+                    any_span_result = True
+                if span is None:
+                    reject(a, reason, detail, r)
+                    continue
+                counts.utf16_converted += converted
+                if text[span.start:span.end] != text[span.start:span.end].strip():
+                    counts.whitespace += 1
+                    if trim:
+                        trimmed = trim_span(text, span)
+                        if trimmed is None:
+                            reject(a, "whitespace_only", repr(text[span.start:span.end]), r)
+                            continue
+                        counts.trimmed += 1
+                        span = trimmed
+                if span in kept:
+                    reject(a, "duplicate", f"{span.start}-{span.end} {span.label}", r)
+                    continue
+                kept.append(span)
+            if not any_span_result or not kept:
+                aside(a, "empty" if not any_span_result else "all_spans_rejected")
+                continue
+            counts.spans_kept += len(kept)
+            spans = sort_spans(kept, canonical)
+            cache_key = a.prediction_id if a.prediction_id is not None else id(a.prediction_results)
+            if cache_key not in reference_cache:
+                reference_cache[cache_key] = _prediction_spans(a.prediction_results, text, label_set)
+            reference = reference_cache[cache_key]
+            if reference is None:
+                reference = task_prediction
+            records.append(AnnotationRecord(
+                doc_id=doc.id, task_id=task.task_id, annotation_id=a.id, annotator=annotator, spans=spans,
+                lead_time=a.lead_time, created_at=a.created_at, updated_at=a.updated_at,
+                ground_truth=a.ground_truth,
+                accepted_prediction=None if reference is None else spans == reference,
+            ))
+        model = model_info(prediction.get("model_version")) if prediction else None
+        documents.append(doc.with_spans(task_prediction or (), model=model) if model else doc)
+    counts.records = len(records)
+    assert counts.balanced, counts  # every span is kept or rejected: a bug if not
+    return Normalised(documents, records, set_aside, rejections, counts)
+
+
+def export_labels(tasks: Iterable[ExportTask]) -> set[str]:
+    """Every label used by a span result in the export (annotations, drafts, predictions)."""
+    found: set[str] = set()
+    for task in tasks:
+        results = [r for a in task.annotations for r in a.results]
+        results += [r for p in task.predictions for r in p.get("result") or []]
+        for r in results:
+            value = r.get("value") if isinstance(r, dict) and r.get("type") in SPAN_TYPES else None
+            if isinstance(value, dict):
+                span_labels = value.get("labels")
+                if isinstance(span_labels, list):
+                    found.update(map(str, span_labels))
+    return found

@@ -1,0 +1,72 @@
+"""Documents as Label Studio tasks, and back. Pure functions.
+
+A task's ``data`` carries the text and the document's identity, so any
+export (or task listing) maps back to our documents::
+
+    {"text": "…", "doc_id": "3f9c…", "source": "000_x.txt", "article": 0, "paragraph": 4, "offset": 1234}
+
+Predicted spans become one prediction whose ``model_version`` is the model's
+``name-version`` and whose results are ``labels`` regions on the text.
+
+An adjudication task (``annotate adjudicate push``) carries one prediction per
+annotator, named by the annotator, and says in ``data.adjudicating`` which
+corpus version's conflicts it settles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Mapping, Sequence
+
+from annotate.core.documents import Document
+from annotate.core.schema import FROM_NAME, TO_NAME
+from annotate.core.spans import Span
+
+DOC_ID_KEY = "doc_id"
+ADJUDICATING_KEY = "adjudicating"
+
+
+def region_id(doc_id: str, span: Span) -> str:
+    """A stable id for a result region (Label Studio accepts any short string)."""
+    return hashlib.sha1(f"{doc_id}:{span.start}:{span.end}:{span.label}".encode()).hexdigest()[:10]
+
+
+def span_to_result(text: str, span: Span, doc_id: str) -> dict:
+    return {
+        "id": region_id(doc_id, span),
+        "from_name": FROM_NAME,
+        "to_name": TO_NAME,
+        "type": "labels",
+        "origin": "prediction",
+        "value": {"start": span.start, "end": span.end, "text": text[span.start:span.end], "labels": [span.label]},
+    }
+
+
+def _task_data(doc: Document) -> dict:
+    return {TO_NAME: doc.text, DOC_ID_KEY: doc.id, "source": doc.source, "article": doc.article,
+            "paragraph": doc.paragraph, "offset": doc.offset}
+
+
+def document_to_task(doc: Document) -> dict:
+    """The import payload for one document, with its predictions when it has a model."""
+    task: dict = {"data": _task_data(doc)}
+    if doc.model is not None:
+        task["predictions"] = [{
+            "model_version": doc.model.tag,
+            "result": [span_to_result(doc.text, span, doc.id) for span in doc.spans],
+        }]
+    return task
+
+
+def adjudication_task(doc: Document, versions: Mapping[str, Sequence[Span]], version_spec: str) -> dict:
+    """An adjudication task: the document, and each annotator's spans as a prediction named by the annotator."""
+    data = {**_task_data(doc), ADJUDICATING_KEY: version_spec}
+    return {"data": data, "predictions": [
+        {"model_version": annotator, "result": [span_to_result(doc.text, span, doc.id) for span in spans]}
+        for annotator, spans in sorted(versions.items())]}
+
+
+def result_to_span(result: dict) -> Span:
+    """The Span of one ``labels`` result (first label)."""
+    value = result["value"]
+    return Span(int(value["start"]), int(value["end"]), str(value["labels"][0]))

@@ -1,0 +1,1 @@
+"""spaCy models: loading, pre-annotation and training."""

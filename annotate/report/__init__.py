@@ -1,0 +1,1 @@
+"""Documents for people: the HTML reports and the annotation guidelines."""
