@@ -146,6 +146,8 @@ class Errors(metaclass=ErrorsWithCodes):
     # run-time invariants (conservation checks): a bug in annotate when one fires
     # E100-E109 Label Studio exports and normalising; E110-E119 pull folders, compile and corpus versions;
     # E120-E129 command workflows; E130-E139 reports.
+    E100 = ("Normalising the export lost track of spans: {spans_in} span results came in, {kept} were kept and "
+            "{rejected} rejected ({counts}). This is a bug in annotate: please report it with the export.")
 
 
 class Warnings(metaclass=ErrorsWithCodes):
@@ -252,4 +254,5 @@ KINDS: dict[str, str] = {
     "E096": "InvalidInputError",
     "E097": "NotFoundError",
     "E098": "NotFoundError",
+    "E100": "InternalError",
 }

@@ -10,17 +10,21 @@ Formats read:
   the control's name, ``annotator``, ``annotation_id``).
 
 Anything else (CSV, TSV, CoNLL, a dict at the top level) is refused with a
-message naming the format. Pure: works on the already-decoded JSON value.
+message naming the format. Pure: works on already-decoded JSON values (a whole export, or its
+items one at a time); :mod:`annotate.labelstudio.export_reader` reads them from a file.
+
+EXAMPLE:
+    >>> task = {"id": 7, "data": {"text": "Ada Lovelace"}, "annotations": [
+    ...     {"id": 1, "completed_by": {"email": "ann@x.org"}, "result": []}]}
+    >>> fmt, tasks = parse_export([task], "export.json")
+    >>> fmt, tasks[0].task_id, tasks[0].annotations[0].annotator
+    ('json', 7, 'ann@x.org')
 """
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Iterable, Iterator
-
-import srsly
 
 from annotate.core.documents import Document, ModelInfo, document_id
 from annotate.errors import Errors, InvalidInputError
@@ -32,6 +36,22 @@ _MIN_META = {"id", "annotator", "annotation_id", "created_at", "updated_at", "le
 
 @dataclass(frozen=True)
 class ExportAnnotation:
+    """One annotation or draft of a task, as the export gives it (results not yet checked).
+
+    kind (str): "annotation" or "draft".
+    id (Any): Label Studio's annotation id.
+    annotator (str): The annotator's email when known, else Label Studio's user id.
+    results (list): The raw result objects (spans and anything else).
+    was_cancelled (bool): The annotator skipped the task.
+    ground_truth (bool): The annotation is flagged ground truth.
+    lead_time (float | None): Seconds spent, if the export says.
+    created_at (str | None): Creation time, as the export writes it.
+    updated_at (str | None): Last update time (the creation time when missing).
+    prediction_results (list | None): The results of the prediction the annotation started from, if the export says.
+    prediction_model (str | None): That prediction's ``model_version``.
+    prediction_id (Any): That prediction's id (annotators of one task share it).
+    """
+
     kind: str  # "annotation" or "draft"
     id: Any
     annotator: str
@@ -48,6 +68,14 @@ class ExportAnnotation:
 
 @dataclass(frozen=True)
 class ExportTask:
+    """One task of an export: the document it holds, its annotations and drafts, its predictions.
+
+    task_id (Any): Label Studio's task id (the item's index when the export has none).
+    document (Document): The document, its identity from the task data (pushed by annotate) or from the task.
+    annotations (list[ExportAnnotation]): Annotations, then drafts.
+    predictions (list[dict]): The full prediction objects (``model_version``, ``result``), when exported.
+    """
+
     task_id: Any
     document: Document
     annotations: list[ExportAnnotation]
@@ -55,7 +83,16 @@ class ExportTask:
 
 
 def annotator_name(completed_by: Any, users: dict | None = None) -> str:
-    """An annotator as an email when known, else as the id Label Studio gave."""
+    """An annotator as an email when known, else as the id Label Studio gave.
+
+    completed_by (Any): The annotation's ``completed_by``: a user object, a user id or None.
+    users (dict | None): Label Studio user ids to emails, when known (a live pull knows them).
+    RETURNS (str): The email, else the id as a string, else "unknown".
+
+    EXAMPLE:
+        >>> annotator_name({"id": 3, "email": "ann@x.org"}), annotator_name(3, {3: "bob@x.org"}), annotator_name(None)
+        ('ann@x.org', 'bob@x.org', 'unknown')
+    """
     if isinstance(completed_by, dict):
         email = completed_by.get("email")
         if email:
@@ -69,6 +106,17 @@ def annotator_name(completed_by: Any, users: dict | None = None) -> str:
 
 
 def detect_format(items: list) -> str:
+    """The format of an export from its first item.
+
+    items (list): The export's items (at least the first).
+    RETURNS (str): One of FORMATS. Raises ValueError when the item is neither (see :func:`check_format`).
+
+    EXAMPLE:
+        >>> detect_format([{"id": 1, "data": {"text": "x"}, "annotations": []}])
+        'json'
+        >>> detect_format([{"id": 1, "text": "x", "annotator": "ann@x.org"}])
+        'json-min'
+    """
     first = items[0]
     if not isinstance(first, dict):
         raise ValueError(f"item 0 is a {type(first).__name__}, not a task object")
@@ -157,7 +205,15 @@ def _annotation(raw: dict, kind: str, users: dict | None, where: str, task_id: A
 
 
 def model_info(model_version: str | None) -> ModelInfo | None:
-    """ModelInfo from a prediction's ``model_version`` (``name-version`` as push writes it)."""
+    """ModelInfo from a prediction's ``model_version`` (``name-version`` as push writes it).
+
+    model_version (str | None): The prediction's ``model_version``.
+    RETURNS (ModelInfo | None): The model, or None when there is no model version.
+
+    EXAMPLE:
+        >>> model_info("en_core_web_sm-3.8.0")
+        ModelInfo(name='en_core_web_sm', version='3.8.0')
+    """
     if not model_version:
         return None
     name, sep, version = str(model_version).rpartition("-")
@@ -166,69 +222,53 @@ def model_info(model_version: str | None) -> ModelInfo | None:
 
 def parse_export(value: Any, where: str, text_key: str | None = None,
                  users: dict | None = None) -> tuple[str, list[ExportTask]]:
-    """Decode an export's JSON value into tasks. Returns ``(format, tasks)``.
+    """Decode a whole export's JSON value into tasks.
 
-    ``users`` maps Label Studio user ids to emails (a live pull knows them).
-    Raises AnnotateError naming the file and task for anything it cannot read.
+    value (Any): The decoded JSON of the export (a list of tasks, or of JSON-MIN records).
+    where (str): What to call the export in error messages (its path, or "the export of PROJECT").
+    text_key (str | None): The task data field holding the text (None: ``text``, or the only string field).
+    users (dict | None): Label Studio user ids to emails (a live pull knows them).
+    RETURNS (tuple[str, list[ExportTask]]): The format (one of FORMATS) and the tasks. Raises
+        InvalidInputError naming ``where`` and the task for anything it cannot read.
     """
     if not isinstance(value, list):
         raise InvalidInputError(Errors.E071.format(path=where, kind=type(value).__name__))
     if not value:
         raise InvalidInputError(Errors.E074.format(path=where))
-    try:
-        fmt = detect_format(value)
-    except ValueError as err:
-        raise InvalidInputError(Errors.E072.format(path=where, reason=err)) from None
-    return fmt, (_parse_min(value, where, text_key) if fmt == "json-min" else
-                 list(_parse_json(value, fmt, where, text_key, users)))
+    fmt = check_format(value[0], where)
+    return fmt, list(parse_items(value, fmt, where, text_key, users))
 
 
-def iter_export_file(path, where: str, text_key: str | None = None,
-                     users: dict | None = None) -> tuple[str, Iterator[ExportTask]]:
-    """Stream an export file's tasks: ``(format, tasks)``, one task parsed at a time.
+def check_format(first: Any, where: str) -> str:
+    """The format of an export from its first item, or a coded error saying why it is none.
 
-    Label Studio's JSON (and legacy JSON) exports are read with ijson, so memory
-    does not grow with the export; JSON-MIN, one record per annotation, is
-    grouped by task in memory. Errors (also ones met later, while iterating)
-    are AnnotateErrors naming ``where``.
+    first (Any): The export's first item.
+    where (str): What to call the export in error messages.
+    RETURNS (str): One of FORMATS; InvalidInputError (E072) when the item is not a Label Studio task or record.
     """
-    import ijson
-
-    bom = b"\xef\xbb\xbf"  # a byte-order mark, as some editors save JSON: skipped
-    with open(path, "rb") as fh:
-        head = fh.read(64).removeprefix(bom).lstrip()
-    if not head.startswith(b"["):  # not a list: let the whole-value reader say precisely what it is
-        try:
-            value = srsly.json_loads(Path(path).read_bytes().removeprefix(bom))
-        except (ValueError, UnicodeDecodeError) as err:
-            raise InvalidInputError(Errors.E070.format(path=where, reason=err)) from None
-        fmt, tasks = parse_export(value, where, text_key=text_key, users=users)
-        return fmt, iter(tasks)
-
-    def items() -> Iterator[Any]:
-        with open(path, "rb") as fh:
-            if fh.read(len(bom)) != bom:
-                fh.seek(0)
-            try:
-                yield from ijson.items(fh, "item", use_float=True)
-            except (ijson.JSONError, UnicodeDecodeError) as err:
-                raise InvalidInputError(Errors.E070.format(path=where, reason=err)) from None
-
-    stream = items()
-    first = next(stream, _END)
-    if first is _END:
-        raise InvalidInputError(Errors.E074.format(path=where))
     try:
-        fmt = detect_format([first])
+        return detect_format([first])
     except ValueError as err:
         raise InvalidInputError(Errors.E072.format(path=where, reason=err)) from None
-    everything = itertools.chain([first], stream)
+
+
+def parse_items(items: Iterable[Any], fmt: str, where: str, text_key: str | None = None,
+                users: dict | None = None) -> Iterator[ExportTask]:
+    """An export's items, one task at a time, in the format :func:`check_format` found.
+
+    JSON and legacy JSON exports are parsed lazily, an item at a time (memory does not grow with the
+    export); JSON-MIN, one record per annotation, is grouped by task first.
+
+    items (Iterable[Any]): The export's items (decoded JSON values), in file order.
+    fmt (str): One of FORMATS.
+    where (str): What to call the export in error messages.
+    text_key (str | None): The task data field holding the text (see :func:`parse_export`).
+    users (dict | None): Label Studio user ids to emails.
+    RETURNS (Iterator[ExportTask]): The tasks; errors are raised while iterating, naming ``where``.
+    """
     if fmt == "json-min":
-        return fmt, iter(_parse_min(list(everything), where, text_key))
-    return fmt, _parse_json(everything, fmt, where, text_key, users)
-
-
-_END = object()
+        return iter(_parse_min(list(items), where, text_key))
+    return _parse_json(items, fmt, where, text_key, users)
 
 
 def _parse_json(items: Iterable[Any], fmt: str, where: str, text_key: str | None,
@@ -277,3 +317,16 @@ def _parse_min(items: list, where: str, text_key: str | None) -> list[ExportTask
         tkey, text = _text_of(data, text_key, where, task_id)
         tasks.append(ExportTask(task_id, _document(task_id, data, text, tkey), found))
     return tasks
+
+
+def __getattr__(name: str) -> Any:
+    """``iter_export_file`` moved to :mod:`annotate.labelstudio.export_reader` (file reading is not pure).
+
+    Kept reachable under its old path for callers not yet updated (the CLI and pull); it is imported
+    only when asked for, so this module stays pure.
+    """
+    if name == "iter_export_file":
+        from annotate.labelstudio.export_reader import iter_export_file
+
+        return iter_export_file
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

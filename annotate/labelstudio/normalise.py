@@ -2,7 +2,8 @@
 
 Each result of every annotation and draft in the export ends up in exactly one
 place: a kept span of a normalised record, or a rejection with a reason.
-``spans_in == spans_kept + rejected`` holds by construction and is checked.
+``spans_in == spans_kept + rejected`` holds by construction and is checked (:func:`check_balanced`, a
+coded :class:`~annotate.errors.InternalError`, which holds under ``python -O`` too).
 
 Offsets: Label Studio 1.23 stores text spans in Unicode code points, the same
 as Python (checked in a real browser by ``tests/test_offsets_browser.py``).
@@ -11,7 +12,7 @@ disagree after any character outside the Basic Multilingual Plane; such a span
 is recognised when its UTF-16 reading matches its ``text`` and converted
 (counted as ``utf16_converted``).
 
-Pure functions over :mod:`annotate.export` records.
+Pure functions over :mod:`annotate.labelstudio.export` records.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from annotate.core.documents import Document
-from annotate.labelstudio.export import ExportAnnotation, ExportTask, model_info
 from annotate.core.records import AnnotationRecord, SetAside
 from annotate.core.spans import Span, sort_spans
+from annotate.errors import Errors, InternalError
+from annotate.labelstudio.export import ExportAnnotation, ExportTask, model_info
 
 SPAN_TYPES = ("labels",)
 REASONS = {
@@ -50,6 +52,17 @@ SET_ASIDE = {
 
 @dataclass(frozen=True, slots=True)
 class Rejection:
+    """A span result that was not kept, and why.
+
+    doc_id (str): The document of the task.
+    task_id (Any): Label Studio's task id.
+    annotation_id (Any): The annotation (or draft) the result is part of.
+    annotator (str): Who made it.
+    reason (str): A key of REASONS.
+    detail (str): What exactly was wrong (offsets, labels, the differing text).
+    result (Any): The result as exported.
+    """
+
     doc_id: str
     task_id: Any
     annotation_id: Any
@@ -61,6 +74,11 @@ class Rejection:
 
 @dataclass
 class Counts:
+    """What normalising counted: tasks, annotations, records, spans in, kept and rejected.
+
+    ``spans_in == spans_kept + sum(rejected.values())`` always (:func:`check_balanced`).
+    """
+
     tasks: int = 0
     annotations_in: int = 0
     records: int = 0
@@ -74,9 +92,11 @@ class Counts:
 
     @property
     def balanced(self) -> bool:
+        """True when every span result that came in was kept or rejected."""
         return self.spans_in == self.spans_kept + sum(self.rejected.values())
 
     def to_dict(self) -> dict:
+        """The counts as JSON-ready values (as ``pull.json`` keeps them)."""
         return {"tasks": self.tasks, "annotations_in": self.annotations_in, "records": self.records,
                 "set_aside": dict(self.set_aside), "spans_in": self.spans_in, "spans_kept": self.spans_kept,
                 "rejected": dict(self.rejected), "whitespace": self.whitespace, "trimmed": self.trimmed,
@@ -85,6 +105,15 @@ class Counts:
 
 @dataclass
 class Normalised:
+    """An export, normalised: documents, one record per (document, annotator), and everything set aside.
+
+    documents (list[Document]): One per task, with the model's predicted spans when it has a prediction.
+    records (list[AnnotationRecord]): The kept annotations, one per (document, annotator).
+    set_aside (list[SetAside]): Cancelled, draft, empty and superseded annotations.
+    rejections (list[Rejection]): Every span result not kept.
+    counts (Counts): The tallies, balanced.
+    """
+
     documents: list[Document]
     records: list[AnnotationRecord]
     set_aside: list[SetAside]
@@ -93,7 +122,16 @@ class Normalised:
 
 
 def utf16_to_codepoints(text: str, offset: int) -> int | None:
-    """The code point index of a UTF-16 code unit offset, or None if it falls inside a surrogate pair."""
+    """The code point index of a UTF-16 code unit offset, or None if it falls inside a surrogate pair.
+
+    text (str): The text the offset counts in.
+    offset (int): An offset in UTF-16 code units (JavaScript string indices).
+    RETURNS (int | None): The same place in code points (Python string indices), or None.
+
+    EXAMPLE:
+        >>> utf16_to_codepoints("\U0001F600 Ada", 3)
+        2
+    """
     units = 0
     for index, char in enumerate(text):
         if units == offset:
@@ -115,9 +153,17 @@ def _as_int(value: Any) -> int | None:
 
 
 def check_result(result: Any, text: str, labels: set[str] | None) -> tuple[Span | None, str, str, bool]:
-    """Validate one export result against its text: ``(span, reason, detail, utf16_converted)``.
+    """Validate one export result against its text.
 
-    ``span`` is None when rejected; then ``reason`` is a key of REASONS.
+    result (Any): One result object of an annotation.
+    text (str): The document's text.
+    labels (set[str] | None): The label set (None: every label).
+    RETURNS (tuple[Span | None, str, str, bool]): ``(span, reason, detail, utf16_converted)``: ``span`` is None
+        when rejected, and then ``reason`` is a key of REASONS.
+
+    EXAMPLE:
+        >>> check_result({"type": "labels", "value": {"start": 0, "end": 3, "labels": ["PER"]}}, "Ada", None)
+        (Span(start=0, end=3, label='PER'), '', '', False)
     """
     # The common case first, in as few steps as possible: a labels result with integer offsets,
     # one label, and its text equal to the document's text there.
@@ -159,7 +205,16 @@ def check_result(result: Any, text: str, labels: set[str] | None) -> tuple[Span 
 
 
 def trim_span(text: str, span: Span) -> Span | None:
-    """The span without leading/trailing whitespace, or None if nothing is left."""
+    """The span without leading/trailing whitespace, or None if nothing is left.
+
+    text (str): The document's text.
+    span (Span): A span of it.
+    RETURNS (Span | None): The trimmed span, or None for a whitespace-only span.
+
+    EXAMPLE:
+        >>> trim_span(" Ada ", Span(0, 5, "PER"))
+        Span(start=1, end=4, label='PER')
+    """
     start, end = span.start, span.end
     while start < end and text[start].isspace():
         start += 1
@@ -184,7 +239,13 @@ def _latest_first(a: ExportAnnotation) -> tuple:
 
 
 def normalise(tasks: Iterable[ExportTask], labels: Iterable[str] | None, trim: bool = False) -> Normalised:
-    """Normalise parsed export tasks against a label set (None: every label); see the module docstring."""
+    """Normalise parsed export tasks against a label set; see the module docstring.
+
+    tasks (Iterable[ExportTask]): The parsed export (streamed: read once, in order).
+    labels (Iterable[str] | None): The label set (None: every label).
+    trim (bool): Trim leading/trailing whitespace off spans (a whitespace-only span is rejected).
+    RETURNS (Normalised): Documents, records, set-asides, rejections and balanced counts.
+    """
     label_set = set(labels) if labels is not None else None
     counts = Counts()
     documents, records, set_aside, rejections = [], [], [], []
@@ -274,12 +335,16 @@ def normalise(tasks: Iterable[ExportTask], labels: Iterable[str] | None, trim: b
         model = model_info(prediction.get("model_version")) if prediction else None
         documents.append(doc.with_spans(task_prediction or (), model=model) if model else doc)
     counts.records = len(records)
-    assert counts.balanced, counts  # every span is kept or rejected: a bug if not
+    check_balanced(counts)
     return Normalised(documents, records, set_aside, rejections, counts)
 
 
 def export_labels(tasks: Iterable[ExportTask]) -> set[str]:
-    """Every label used by a span result in the export (annotations, drafts, predictions)."""
+    """Every label used by a span result in the export (annotations, drafts, predictions).
+
+    tasks (Iterable[ExportTask]): The parsed export.
+    RETURNS (set[str]): The labels.
+    """
     found: set[str] = set()
     for task in tasks:
         results = [r for a in task.annotations for r in a.results]
@@ -291,3 +356,20 @@ def export_labels(tasks: Iterable[ExportTask]) -> set[str]:
                 if isinstance(span_labels, list):
                     found.update(map(str, span_labels))
     return found
+
+
+def check_balanced(counts: Counts) -> None:
+    """Check the conservation of spans: every span result that came in was kept or rejected.
+
+    A real check (not an ``assert``): it holds under ``python -O`` too.
+
+    counts (Counts): The tallies of one normalisation.
+    RETURNS (None): Raises InternalError (E100) when the counts do not balance: a bug in annotate.
+
+    EXAMPLE:
+        >>> check_balanced(Counts(spans_in=2, spans_kept=1, rejected=Counter(duplicate=1)))
+    """
+    if not counts.balanced:
+        rejected = sum(counts.rejected.values())
+        raise InternalError(Errors.E100.format(spans_in=counts.spans_in, kept=counts.spans_kept, rejected=rejected,
+                                               counts=counts.to_dict()))
