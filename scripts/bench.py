@@ -179,7 +179,7 @@ def step_krippendorff(n: int, work: Path) -> dict:
     import krippendorff
     import numpy as np
 
-    from annotate.core.agreement import krippendorff_alpha
+    from annotate.agreement import krippendorff_alpha
 
     rng = np.random.default_rng(0)
     truth = rng.integers(0, 8, size=n)

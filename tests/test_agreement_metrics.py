@@ -16,7 +16,7 @@ from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss
 
 import annotate.agreement as agreement
-from annotate.core.agreement import cohen_kappa, fleiss_kappa, krippendorff_alpha, span_f1
+from annotate.agreement import cohen_kappa, fleiss_kappa, krippendorff_alpha, span_f1
 from annotate.core.spans import Span
 
 from .tokenspans import iob2, non_overlapping, token_spans
@@ -55,7 +55,19 @@ def reference_fleiss(table):
 
 
 def test_docstring_examples():
-    assert doctest.testmod(agreement).failed == 0
+    from annotate.core import agreement as report, coefficients, matching
+
+    for module in (agreement, coefficients, matching, report):
+        assert doctest.testmod(module).failed == 0, module.__name__
+
+
+def test_the_public_api_names_every_public_name_of_the_core_modules():
+    from annotate.core import agreement as report, coefficients, matching
+
+    core = [*coefficients.__all__, *matching.__all__, *report.__all__]
+    assert agreement.__all__ == core
+    assert all(getattr(agreement, name) is getattr(module, name)
+               for module in (coefficients, matching, report) for name in module.__all__)
 
 
 # --- textbook examples ---------------------------------------------------------

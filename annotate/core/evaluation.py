@@ -15,7 +15,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from annotate.core.agreement import match_count
+from annotate.core.matching import match_count
 from annotate.core.spans import Span
 
 ERROR_TYPES = ("wrong_label", "wrong_boundary", "wrong_label_and_boundary", "spurious", "missed")

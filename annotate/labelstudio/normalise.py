@@ -263,11 +263,12 @@ def normalise(tasks: Iterable[ExportTask], labels: Iterable[str] | None, trim: b
         if prediction is not None and prediction.get("id") is not None:
             reference_cache[prediction["id"]] = task_prediction  # for the annotations that started from it
 
-        def reject(a: ExportAnnotation, reason: str, detail: str, result: Any) -> None:
+        def reject(a: ExportAnnotation, reason: str, detail: str, result: Any,
+                   doc: Document = doc, task: ExportTask = task) -> None:
             counts.rejected[reason] += 1
             rejections.append(Rejection(doc.id, task.task_id, a.id, a.annotator, reason, detail, result))
 
-        def aside(a: ExportAnnotation, reason: str) -> None:
+        def aside(a: ExportAnnotation, reason: str, doc: Document = doc, task: ExportTask = task) -> None:
             counts.set_aside[reason] += 1
             set_aside.append(SetAside(doc.id, task.task_id, a.id, a.annotator, reason, len(a.results),
                                       a.ground_truth, a.updated_at))

@@ -1,0 +1,136 @@
+"""Matching spans: strict and partial matches, and span precision/recall/F1 between two annotators. Pure.
+
+* strict: the same start, end and label;
+* partial: overlapping with the same label, each span matched at most once (a maximum matching).
+
+Agreement (:mod:`annotate.core.agreement`) and evaluation (:mod:`annotate.core.evaluation`) both count
+matches here. Import :func:`span_f1` from :mod:`annotate.agreement`, the public API.
+
+EXAMPLE:
+    >>> span_f1({"d1": [(0, 5, "PER")]}, {"d1": [(0, 5, "PER"), (9, 12, "ORG")]}).f1
+    0.6666666666666666
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Sequence
+
+from annotate.core.spans import Span
+
+__all__ = ["SpanScores", "match_count", "span_f1"]
+
+NAN = float("nan")
+
+
+@dataclass(frozen=True)
+class SpanScores:
+    """Precision, recall and F1 of spans ``b`` against reference ``a``.
+
+    ``precision = matches / n_b``, ``recall = matches / n_a``,
+    ``f1 = 2 * matches / (n_a + n_b)`` (symmetric). NaN where a denominator is 0.
+    """
+
+    precision: float
+    recall: float
+    f1: float
+    matches: int
+    n_a: int
+    n_b: int
+
+    @classmethod
+    def from_counts(cls, matches: int, n_a: int, n_b: int) -> "SpanScores":
+        def ratio(x: float, y: float) -> float:
+            return x / y if y else NAN
+
+        return cls(ratio(matches, n_b), ratio(matches, n_a), ratio(2 * matches, n_a + n_b), matches, n_a, n_b)
+
+
+def _as_span(item: Any) -> Span:
+    if isinstance(item, Span):
+        return item
+    if isinstance(item, Mapping):
+        return Span(int(item["start"]), int(item["end"]), str(item["label"]))
+    start, end, label = item
+    return Span(int(start), int(end), str(label))
+
+
+def _max_matching(a: list[Span], b: list[Span]) -> int:
+    """Size of a maximum matching between overlapping spans (Kuhn's augmenting paths)."""
+    adjacency = [[j for j, y in enumerate(b) if x.overlaps(y)] for x in a]
+    owner: dict[int, int] = {}
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j in adjacency[i]:
+            if j in seen:
+                continue
+            seen.add(j)
+            if j not in owner or augment(owner[j], seen):
+                owner[j] = i
+                return True
+        return False
+
+    return sum(1 for i in range(len(a)) if augment(i, set()))
+
+
+def match_count(a: Iterable[Any], b: Iterable[Any], mode: str = "strict") -> int:
+    """Matched spans between two annotators' spans of one document."""
+    sa, sb = [_as_span(x) for x in a], [_as_span(x) for x in b]
+    if mode not in ("strict", "partial"):
+        raise ValueError(f"mode must be 'strict' or 'partial', got {mode!r}")
+    if mode == "strict":
+        return sum((Counter(sa) & Counter(sb)).values())
+    return partial_count(sa, sb)
+
+
+def partial_count(sa: Iterable[Span], sb: Iterable[Span]) -> int:
+    """Partial matches: a maximum matching between overlapping spans of the same label."""
+    by_label_a, by_label_b = defaultdict(list), defaultdict(list)
+    for s in sa:
+        by_label_a[s.label].append(s)
+    for s in sb:
+        by_label_b[s.label].append(s)
+    matched = 0
+    for label, xs in by_label_a.items():
+        ys = by_label_b.get(label)
+        if ys:  # the same spans of a label match one to one; else the maximum matching decides
+            matched += len(xs) if sorted(xs) == sorted(ys) else _max_matching(xs, ys)
+    return matched
+
+
+def span_f1(a: Mapping[Any, Iterable[Any]] | Sequence[Iterable[Any]],
+            b: Mapping[Any, Iterable[Any]] | Sequence[Iterable[Any]],
+            mode: str = "strict") -> SpanScores:
+    """Span precision/recall/F1 of annotator ``b`` taking ``a`` as reference, micro-averaged over documents.
+
+    Args:
+        a, b: per-document spans, either two mappings ``doc_id -> spans`` (a
+            document missing from one side has no spans there) or two
+            equal-length sequences of span lists. A span is a
+            :class:`~annotate.spans.Span`, a ``(start, end, label)`` tuple or a
+            ``{"start", "end", "label"}`` dict.
+        mode: "strict" (same start, end and label) or "partial" (overlapping
+            with the same label; each span matched at most once, maximum matching).
+    Returns:
+        :class:`SpanScores`.
+
+    >>> span_f1([[(0, 4, "ORG")]], [[(0, 6, "ORG")]], mode="partial").f1
+    1.0
+    """
+    if isinstance(a, Mapping) != isinstance(b, Mapping):
+        raise ValueError("span_f1 needs two mappings (doc id -> spans) or two sequences, not one of each")
+    if isinstance(a, Mapping):
+        keys = list(dict.fromkeys([*a.keys(), *b.keys()]))
+        pairs = [(a.get(k, ()), b.get(k, ())) for k in keys]
+    else:
+        if len(a) != len(b):
+            raise ValueError(f"span_f1 needs the same number of documents on both sides, got {len(a)} and {len(b)}")
+        pairs = list(zip(a, b))
+    matches = n_a = n_b = 0
+    for doc_a, doc_b in pairs:
+        doc_a, doc_b = list(doc_a), list(doc_b)
+        matches += match_count(doc_a, doc_b, mode)
+        n_a += len(doc_a)
+        n_b += len(doc_b)
+    return SpanScores.from_counts(matches, n_a, n_b)
