@@ -15,6 +15,15 @@ Strategies (``parse_strategy``):
 
 Gold spans that overlap each other are never emitted: they become a conflict
 (NER gold is flat). Pure functions.
+
+EXAMPLE:
+    >>> from annotate.core.records import AnnotationRecord
+    >>> def record(who, *spans):
+    ...     return AnnotationRecord("d1", 1, who, who, spans, None, None, None, False, None)
+    >>> per, org = Span(0, 3, "PER"), Span(0, 3, "ORG")
+    >>> decision = adjudicate("d1", [record("a", per), record("b", per), record("c", org)], parse_strategy("majority"))
+    >>> decision.spans, decision.decided_by, decision.conflicts
+    ((Span(start=0, end=3, label='PER'),), 'majority', ())
 """
 
 from __future__ import annotations
@@ -30,7 +39,13 @@ from annotate.core.spans import Span, sort_spans
 
 @dataclass(frozen=True)
 class Strategy:
-    name: str  # "majority", "ground-truth", "adjudicator" or "adjudicated"
+    """How to settle a document (see the module docstring).
+
+    name (str): "majority", "ground-truth", "adjudicator" or "adjudicated".
+    adjudicator (str | None): The adjudicator's email, for "adjudicator".
+    """
+
+    name: str
     adjudicator: str | None = None
 
     def __str__(self) -> str:
@@ -38,6 +53,15 @@ class Strategy:
 
 
 def parse_strategy(text: str) -> Strategy:
+    """A strategy from its ``--strategy`` text.
+
+    text (str): "majority", "ground-truth", "adjudicated" or "adjudicator:EMAIL".
+    RETURNS (Strategy): The strategy; InvalidInputError (E080) for anything else.
+
+    EXAMPLE:
+        >>> parse_strategy("adjudicator:ann@x.org")
+        Strategy(name='adjudicator', adjudicator='ann@x.org')
+    """
     if text in ("majority", "ground-truth", "adjudicated"):
         return Strategy(text)
     if text.startswith("adjudicator:") and len(text) > len("adjudicator:"):
@@ -47,13 +71,23 @@ def parse_strategy(text: str) -> Strategy:
 
 @dataclass(frozen=True)
 class Conflict:
-    """A disagreement the strategy could not settle, on one document."""
+    """A disagreement the strategy could not settle, on one document.
+
+    doc_id (str): The document.
+    reason (str): "tie", "overlap" or "misaligned".
+    spans (tuple[tuple[Span, tuple[str, ...]], ...]): Each competing span and who marked it.
+    """
 
     doc_id: str
-    reason: str  # "tie", "overlap" or "misaligned"
-    spans: tuple[tuple[Span, tuple[str, ...]], ...]  # each competing span and who marked it
+    reason: str
+    spans: tuple[tuple[Span, tuple[str, ...]], ...]
 
     def to_dict(self, text: str) -> dict:
+        """The conflict as a JSON record, each span with its text and annotators.
+
+        text (str): The document's text.
+        RETURNS (dict): ``{"doc_id", "reason", "spans"}``.
+        """
         return {"doc_id": self.doc_id, "reason": self.reason,
                 "spans": [{**span.to_dict(), "text": text[span.start:span.end], "annotators": list(who)}
                           for span, who in self.spans]}
@@ -61,10 +95,19 @@ class Conflict:
 
 @dataclass(frozen=True)
 class Decision:
+    """The gold of one document, and what could not be settled.
+
+    doc_id (str): The document.
+    spans (tuple[Span, ...]): Its gold spans, sorted, never overlapping.
+    annotators (tuple[str, ...]): Whose records were adjudicated, sorted.
+    decided_by (str): "majority", "ground-truth:WHO", "adjudicator:WHO" or "adjudicated:WHO".
+    conflicts (tuple[Conflict, ...]): Ties and overlaps left out of the gold.
+    """
+
     doc_id: str
     spans: tuple[Span, ...]
     annotators: tuple[str, ...]
-    decided_by: str  # "majority", "ground-truth:<who>", "adjudicator:<who>", "adjudicated:<who>"
+    decided_by: str
     conflicts: tuple[Conflict, ...]
 
 
@@ -106,7 +149,13 @@ def _clusters(spans: Sequence[Span]) -> list[list[Span]]:
 
 
 def remove_overlaps(doc_id: str, gold: Sequence[Span], marked: dict[Span, tuple[str, ...]]) -> tuple[list[Span], list[Conflict]]:
-    """Keep gold spans that overlap no other gold span; overlapping clusters become conflicts."""
+    """Keep gold spans that overlap no other gold span; overlapping clusters become conflicts.
+
+    doc_id (str): The document.
+    gold (Sequence[Span]): Candidate gold spans.
+    marked (dict[Span, tuple[str, ...]]): Who marked each span.
+    RETURNS (tuple[list[Span], list[Conflict]]): The kept spans and the overlap conflicts.
+    """
     kept, conflicts = [], []
     for cluster in _clusters(gold):
         if len(cluster) == 1:
@@ -120,7 +169,12 @@ def adjudicate(doc_id: str, records: Sequence[AnnotationRecord], strategy: Strat
                decision: AnnotationRecord | None = None) -> Decision:
     """Gold spans and conflicts for one document from its annotators' records.
 
-    ``decision``: the adjudicator's record for this document (strategy ``adjudicated``), if any.
+    doc_id (str): The document.
+    records (Sequence[AnnotationRecord]): Its annotators' records.
+    strategy (Strategy): How to settle it.
+    decision (AnnotationRecord | None): The adjudicator's record for this document (strategy
+        ``adjudicated``), if any.
+    RETURNS (Decision): The gold and the conflicts.
     """
     records = sorted(records, key=lambda r: r.annotator)
     annotators = tuple(r.annotator for r in records)
@@ -151,6 +205,9 @@ def decisions_from(records: Sequence[AnnotationRecord]) -> dict[str, AnnotationR
 
     Where several were submitted on one document (two adjudicators, or one who
     changed their mind in a second annotation), the latest (by ``updated_at``) wins.
+
+    records (Sequence[AnnotationRecord]): The adjudication pull's records.
+    RETURNS (dict[str, AnnotationRecord]): Doc id to the deciding record.
     """
     decisions: dict[str, AnnotationRecord] = {}
     for record in sorted(records, key=lambda r: (str(r.updated_at or ""), str(r.annotation_id or ""))):

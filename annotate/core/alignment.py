@@ -1,7 +1,13 @@
 """Spans against spaCy tokens: token-level labels, for agreement now and corpus alignment later.
 
 Tokenisation is spaCy's (the schema's language, ``spacy.blank(lang)``); spans
-are mapped to tokens with ``Doc.char_span`` — nothing here re-implements it.
+are mapped to tokens with ``Doc.char_span`` — nothing here re-implements it. Pure: spaCy's
+language data only, no user files.
+
+EXAMPLE:
+    >>> doc = blank_pipeline("en").make_doc("Ada Lovelace met Babbage.")
+    >>> token_labels(doc, [Span(0, 12, "PER"), Span(17, 24, "PER")])
+    ['PER', 'PER', 'O', 'PER', 'O']
 """
 
 from __future__ import annotations
@@ -16,7 +22,11 @@ OUTSIDE = "O"
 
 @lru_cache(maxsize=8)
 def blank_pipeline(lang: str = "en"):
-    """A tokenizer-only spaCy pipeline for a language code (cached)."""
+    """A tokenizer-only spaCy pipeline for a language code (cached).
+
+    lang (str): A spaCy language code.
+    RETURNS (Language): ``spacy.blank(lang)``.
+    """
     import spacy
 
     return spacy.blank(lang)
@@ -27,8 +37,12 @@ def token_labels(doc, spans: Iterable[Span], cache: dict | None = None) -> list[
 
     A span that does not fall on token boundaries is expanded to the tokens it
     touches (``alignment_mode="expand"``); where spans overlap, the earlier
-    span (by start, end) keeps the token. ``cache`` (a dict per Doc) keeps each
-    span's token range for the next annotator of the same document.
+    span (by start, end) keeps the token.
+
+    doc (Doc): The tokenised text.
+    spans (Iterable[Span]): Spans over its text.
+    cache (dict | None): A dict per Doc: keeps each span's token range for the next annotator of the document.
+    RETURNS (list[str]): A label per token.
     """
     labels = [OUTSIDE] * len(doc)
     for span in sorted(spans):
@@ -49,8 +63,14 @@ def token_labels(doc, spans: Iterable[Span], cache: dict | None = None) -> list[
 
 
 def token_labels_by_annotator(doc, spans: Mapping[str, Sequence[Span]]) -> dict[str, list[str]]:
-    """Each annotator's :func:`token_labels` on one Doc; annotators who marked the same spans share one list,
-    and every span's token range is looked up once."""
+    """Each annotator's :func:`token_labels` on one Doc.
+
+    Annotators who marked the same spans share one list, and every span's token range is looked up once.
+
+    doc (Doc): The tokenised text.
+    spans (Mapping[str, Sequence[Span]]): Each annotator's spans over it.
+    RETURNS (dict[str, list[str]]): Each annotator's label per token.
+    """
     ranges: dict = {}
     made: dict[tuple[Span, ...], list[str]] = {}
     out = {}

@@ -21,7 +21,7 @@ accepted spans are no more precise than the model.
 
 Example::
 
-    >>> from annotate.spans import Span
+    >>> from annotate.core.spans import Span
     >>> tally = AnchoringTally()
     >>> tally.add("ann", predicted=[Span(0, 5, "ORG"), Span(9, 12, "GPE")],
     ...           annotated=[Span(0, 5, "ORG"), Span(14, 20, "PERSON")])
@@ -45,8 +45,15 @@ GOLD_KINDS = ("accepted_in_gold", "accepted_scored", "edited_in_gold", "edited_s
 def classify(predicted: Iterable[Span], annotated: Iterable[Span]) -> dict[str, list[Span]]:
     """Sort one annotation's spans against the prediction it started from (see the module docstring).
 
-    Returns lists of spans under ``accepted``, ``modified_boundary``, ``modified_label``,
-    ``modified_both``, ``deleted`` (predicted spans) and ``edited``, ``added`` (the annotator's).
+    predicted (Iterable[Span]): The model's spans on the document.
+    annotated (Iterable[Span]): The annotator's submitted spans.
+    RETURNS (dict[str, list[Span]]): Predicted spans under ``accepted``, ``modified_boundary``,
+        ``modified_label``, ``modified_both``, ``deleted``; the annotator's under ``edited``, ``added``.
+
+    EXAMPLE:
+        >>> groups = classify([Span(0, 5, "ORG")], [Span(0, 5, "PER")])
+        >>> groups["modified_label"], groups["edited"]
+        ([Span(start=0, end=5, label='ORG')], [Span(start=0, end=5, label='PER')])
     """
     predicted, annotated = set(predicted), set(annotated)
     out: dict[str, list[Span]] = {k: [] for k in ("accepted", "modified_boundary", "modified_label",
@@ -71,7 +78,7 @@ def classify(predicted: Iterable[Span], annotated: Iterable[Span]) -> dict[str, 
 
 
 class AnchoringTally:
-    """Counts per annotator and label, one annotation at a time; ``report()`` gives the table."""
+    """Anchoring counts per annotator and label, added one annotation at a time; :meth:`report` gives the table."""
 
     def __init__(self) -> None:
         self.counts: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: dict.fromkeys(
@@ -80,7 +87,13 @@ class AnchoringTally:
 
     def add(self, annotator: str, predicted: Sequence[Span], annotated: Sequence[Span],
             gold: Sequence[Span] | None = None) -> None:
-        """One annotator's spans on one pre-annotated document; ``gold``: the document's gold, if compiled."""
+        """Count one annotator's spans on one pre-annotated document.
+
+        annotator (str): Who annotated.
+        predicted (Sequence[Span]): The model's spans on the document.
+        annotated (Sequence[Span]): The annotator's submitted spans.
+        gold (Sequence[Span] | None): The document's gold, if compiled (scores accepted against edited spans).
+        """
         self.documents[annotator] += 1
         rows = self.counts[annotator]
         predicted, annotated = set(predicted), set(annotated)
@@ -106,7 +119,11 @@ class AnchoringTally:
                 rows[span.label]["edited_in_gold"] += span in gold_set
 
     def report(self) -> dict:
-        """``{"annotators": {name: row}}``; a row has the counts, the shares and ``per_label`` rows."""
+        """The table of everything added so far.
+
+        RETURNS (dict): ``{"annotators": {name: row}}``; a row has the counts, the shares, the precisions
+            against gold and ``per_label`` rows.
+        """
         annotators = {}
         for name in sorted(self.counts):
             per_label = {label: _row(c) for label, c in sorted(self.counts[name].items())}
@@ -136,10 +153,11 @@ def _row(c: Mapping[str, int]) -> dict:
 def anchoring_for(documents: Iterable, records: Iterable, gold: Mapping[str, Sequence[Span]] | None = None) -> dict:
     """The anchoring report of normalised records over their (pre-annotated) documents.
 
-    Args:
-        documents: the pull's documents; a document with a ``model`` carries the predicted spans.
-        records: the annotators' records (empty submissions included: they delete every prediction).
-        gold: doc id -> gold spans, to score accepted against edited spans (documents not in it are not scored).
+    documents (Iterable): The pull's documents; a document with a ``model`` carries the predicted spans.
+    records (Iterable): The annotators' records (empty submissions included: they delete every prediction).
+    gold (Mapping[str, Sequence[Span]] | None): Doc id to gold spans, to score accepted against edited spans
+        (documents not in it are not scored).
+    RETURNS (dict): :meth:`AnchoringTally.report` plus ``pre_annotated_documents``.
     """
     predicted = {d.id: d.spans for d in documents if getattr(d, "model", None) is not None}
     tally = AnchoringTally()

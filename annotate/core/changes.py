@@ -1,4 +1,10 @@
-"""What changed between two corpus versions' gold documents, per label. Pure."""
+"""What changed between two corpus versions' gold documents, per label. Pure.
+
+EXAMPLE:
+    >>> changes = diff_gold({"d1": [Span(0, 3, "PER")]}, {"d1": [Span(0, 3, "ORG")], "d2": []})
+    >>> changes.added_documents, dict(changes.relabelled)
+    (['d2'], {('PER', 'ORG'): 1})
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,16 @@ from annotate.core.spans import Span
 
 @dataclass
 class Changes:
+    """The differences between two versions' gold.
+
+    added_documents (list[str]): Documents only in the new version.
+    removed_documents (list[str]): Documents only in the old one.
+    spans_added (Counter): Label to spans added.
+    spans_removed (Counter): Label to spans removed.
+    relabelled (Counter): ``(old label, new label)`` to spans kept with the same boundaries and another label.
+    changed_documents (list[str]): Documents in both whose spans differ.
+    """
+
     added_documents: list[str] = field(default_factory=list)
     removed_documents: list[str] = field(default_factory=list)
     spans_added: Counter = field(default_factory=Counter)  # label -> count
@@ -20,12 +36,20 @@ class Changes:
 
     @property
     def empty(self) -> bool:
+        """True when nothing changed."""
         return not (self.added_documents or self.removed_documents or self.changed_documents)
 
 
 def diff_gold(old: Mapping[str, Sequence[Span]], new: Mapping[str, Sequence[Span]]) -> Changes:
-    """Changes from ``old`` to ``new`` (doc id -> gold spans). Documents only on one side count as
-    added/removed (their spans too); a span kept with the same boundaries and another label is relabelled."""
+    """Changes from one version's gold to the next.
+
+    Documents only on one side count as added/removed (their spans too); a span kept with the same
+    boundaries and another label is relabelled.
+
+    old (Mapping[str, Sequence[Span]]): The old gold, doc id to spans.
+    new (Mapping[str, Sequence[Span]]): The new gold, doc id to spans.
+    RETURNS (Changes): What changed.
+    """
     changes = Changes()
     for doc_id in new:
         if doc_id not in old:
@@ -57,7 +81,25 @@ def diff_gold(old: Mapping[str, Sequence[Span]], new: Mapping[str, Sequence[Span
 
 def changes_markdown(changes: Changes, name: str, version: int, previous: int | None,
                      notes: Sequence[str] = ()) -> str:
-    """CHANGES.md of a version; ``notes`` (such as what an adjudication settled) come first, one bullet each."""
+    """The CHANGES.md of a version.
+
+    changes (Changes): Against the previous version (everything added for a first version).
+    name (str): The corpus name.
+    version (int): The version number.
+    previous (int | None): The previous version's number; None for a first version.
+    notes (Sequence[str]): Notes to put first, one bullet each (such as what an adjudication settled).
+    RETURNS (str): The Markdown text.
+
+    EXAMPLE:
+        >>> print(changes_markdown(diff_gold({}, {"d1": [Span(0, 3, "PER")]}), "news", 1, None), end="")
+        # news v1
+        <BLANKLINE>
+        First version.
+        <BLANKLINE>
+        - 1 documents
+        - 1 gold spans
+          - PER: 1
+    """
     lines = [f"# {name} v{version}", ""]
     if notes:
         lines += [f"- {note}" for note in notes] + [""]

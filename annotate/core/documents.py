@@ -10,7 +10,12 @@ spans, by ``compile`` later) is::
 
 ``meta.offset`` is the character offset of ``text`` in the decoded source
 file: ``source_text[offset:offset + len(text)] == text``. ``model`` is set
-when the spans are a model's predictions, ``None`` otherwise.
+when the spans are a model's predictions, ``None`` otherwise. Pure.
+
+EXAMPLE:
+    >>> doc = Document(document_id("a.txt", "Ada wrote."), "Ada wrote.", "a.txt", 0, 0, 0)
+    >>> Document.from_dict(doc.to_dict()) == doc
+    True
 """
 
 from __future__ import annotations
@@ -29,14 +34,23 @@ D = TypeVar("D")  # a Document or an Outline
 
 @dataclass(frozen=True, slots=True)
 class ModelInfo:
-    """Which model made a document's predicted spans."""
+    """Which model made a document's predicted spans.
+
+    name (str): The model's name (e.g. ``en_core_web_sm``).
+    version (str): Its version.
+    """
 
     name: str
     version: str
 
     @property
     def tag(self) -> str:
-        """``name-version``: what Label Studio shows as the prediction's model version."""
+        """``name-version``: what Label Studio shows as the prediction's model version.
+
+        EXAMPLE:
+            >>> ModelInfo("en_core_web_sm", "3.8.0").tag
+            'en_core_web_sm-3.8.0'
+        """
         return f"{self.name}-{self.version}"
 
 
@@ -48,6 +62,19 @@ def _model_info(name: str, version: str) -> ModelInfo:
 
 @dataclass(frozen=True, slots=True)
 class Document:
+    """One paragraph of one article: the unit of annotation (one task).
+
+    id (str): Stable id (see :func:`document_id`).
+    text (str): The paragraph, exactly as in the source.
+    source (str): The source file's name.
+    article (int): The story's index in the source.
+    paragraph (int): The paragraph's index in the source.
+    offset (int): Where ``text`` starts in the decoded source.
+    spans (tuple[Span, ...]): Spans over ``text``, sorted (predicted or gold).
+    model (ModelInfo | None): The model that predicted ``spans``; None when they are not predictions.
+    extra_meta (dict): Other ``meta`` keys, kept as they are (not compared).
+    """
+
     id: str
     text: str
     source: str
@@ -59,9 +86,19 @@ class Document:
     extra_meta: dict = field(default_factory=dict, compare=False)
 
     def with_spans(self, spans: Iterable[Span], model: ModelInfo | None = None) -> "Document":
+        """The same document with other spans.
+
+        spans (Iterable[Span]): The new spans (sorted, duplicates dropped).
+        model (ModelInfo | None): The model that predicted them; None when they are not predictions.
+        RETURNS (Document): A new document.
+        """
         return replace(self, spans=sort_spans(spans), model=model)
 
     def to_dict(self) -> dict:
+        """The document's JSON record (see the module docstring).
+
+        RETURNS (dict): ``{"id", "text", "meta", "spans", "model"}``.
+        """
         meta = {"source": self.source, "article": self.article, "paragraph": self.paragraph, "offset": self.offset}
         meta.update(self.extra_meta)
         record = {"id": self.id, "text": self.text, "meta": meta, "spans": [s.to_dict() for s in self.spans]}
@@ -70,7 +107,11 @@ class Document:
 
     @classmethod
     def from_dict(cls, record: dict) -> "Document":
-        """Build a document from its JSON record; raises KeyError/TypeError/ValueError on a bad record."""
+        """Build a document from its JSON record.
+
+        record (dict): The JSON record; raises KeyError/TypeError/ValueError on a bad one.
+        RETURNS (Document): The document.
+        """
         meta = dict(record["meta"])
         known = {k: meta.pop(k) for k in ("source", "article", "paragraph", "offset")}
         model = record.get("model")
@@ -95,14 +136,30 @@ def document_id(source: str, text: str, occurrence: int = 0) -> str:
 
     The offset is deliberately not part of it: editing one paragraph changes
     that paragraph's id only, not the ids of the paragraphs after it.
-    ``occurrence`` tells apart identical paragraphs within one source.
+
+    source (str): The source file's name.
+    text (str): The paragraph's text.
+    occurrence (int): Tells apart identical paragraphs within one source (0 for the first).
+    RETURNS (str): 16 hex characters of sha256.
+
+    EXAMPLE:
+        >>> len(document_id("a.txt", "Ada wrote.")), document_id("a.txt", "x") != document_id("a.txt", "x", 1)
+        (16, True)
     """
     key = f"{source}\x00{text}\x00{occurrence}".encode("utf-8")
     return hashlib.sha256(key).hexdigest()[:ID_LENGTH]
 
 
 class Outline(NamedTuple):
-    """What compile needs of a document before reading it: its id, place, text length and model."""
+    """What compile needs of a document before reading it.
+
+    id (str): The document's id.
+    source (str): Its source.
+    article (int): Its story.
+    paragraph (int): Its paragraph.
+    length (int): Its text's length.
+    model (ModelInfo | None): The model of its predicted spans.
+    """
 
     id: str
     source: str
@@ -113,11 +170,22 @@ class Outline(NamedTuple):
 
     @classmethod
     def of(cls, doc: "Document") -> "Outline":
+        """The outline of a document.
+
+        doc (Document): The document.
+        RETURNS (Outline): Its outline.
+        """
         return cls(doc.id, doc.source, doc.article, doc.paragraph, len(doc.text), doc.model)
 
 
 def in_reading_order(documents: Iterable[D]) -> list[D]:
-    """Documents (or their outlines) sorted by source, then paragraph (then id): the order of gold and of a pull."""
+    """Documents (or their outlines) in reading order: by source, then paragraph (then id).
+
+    The order of gold and of a pull.
+
+    documents (Iterable[D]): Documents or outlines.
+    RETURNS (list[D]): Them, sorted.
+    """
     return sorted(documents, key=_reading_key)
 
 
@@ -126,6 +194,11 @@ def _reading_key(doc) -> tuple:
 
 
 def is_in_reading_order(documents: Sequence) -> bool:
-    return all(_reading_key(a) <= _reading_key(b) for a, b in zip(documents, documents[1:]))
+    """True if documents (or outlines) are in reading order (see :func:`in_reading_order`).
+
+    documents (Sequence): Documents or outlines.
+    RETURNS (bool): Whether each comes after the one before.
+    """
+    return all(_reading_key(a) <= _reading_key(b) for a, b in zip(documents, documents[1:], strict=False))
 
 

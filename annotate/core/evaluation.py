@@ -6,6 +6,13 @@ bootstrap confidence intervals and false positives/negatives by type. Pure.
 
 Confidence intervals: documents are resampled with replacement (seeded), the
 2.5th and 97.5th percentiles of each figure over the resamples.
+
+EXAMPLE:
+    >>> gold = {"d1": [Span(0, 3, "PER"), Span(8, 12, "ORG")]}
+    >>> pred = {"d1": [Span(0, 3, "PER"), Span(8, 11, "ORG")]}
+    >>> result = evaluate_spans(gold, pred, ["PER", "ORG"], n_bootstrap=0)
+    >>> result.strict["micro"]["f1"], result.partial["micro"]["f1"], result.errors["total"]["wrong_boundary"]
+    (0.5, 1.0, 1)
 """
 
 from __future__ import annotations
@@ -35,7 +42,18 @@ def _nan_to_none(x: float) -> float | None:
 
 
 def classify_errors(gold: Sequence[Span], pred: Sequence[Span]) -> dict[str, int]:
-    """False positives and negatives of one document by type (strict matching)."""
+    """False positives and negatives of one document by type (strict matching).
+
+    gold (Sequence[Span]): The document's gold spans.
+    pred (Sequence[Span]): The predicted spans.
+    RETURNS (dict[str, int]): A count per ERROR_TYPES: each false positive is a wrong label (same
+        boundaries), a wrong boundary (overlapping, same label), both, or spurious; a gold span nothing
+        overlaps is missed.
+
+    EXAMPLE:
+        >>> classify_errors([Span(0, 3, "PER")], [Span(0, 3, "ORG"), Span(5, 9, "PER")])["wrong_label"]
+        1
+    """
     gold_set, pred_set = set(gold), set(pred)
     counts = dict.fromkeys(ERROR_TYPES, 0)
 
@@ -54,6 +72,16 @@ def classify_errors(gold: Sequence[Span], pred: Sequence[Span]) -> dict[str, int
 
 @dataclass
 class Evaluation:
+    """Scores of predictions against gold.
+
+    labels (list[str]): The labels scored.
+    n_documents (int): Gold documents scored.
+    strict (dict): ``{"micro": scores, "per_label": {label: scores}}``, exact matching; scores hold precision,
+        recall, f1, tp, fp, fn, support and ``ci95`` (each figure's interval, None without bootstrap).
+    partial (dict): The same with partial matching.
+    errors (dict): ``{"total": counts, "per_label": {label: counts}}`` by error type.
+    """
+
     labels: list[str]
     n_documents: int
     strict: dict
@@ -61,6 +89,10 @@ class Evaluation:
     errors: dict
 
     def to_dict(self) -> dict:
+        """The evaluation as JSON-ready values (what ``annotate evaluate --json`` prints).
+
+        RETURNS (dict): ``n_documents``, ``labels``, strict ``micro`` and ``per_label``, ``partial``, ``errors``.
+        """
         return {"n_documents": self.n_documents, "labels": self.labels,
                 "micro": self.strict["micro"], "per_label": self.strict["per_label"],
                 "partial": self.partial, "errors": self.errors}
@@ -68,9 +100,16 @@ class Evaluation:
 
 def evaluate_spans(gold: Mapping[str, Sequence[Span]], pred: Mapping[str, Sequence[Span]], labels: Sequence[str],
                    n_bootstrap: int = 1000, seed: int = 0) -> Evaluation:
-    """Score ``pred`` against ``gold`` (doc id -> spans) over the gold documents.
+    """Score predicted spans against gold over the gold documents.
 
     A gold document without predictions counts as predicting nothing.
+
+    gold (Mapping[str, Sequence[Span]]): Doc id to gold spans.
+    pred (Mapping[str, Sequence[Span]]): Doc id to predicted spans.
+    labels (Sequence[str]): The labels to score.
+    n_bootstrap (int): Resamples for the confidence intervals (0: none).
+    seed (int): Seeds the resampling.
+    RETURNS (Evaluation): Strict and partial scores, micro and per label, and the errors by type.
     """
     labels = list(labels)
     doc_ids = list(gold)

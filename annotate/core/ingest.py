@@ -13,6 +13,13 @@ normalised (curly quotes, typos, CRLF all stay as they are):
   the safe choice for by-article splits (no story leaks across splits).
 * Leading/trailing whitespace (and a UTF-8 byte-order mark) is not part of a
   paragraph; ``meta.offset`` points at its first character.
+
+Pure: :mod:`annotate.io.sources` reads the files.
+
+EXAMPLE:
+    >>> docs = split_source("a.txt", "Ada wrote.\\n\\nBabbage built.\\n")
+    >>> [(d.text, d.paragraph, d.offset) for d in docs]
+    [('Ada wrote.', 0, 0), ('Babbage built.', 1, 12)]
 """
 
 from __future__ import annotations
@@ -72,10 +79,12 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def split_source(source: str, text: str, mode: str = "auto") -> list[Document]:
-    """Split one file's decoded text into paragraph documents. Pure.
+    """Split one file's decoded text into paragraph documents.
 
-    ``source`` is the name recorded in each document (and part of its id).
-    Returns an empty list for whitespace-only text.
+    source (str): The name recorded in each document (and part of its id).
+    text (str): The file's decoded text.
+    mode (str): "auto", "lines" or "blank" (see the module docstring).
+    RETURNS (list[Document]): The paragraphs in order; empty for whitespace-only text.
     """
     if mode not in MODES:
         raise InvalidInputError(Errors.E005.format(mode=mode))

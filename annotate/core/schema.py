@@ -3,7 +3,14 @@
 ``schemas/*.yml`` is the single source of truth; the Label Studio labeling
 config is generated from it (:func:`label_config`) and never kept beside it.
 A schema has a ``version`` (bumped by hand) and a ``hash`` (sha256 of its
-canonical JSON content, so comments and formatting do not change it).
+canonical JSON content, so comments and formatting do not change it). Pure: the file is read by
+:mod:`annotate.io.schemas`; this module validates its parsed content and generates from it.
+
+EXAMPLE:
+    >>> schema = parse_schema({"name": "news", "version": 1, "labels": [
+    ...     {"name": "PER", "color": "#ff0000", "hotkey": "p", "guideline": "People."}]}, "news.yml")
+    >>> schema.label_names, schema.lang
+    (('PER',), 'en')
 """
 
 from __future__ import annotations
@@ -18,7 +25,6 @@ import srsly
 
 from annotate.errors import AnnotateError, Errors, InvalidInputError
 
-DEFAULT_SCHEMA = "schemas/news.yml"
 FROM_NAME = "label"  # name of the <Labels> control in the generated config
 TO_NAME = "text"  # name of the <Text> object, and the task data key holding the text
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -26,23 +32,45 @@ _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 @dataclass(frozen=True)
 class Example:
-    """A sentence and the span of it that is (positive) or is not (negative) the label, and why not."""
+    """A sentence and the span of it that is (positive) or is not (negative) the label, and why not.
+
+    text (str): The sentence.
+    span (str): The part of it the example is about (it occurs in ``text``).
+    why (str): For a negative example: why the span is not the label.
+    """
 
     text: str
     span: str
     why: str = ""
 
     def parts(self) -> tuple[str, str, str]:
-        """The text before the span, the span, the text after it (its first occurrence)."""
+        """The text before the span, the span, the text after it (its first occurrence).
+
+        RETURNS (tuple[str, str, str]): Before, span, after.
+
+        EXAMPLE:
+            >>> Example("Ada Lovelace wrote it.", "Ada Lovelace").parts()
+            ('', 'Ada Lovelace', ' wrote it.')
+        """
         before, _, after = self.text.partition(self.span)
         return before, self.span, after
 
 
 @dataclass(frozen=True)
 class Label:
+    """One label of a schema.
+
+    name (str): The label (a word: letters, digits, _ or -).
+    color (str): Its colour in Label Studio, ``#RRGGBB``.
+    hotkey (str): Its key in Label Studio: one character, given in the schema (never derived from the position).
+    guideline (str): A one-line guideline (the hint in Label Studio).
+    positive (Example | None): An example of the label.
+    negative (Example | None): An example of what is not the label.
+    """
+
     name: str
     color: str
-    hotkey: str  # one key per label, given in the schema (never derived from the label's position)
+    hotkey: str
     guideline: str
     positive: Example | None = None
     negative: Example | None = None
@@ -50,29 +78,59 @@ class Label:
 
 @dataclass(frozen=True)
 class Schema:
+    """A validated label schema (see :func:`parse_schema`).
+
+    name (str): The schema's name.
+    version (int): Its version, bumped by hand.
+    description (str): What it is for.
+    labels (tuple[Label, ...]): The labels, in the schema's order.
+    model_labels (dict[str, str]): Model labels (spaCy's) to schema labels; others are dropped.
+    hash (str): sha256 of the canonical JSON content.
+    lang (str): spaCy language code of the texts (the tokenizer for agreement and alignment).
+    """
+
     name: str
     version: int
     description: str
     labels: tuple[Label, ...]
     model_labels: dict[str, str]
     hash: str
-    lang: str = "en"  # spaCy language code of the texts (tokenizer for agreement and alignment)
+    lang: str = "en"
 
     @property
     def label_names(self) -> tuple[str, ...]:
+        """The label names, in the schema's order."""
         return tuple(label.name for label in self.labels)
 
     def map_model_label(self, model_label: str) -> str | None:
-        """The schema label for a model label, or None when the schema drops it."""
+        """The schema label for a model label, or None when the schema drops it.
+
+        model_label (str): A label the model predicts (e.g. spaCy's ``PERSON``).
+        RETURNS (str | None): The schema's label, or None.
+        """
         return self.model_labels.get(model_label)
 
 
 def content_hash(data: dict) -> str:
+    """sha256 of a schema's canonical JSON (sorted keys): comments and formatting do not change it.
+
+    data (dict): The parsed schema content.
+    RETURNS (str): The hex digest.
+
+    EXAMPLE:
+        >>> content_hash({"b": 1, "a": 2}) == content_hash({"a": 2, "b": 1})
+        True
+    """
     return hashlib.sha256(srsly.json_dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 def parse_schema(data: object, where: str) -> Schema:
-    """Validate parsed YAML/JSON content into a Schema; ``where`` names it in errors."""
+    """Validate parsed YAML/JSON content into a Schema.
+
+    data (object): The parsed content of a schema file.
+    where (str): What to call it in errors (its path).
+    RETURNS (Schema): The schema; InvalidInputError (E021) saying what is wrong otherwise.
+    """
 
     def bad(reason: str) -> AnnotateError:
         return InvalidInputError(Errors.E021.format(path=where, reason=reason))
@@ -147,7 +205,12 @@ def _example(value: object, what: str, bad) -> Example | None:
 
 
 def label_config(schema: Schema) -> str:
-    """The Label Studio labeling config (XML) for a schema. Deterministic."""
+    """The Label Studio labeling config (XML) for a schema. Deterministic.
+
+    schema (Schema): The schema.
+    RETURNS (str): The XML: a ``<Labels>`` control (each label with its colour, hotkey and guideline as
+        hint) on a ``<Text>`` object.
+    """
     view = ET.Element("View")
     view.append(ET.Comment(f" generated by annotate from schema {schema.name} v{schema.version} "
                            f"sha256:{schema.hash[:12]}; do not edit by hand "))
@@ -161,7 +224,15 @@ def label_config(schema: Schema) -> str:
 
 
 def project_labels(config: str) -> dict[str, dict[str, str]] | None:
-    """The ``<Label>`` elements of a labeling config by value (None if it is not valid XML)."""
+    """The ``<Label>`` elements of a labeling config by value.
+
+    config (str): A labeling config (XML).
+    RETURNS (dict[str, dict[str, str]] | None): Each label's attributes by its value; None if it is not valid XML.
+
+    EXAMPLE:
+        >>> project_labels('<View><Labels name="l"><Label value="PER" hotkey="p"/></Labels></View>')
+        {'PER': {'value': 'PER', 'hotkey': 'p'}}
+    """
     try:
         root = ET.fromstring(config)
     except ET.ParseError:
@@ -170,7 +241,12 @@ def project_labels(config: str) -> dict[str, dict[str, str]] | None:
 
 
 def config_difference(expected: str, actual: str) -> str | None:
-    """None when two labeling configs are equivalent (comments and layout ignored), else what differs."""
+    """What differs between two labeling configs (comments and layout ignored).
+
+    expected (str): The config the schema generates.
+    actual (str): The project's config.
+    RETURNS (str | None): None when they are equivalent, else a short description of the difference.
+    """
     canon = [ET.canonicalize(c, with_comments=False, strip_text=True) if project_labels(c) is not None else c
              for c in (expected, actual)]
     if canon[0] == canon[1]:
@@ -191,5 +267,11 @@ def config_difference(expected: str, actual: str) -> str | None:
 
 
 def unknown_labels(labels: Iterable[str], schema: Schema) -> list[str]:
+    """The labels that are not the schema's.
+
+    labels (Iterable[str]): Labels in use (e.g. of predicted spans).
+    schema (Schema): The schema.
+    RETURNS (list[str]): The unknown ones, sorted, each once.
+    """
     names = set(schema.label_names)
     return sorted({label for label in labels if label not in names})

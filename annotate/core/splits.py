@@ -3,6 +3,12 @@
 Articles are ordered by a seeded hash of ``(source, article)`` and each goes,
 whole, to the split furthest below its target share of documents. The result
 depends only on the articles, their sizes, the ratios and the seed. Pure.
+
+EXAMPLE:
+    >>> docs = [("a0", "a.txt", 0), ("a1", "a.txt", 0), ("b0", "b.txt", 0)]
+    >>> splits = split_by_article(docs, ratios=(0.5, 0.5, 0.0))
+    >>> sorted(len(ids) for ids in splits.values())
+    [0, 1, 2]
 """
 
 from __future__ import annotations
@@ -17,20 +23,42 @@ SPLITS = ("train", "dev", "test")
 
 
 def check_ratios(ratios: Sequence[float]) -> tuple[float, float, float]:
+    """Validate train/dev/test shares.
+
+    ratios (Sequence[float]): Three non-negative numbers summing to 1.
+    RETURNS (tuple[float, float, float]): The shares as floats; InvalidInputError (E081) otherwise.
+
+    EXAMPLE:
+        >>> check_ratios([0.8, 0.1, 0.1])
+        (0.8, 0.1, 0.1)
+    """
     if len(ratios) != 3 or any(r < 0 for r in ratios) or abs(sum(ratios) - 1.0) > 1e-6:
         raise InvalidInputError(Errors.E081.format(ratios=", ".join(map(str, ratios))))
     return tuple(float(r) for r in ratios)  # type: ignore[return-value]
 
 
 def article_key(source: str, article: int) -> str:
+    """The key of one story: its source and its index in the source.
+
+    source (str): The source file's name.
+    article (int): The story's index in it.
+    RETURNS (str): ``source#article``.
+
+    EXAMPLE:
+        >>> article_key("000_x.txt", 2)
+        '000_x.txt#2'
+    """
     return f"{source}#{article}"
 
 
 def split_by_article(docs: Iterable[tuple[str, str, int]], ratios: Sequence[float] = (0.8, 0.1, 0.1),
                      seed: int = 0) -> dict[str, list[str]]:
-    """``{"train": [ids], "dev": [ids], "test": [ids]}`` from ``(doc_id, source, article)`` triples.
+    """Documents split by story: no story spans two splits.
 
-    Ids keep their input order within a split.
+    docs (Iterable[tuple[str, str, int]]): ``(doc_id, source, article)`` of each document, in reading order.
+    ratios (Sequence[float]): The train, dev and test shares (see :func:`check_ratios`).
+    seed (int): Seeds the order in which stories are dealt out.
+    RETURNS (dict[str, list[str]]): ``{"train": [ids], "dev": [ids], "test": [ids]}``, ids in their input order.
     """
     ratios = check_ratios(ratios)
     groups: dict[str, list[str]] = defaultdict(list)
@@ -44,7 +72,7 @@ def split_by_article(docs: Iterable[tuple[str, str, int]], ratios: Sequence[floa
     sizes = dict.fromkeys(SPLITS, 0)
     assigned: dict[str, str] = {}
     for key in ranked:
-        deficits = {name: ratio * total - sizes[name] for name, ratio in zip(SPLITS, ratios) if ratio > 0}
+        deficits = {name: ratio * total - sizes[name] for name, ratio in zip(SPLITS, ratios, strict=True) if ratio > 0}
         target = max(deficits, key=lambda name: (deficits[name], -SPLITS.index(name)))
         assigned[key] = target
         sizes[target] += len(groups[key])
