@@ -4,6 +4,12 @@ Per annotator pair: span F1 (strict and partial, :mod:`annotate.core.matching`) 
 tokens; over all annotators: Krippendorff's alpha and Fleiss' kappa over tokens
 (:mod:`annotate.core.coefficients`); per label: strict span F1. Tokens are spaCy's
 (:mod:`annotate.core.alignment`). The public API is :mod:`annotate.agreement`.
+
+EXAMPLE:
+    >>> report = agreement_report({"d1": {"ann": [Span(0, 3, "PER")], "bob": [Span(0, 3, "PER")]}},
+    ...                           {"d1": {"ann": ["PER", "O"], "bob": ["PER", "O"]}}, ["PER"])
+    >>> report.pairwise[0]["f1_strict"], report.per_label["PER"]["f1_strict"]
+    (1.0, 1.0)
 """
 
 from __future__ import annotations
@@ -33,6 +39,20 @@ NAN = float("nan")
 
 @dataclass
 class AgreementReport:
+    """Agreement over the documents several annotators annotated.
+
+    n_documents (int): Documents seen.
+    annotators (list[str]): Every annotator, sorted.
+    pairwise (list[dict]): Per pair: ``annotator_a``, ``annotator_b``, ``n_documents``, ``f1_strict``,
+        ``f1_partial``, ``cohen_kappa`` (over tokens).
+    krippendorff_alpha (float): Over tokens, all annotators (nominal).
+    fleiss_kappa (float): Over tokens, on the documents with the most common number of annotators.
+    fleiss_n_documents (int): The documents Fleiss' kappa covers.
+    fleiss_n_annotators (int): Their number of annotators.
+    per_label (dict[str, dict]): Per label: strict ``f1_strict`` over every pair, and ``support``.
+    notes (list[str]): What the figures do not cover.
+    """
+
     n_documents: int
     annotators: list[str]
     pairwise: list[dict]
@@ -44,6 +64,11 @@ class AgreementReport:
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
+        """The report as JSON-ready values (NaN as None).
+
+        RETURNS (dict): Every field.
+        """
+
         def clean(value: Any) -> Any:
             if isinstance(value, float) and math.isnan(value):
                 return None
@@ -69,11 +94,14 @@ class AgreementTally:
     the totals of a Fleiss table, and one Krippendorff coincidence matrix.
     Token count rows are buffered and folded into those totals in blocks.
 
-    >>> tally = AgreementTally(["ORG"])
-    >>> tally.add({"ann": [Span(0, 4, "ORG")], "bob": [Span(0, 4, "ORG")]},
-    ...           {"ann": ["ORG", "O"], "bob": ["ORG", "O"]})
-    >>> tally.report().pairwise[0]["f1_strict"]
-    1.0
+    labels (Sequence[str]): The label set (for the per-label table).
+
+    EXAMPLE:
+        >>> tally = AgreementTally(["ORG"])
+        >>> tally.add({"ann": [Span(0, 4, "ORG")], "bob": [Span(0, 4, "ORG")]},
+        ...           {"ann": ["ORG", "O"], "bob": ["ORG", "O"]})
+        >>> tally.report().pairwise[0]["f1_strict"]
+        1.0
     """
 
     BLOCK = 50_000  # token rows buffered before they are folded into the totals
@@ -93,8 +121,11 @@ class AgreementTally:
         self.buffered = 0
 
     def add(self, spans: Mapping[str, Iterable[Span]], token_labels: Mapping[str, Sequence[str]]) -> None:
-        """One document: each annotator's spans (a set: duplicates count once), and each one's label per
-        token ("O" outside)."""
+        """Add one document.
+
+        spans (Mapping[str, Iterable[Span]]): Each annotator's spans (a set: duplicates count once).
+        token_labels (Mapping[str, Sequence[str]]): Each annotator's label per token ("O" outside).
+        """
         self.n_documents += 1
         names = sorted(spans)
         self.annotators.update(names)
@@ -109,7 +140,7 @@ class AgreementTally:
         for n in names:  # each annotator's spans are compared in len(names) - 1 pairs
             for span in marked[n]:
                 totals[span.label] += len(names) - 1
-        for (i, x), (j, y) in combinations(enumerate(names), 2):
+        for x, y in combinations(names, 2):
             sx, sy = marked[x], marked[y]
             common = sx & sy
             pair = self.pairs.setdefault((x, y), [0, 0, 0, 0, 0])
@@ -146,7 +177,7 @@ class AgreementTally:
             for (i, x), (j, y) in combinations(enumerate(names), 2):  # Cohen: each pair's (code, code) counts
                 cells, times = np.unique(stacked[i] * _PAIR + stacked[j], return_counts=True)
                 table = self.confusion[(x, y)]
-                for cell, n in zip(cells.tolist(), times.tolist()):
+                for cell, n in zip(cells.tolist(), times.tolist(), strict=True):
                     table[divmod(cell, _PAIR)] += n
         for raters, blocks in by_raters.items():
             rows = np.vstack(blocks)
@@ -162,7 +193,10 @@ class AgreementTally:
         self.buffered = 0
 
     def report(self) -> AgreementReport:
-        """The report of everything added so far."""
+        """The report of everything added so far.
+
+        RETURNS (AgreementReport): The report.
+        """
         self._fold()
         annotators = sorted(self.annotators)
         pairwise = []
@@ -213,11 +247,12 @@ def agreement_report(
 ) -> AgreementReport:
     """Agreement over documents annotated by several annotators.
 
-    Args:
-        spans: ``doc_id -> annotator -> spans`` (only the kept annotations).
-        token_labels: ``doc_id -> annotator -> label per token`` ("O" outside entities),
-            the same documents and annotators as ``spans``.
-        labels: the label set (for the per-label table).
+    spans (Mapping[str, Mapping[str, Sequence[Span]]]): ``doc_id -> annotator -> spans`` (only the kept
+        annotations).
+    token_labels (Mapping[str, Mapping[str, Sequence[str]]]): ``doc_id -> annotator -> label per token``
+        ("O" outside entities), the same documents and annotators as ``spans``.
+    labels (Sequence[str]): The label set (for the per-label table).
+    RETURNS (AgreementReport): The report.
     """
     tally = AgreementTally(labels)
     for doc_id, per_doc in spans.items():
@@ -231,6 +266,12 @@ def agreement_for(documents: Sequence[Any], records: Sequence[Any], labels: Sequ
 
     Tokens come from spaCy's tokenizer for ``lang``; a token's label is the
     label of the entity covering it, or "O".
+
+    documents (Sequence[Any]): The documents (``id`` and ``text``).
+    records (Sequence[Any]): The annotators' records (``doc_id``, ``annotator``, ``spans``).
+    labels (Sequence[str]): The label set.
+    lang (str): The spaCy language code of the texts.
+    RETURNS (AgreementReport): The report.
     """
     from annotate.core.alignment import blank_pipeline, token_labels_by_annotator
 

@@ -42,28 +42,31 @@ LEVELS = ("nominal", "ordinal", "interval")
 def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
     """Cohen's kappa of two raters' labels for the same items (``a[i]`` and ``b[i]`` rate item i).
 
-    Args:
-        a, b: equal-length sequences of labels (any hashable values).
-    Returns:
-        kappa in [-1, 1]; NaN when undefined (both raters used one and the same label only).
-    Raises:
-        ValueError: unequal lengths or no items.
+    a (Sequence[Hashable]): The first rater's labels (any hashable values).
+    b (Sequence[Hashable]): The second rater's, as many. ValueError for unequal lengths or no items.
+    RETURNS (float): Kappa in [-1, 1]; NaN when undefined (both raters used one and the same label only).
 
-    >>> cohen_kappa(["A", "A", "B"], ["A", "B", "B"])
-    0.4
+    EXAMPLE:
+        >>> cohen_kappa(["A", "A", "B"], ["A", "B", "B"])
+        0.4
     """
     if len(a) != len(b):
         raise ValueError(f"cohen_kappa needs two sequences of equal length, got {len(a)} and {len(b)}")
     if not len(a):
         raise ValueError("cohen_kappa needs at least one item")
-    return cohen_kappa_from_confusion(Counter(zip(a, b)))
+    return cohen_kappa_from_confusion(Counter(zip(a, b, strict=True)))
 
 
 def cohen_kappa_from_confusion(confusion: Mapping[tuple[Hashable, Hashable], int]) -> float:
-    """Cohen's kappa from a confusion table: ``confusion[(x, y)]`` items rated x by one rater and y by the other.
+    """Cohen's kappa from a confusion table, for tables built one block of items at a time.
 
-    >>> cohen_kappa_from_confusion({("A", "A"): 1, ("A", "B"): 1, ("B", "B"): 1})
-    0.4
+    confusion (Mapping[tuple[Hashable, Hashable], int]): ``confusion[(x, y)]`` items rated x by one rater
+        and y by the other.
+    RETURNS (float): Kappa; NaN when undefined (an empty table, or no disagreement is expected).
+
+    EXAMPLE:
+        >>> cohen_kappa_from_confusion({("A", "A"): 1, ("A", "B"): 1, ("B", "B"): 1})
+        0.4
     """
     n = sum(confusion.values())
     if not n:
@@ -86,16 +89,14 @@ def cohen_kappa_from_confusion(confusion: Mapping[tuple[Hashable, Hashable], int
 def fleiss_kappa(table: Sequence[Sequence[float]] | np.ndarray) -> float:
     """Fleiss' kappa from a subjects x categories table of counts.
 
-    ``table[i][j]`` is how many raters put subject i in category j; every row
-    must sum to the same number of raters n >= 2.
+    table (Sequence[Sequence[float]] | np.ndarray): ``table[i][j]`` is how many raters put subject i in
+        category j; every row sums to the same number of raters n >= 2. ValueError for an empty or ragged
+        table, or rows with different rater counts.
+    RETURNS (float): Kappa; NaN when undefined (all ratings in one category, or fewer than 2 raters).
 
-    Returns:
-        kappa; NaN when undefined (all ratings in one category, or fewer than 2 raters).
-    Raises:
-        ValueError: an empty or ragged table, or rows with different rater counts.
-
-    >>> fleiss_kappa([[2, 0], [0, 2], [1, 1]])
-    0.3333333333333335
+    EXAMPLE:
+        >>> fleiss_kappa([[2, 0], [0, 2], [1, 1]])
+        0.3333333333333335
     """
     t = np.asarray(table, dtype=float)
     if t.ndim != 2 or t.shape[0] == 0 or t.shape[1] == 0:
@@ -111,11 +112,15 @@ def fleiss_kappa_from_totals(raters: float, subjects: int, sum_of_squares: float
                              category_totals: Sequence[float] | np.ndarray) -> float:
     """Fleiss' kappa from a table's totals, for tables built one block of rows at a time.
 
-    Args:
-        raters: ratings per subject (every row's sum).
-        subjects: rows of the table.
-        sum_of_squares: the sum of every cell squared.
-        category_totals: the column sums.
+    raters (float): Ratings per subject (every row's sum).
+    subjects (int): Rows of the table.
+    sum_of_squares (float): The sum of every cell squared.
+    category_totals (Sequence[float] | np.ndarray): The column sums.
+    RETURNS (float): Kappa; NaN when undefined.
+
+    EXAMPLE:
+        >>> fleiss_kappa_from_totals(2, 3, 2 * 4 + 2 * 1, [3, 3])
+        0.3333333333333335
     """
     if raters < 2 or not subjects:
         return NAN
@@ -137,18 +142,16 @@ def _missing(value: Any) -> bool:
 def krippendorff_alpha(data: Sequence[Sequence[Any]], level: str = "nominal") -> float:
     """Krippendorff's alpha for coders x units reliability data.
 
-    Args:
-        data: one row per coder, one column per unit; ``None`` (or NaN) where a
-            coder did not rate a unit. Values are any hashables for nominal,
-            sortable values for ordinal, numbers for interval. A numeric NumPy
-            array (NaN = missing) takes a vectorised path.
-        level: "nominal", "ordinal" or "interval".
-    Returns:
-        alpha; NaN when undefined (no unit rated by two coders, or a single
-        value among the pairable ratings, where expected disagreement is 0).
+    data (Sequence[Sequence[Any]]): One row per coder, one column per unit; ``None`` (or NaN) where a coder
+        did not rate a unit. Values are any hashables for nominal, sortable values for ordinal, numbers for
+        interval. A numeric NumPy array (NaN = missing) takes a vectorised path.
+    level (str): "nominal", "ordinal" or "interval".
+    RETURNS (float): Alpha; NaN when undefined (no unit rated by two coders, or a single value among the
+        pairable ratings, where expected disagreement is 0).
 
-    >>> round(krippendorff_alpha([[1, 2, 3, 3], [1, 2, 3, 4]], level="interval"), 6)
-    0.888889
+    EXAMPLE:
+        >>> round(krippendorff_alpha([[1, 2, 3, 3], [1, 2, 3, 4]], level="interval"), 6)
+        0.888889
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
@@ -179,6 +182,14 @@ def alpha_from_units(units: Iterable[Sequence[Any]], level: str = "nominal") -> 
     """Krippendorff's alpha from the values each unit received (missing ones left out).
 
     The fast path behind :func:`krippendorff_alpha`, for callers that hold data per unit.
+
+    units (Iterable[Sequence[Any]]): Each unit's values (a unit rated once adds nothing).
+    level (str): "nominal", "ordinal" or "interval".
+    RETURNS (float): Alpha; NaN when undefined.
+
+    EXAMPLE:
+        >>> alpha_from_units([["PER", "PER"], ["ORG", "ORG"], ["O"]])
+        1.0
     """
     index: dict[Any, int] = {}
     unit_ids: list[int] = []
@@ -206,9 +217,16 @@ def alpha_from_units(units: Iterable[Sequence[Any]], level: str = "nominal") -> 
 
 
 def alpha_from_counts(counts: np.ndarray, domain: Sequence[Any] | None = None, level: str = "nominal") -> float:
-    """Krippendorff's alpha from a units x values matrix of counts (how many coders gave unit u value v).
+    """Krippendorff's alpha from a units x values matrix of counts.
 
-    ``domain`` lists the values in column order (sorted, for ordinal and interval).
+    counts (np.ndarray): ``counts[u, v]``: how many coders gave unit u value v.
+    domain (Sequence[Any] | None): The values in column order (sorted, for ordinal and interval).
+    level (str): "nominal", "ordinal" or "interval".
+    RETURNS (float): Alpha; NaN when undefined.
+
+    EXAMPLE:
+        >>> alpha_from_counts(np.array([[2, 0], [0, 2], [1, 1]]))
+        0.4444444444444444
     """
     return alpha_from_coincidences(coincidences(counts), domain, level)
 
@@ -217,6 +235,13 @@ def coincidences(counts: np.ndarray) -> np.ndarray:
     """Krippendorff's coincidence matrix of a units x values count matrix (units rated once add nothing).
 
     Coincidence matrices add up: a large table can be taken a block of units at a time.
+
+    counts (np.ndarray): ``counts[u, v]``: how many coders gave unit u value v.
+    RETURNS (np.ndarray): The values x values coincidence matrix.
+
+    EXAMPLE:
+        >>> coincidences(np.array([[2, 0], [0, 2]])).tolist()
+        [[2.0, 0.0], [0.0, 2.0]]
     """
     counts = np.asarray(counts, dtype=float)
     counts = counts[counts.sum(axis=1) >= 2]  # only pairable units count
@@ -225,7 +250,13 @@ def coincidences(counts: np.ndarray) -> np.ndarray:
 
 
 def alpha_from_coincidences(o: np.ndarray, domain: Sequence[Any] | None = None, level: str = "nominal") -> float:
-    """Krippendorff's alpha from a coincidence matrix (see :func:`coincidences`); NaN when undefined."""
+    """Krippendorff's alpha from a coincidence matrix (see :func:`coincidences`).
+
+    o (np.ndarray): The coincidence matrix (sums of blocks' matrices allowed).
+    domain (Sequence[Any] | None): The values in column order (default: 0, 1, ...).
+    level (str): "nominal", "ordinal" or "interval".
+    RETURNS (float): Alpha; NaN when undefined.
+    """
     n_v = o.sum(axis=0)
     total = n_v.sum()
     if total <= 1:

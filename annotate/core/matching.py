@@ -30,6 +30,13 @@ class SpanScores:
 
     ``precision = matches / n_b``, ``recall = matches / n_a``,
     ``f1 = 2 * matches / (n_a + n_b)`` (symmetric). NaN where a denominator is 0.
+
+    precision (float): Matches over b's spans.
+    recall (float): Matches over a's spans.
+    f1 (float): Twice the matches over all spans.
+    matches (int): Matched spans.
+    n_a (int): a's spans.
+    n_b (int): b's spans.
     """
 
     precision: float
@@ -41,6 +48,18 @@ class SpanScores:
 
     @classmethod
     def from_counts(cls, matches: int, n_a: int, n_b: int) -> "SpanScores":
+        """The scores of match and span counts.
+
+        matches (int): Matched spans.
+        n_a (int): The reference's spans.
+        n_b (int): The other's spans.
+        RETURNS (SpanScores): The scores.
+
+        EXAMPLE:
+            >>> SpanScores.from_counts(1, 2, 1).f1
+            0.6666666666666666
+        """
+
         def ratio(x: float, y: float) -> float:
             return x / y if y else NAN
 
@@ -75,7 +94,18 @@ def _max_matching(a: list[Span], b: list[Span]) -> int:
 
 
 def match_count(a: Iterable[Any], b: Iterable[Any], mode: str = "strict") -> int:
-    """Matched spans between two annotators' spans of one document."""
+    """Matched spans between two annotators' spans of one document.
+
+    a (Iterable[Any]): The first's spans (:class:`~annotate.core.spans.Span`, ``(start, end, label)`` or a dict).
+    b (Iterable[Any]): The second's.
+    mode (str): "strict" (same start, end and label) or "partial" (overlapping, same label; a maximum
+        matching, each span matched at most once).
+    RETURNS (int): The number of matched pairs.
+
+    EXAMPLE:
+        >>> match_count([(0, 4, "ORG")], [(0, 6, "ORG")]), match_count([(0, 4, "ORG")], [(0, 6, "ORG")], "partial")
+        (0, 1)
+    """
     sa, sb = [_as_span(x) for x in a], [_as_span(x) for x in b]
     if mode not in ("strict", "partial"):
         raise ValueError(f"mode must be 'strict' or 'partial', got {mode!r}")
@@ -85,7 +115,12 @@ def match_count(a: Iterable[Any], b: Iterable[Any], mode: str = "strict") -> int
 
 
 def partial_count(sa: Iterable[Span], sb: Iterable[Span]) -> int:
-    """Partial matches: a maximum matching between overlapping spans of the same label."""
+    """Partial matches: a maximum matching between overlapping spans of the same label.
+
+    sa (Iterable[Span]): One annotator's spans of a document.
+    sb (Iterable[Span]): The other's.
+    RETURNS (int): The size of the matching.
+    """
     by_label_a, by_label_b = defaultdict(list), defaultdict(list)
     for s in sa:
         by_label_a[s.label].append(s)
@@ -104,19 +139,18 @@ def span_f1(a: Mapping[Any, Iterable[Any]] | Sequence[Iterable[Any]],
             mode: str = "strict") -> SpanScores:
     """Span precision/recall/F1 of annotator ``b`` taking ``a`` as reference, micro-averaged over documents.
 
-    Args:
-        a, b: per-document spans, either two mappings ``doc_id -> spans`` (a
-            document missing from one side has no spans there) or two
-            equal-length sequences of span lists. A span is a
-            :class:`~annotate.spans.Span`, a ``(start, end, label)`` tuple or a
-            ``{"start", "end", "label"}`` dict.
-        mode: "strict" (same start, end and label) or "partial" (overlapping
-            with the same label; each span matched at most once, maximum matching).
-    Returns:
-        :class:`SpanScores`.
+    a (Mapping[Any, Iterable[Any]] | Sequence[Iterable[Any]]): The reference's spans per document: a mapping
+        ``doc_id -> spans`` (a document missing from one side has no spans there) or a sequence of span
+        lists. A span is a :class:`~annotate.core.spans.Span`, a ``(start, end, label)`` tuple or a
+        ``{"start", "end", "label"}`` dict.
+    b (Mapping[Any, Iterable[Any]] | Sequence[Iterable[Any]]): The other's, of the same kind (and length).
+    mode (str): "strict" (same start, end and label) or "partial" (overlapping with the same label; each
+        span matched at most once, maximum matching).
+    RETURNS (SpanScores): Matches, totals, precision, recall and F1.
 
-    >>> span_f1([[(0, 4, "ORG")]], [[(0, 6, "ORG")]], mode="partial").f1
-    1.0
+    EXAMPLE:
+        >>> span_f1([[(0, 4, "ORG")]], [[(0, 6, "ORG")]], mode="partial").f1
+        1.0
     """
     if isinstance(a, Mapping) != isinstance(b, Mapping):
         raise ValueError("span_f1 needs two mappings (doc id -> spans) or two sequences, not one of each")
@@ -126,7 +160,7 @@ def span_f1(a: Mapping[Any, Iterable[Any]] | Sequence[Iterable[Any]],
     else:
         if len(a) != len(b):
             raise ValueError(f"span_f1 needs the same number of documents on both sides, got {len(a)} and {len(b)}")
-        pairs = list(zip(a, b))
+        pairs = list(zip(a, b, strict=True))
     matches = n_a = n_b = 0
     for doc_a, doc_b in pairs:
         doc_a, doc_b = list(doc_a), list(doc_b)
