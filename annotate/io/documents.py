@@ -11,17 +11,41 @@ from annotate.io import files
 
 
 def write_documents(path: Path, documents: Iterable[Document]) -> int:
-    """Write documents as JSONL, atomically (temp file, then rename). Returns the count."""
+    """Write documents as JSONL, atomically (temp file, fsync, rename).
+
+    path (Path): The file to write.
+    documents (Iterable[Document]): The documents, in the order to write them.
+    RETURNS (int): How many were written.
+    """
     return files.write_jsonl(path, (d.to_dict() for d in documents))
 
 
 def read_documents(path: Path, producer: str = "ingest") -> list[Document]:
-    """Read and validate a documents JSONL file. Every error names the file and line."""
+    """Read and validate a documents JSONL file. Every error names the file and line.
+
+    path (Path): The file.
+    producer (str): The command that writes such files (named in the error for a missing file).
+    RETURNS (list[Document]): The documents, in file order.
+
+    EXAMPLE:
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "docs.jsonl"
+        >>> write_documents(path, [Document("d1", "Ada.", "a.txt", 0, 0, 0)])
+        1
+        >>> [d.text for d in read_documents(path)]
+        ['Ada.']
+    """
     return list(iter_documents(path, producer))
 
 
 def iter_documents(path: Path, producer: str = "ingest") -> Iterator[Document]:
-    """Read and validate a documents JSONL file one document at a time (see :func:`read_documents`)."""
+    """Read and validate a documents JSONL file one document at a time (see :func:`read_documents`).
+
+    path (Path): The file.
+    producer (str): The command that writes such files.
+    RETURNS (Iterator[Document]): The documents; a bad line, a span outside its text, a repeated id or an
+        empty file raise InvalidInputError naming the file and line.
+    """
     path = Path(path)
     seen: dict[str, int] = {}
     for line_no, record in files.read_jsonl(path, producer=producer):

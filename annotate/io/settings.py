@@ -28,6 +28,11 @@ class RedactSecrets(logging.Filter):
     """Replaces any secret annotate has read (the API key) in log records: defence in depth for --verbose."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Redact the record's message in place.
+
+        record (logging.LogRecord): A log record.
+        RETURNS (bool): True: the record is always logged, redacted.
+        """
         message = record.getMessage()
         if any(secret in message for secret in _SECRETS):
             for secret in _SECRETS:
@@ -38,11 +43,22 @@ class RedactSecrets(logging.Filter):
 
 @dataclass(frozen=True)
 class Settings:
+    """Where Label Studio is, and the key to it.
+
+    url (str): The server's URL, without a trailing slash.
+    api_key (str): The API token (kept out of ``repr``).
+    """
+
     url: str
     api_key: str = field(repr=False)
 
 
 def read_env_file(path: Path | str = ENV_FILE) -> dict[str, str]:
+    """The variables set in a ``.env`` file.
+
+    path (Path | str): The file.
+    RETURNS (dict[str, str]): Name to value; empty when the file does not exist.
+    """
     path = Path(path)
     if not path.is_file():
         return {}
@@ -50,7 +66,11 @@ def read_env_file(path: Path | str = ENV_FILE) -> dict[str, str]:
 
 
 def load_settings(env_file: Path | str = ENV_FILE) -> Settings:
-    """URL and key from the environment, falling back to ``env_file``; AnnotateError when missing."""
+    """The Label Studio URL and key: from the environment, else from ``env_file``.
+
+    env_file (Path | str): The ``.env`` file to fall back on.
+    RETURNS (Settings): The settings; NotFoundError (E040) when either is missing.
+    """
     from_file = read_env_file(env_file)
     url = os.environ.get(URL_VAR) or from_file.get(URL_VAR)
     key = os.environ.get(KEY_VAR) or from_file.get(KEY_VAR)
@@ -61,7 +81,11 @@ def load_settings(env_file: Path | str = ENV_FILE) -> Settings:
 
 
 def update_env_file(values: dict[str, str], path: Path | str = ENV_FILE) -> None:
-    """Set ``values`` in ``.env`` (keeping its other lines), atomically, with mode 600."""
+    """Set variables in ``.env`` (keeping its other lines), atomically, with mode 600.
+
+    values (dict[str, str]): Name to value.
+    path (Path | str): The ``.env`` file (created if missing).
+    """
     path = Path(path)
     lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
     remaining = dict(values)

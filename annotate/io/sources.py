@@ -10,7 +10,11 @@ from annotate.errors import Errors, InvalidInputError, NotFoundError
 
 
 def read_source(path: Path) -> str:
-    """Decode a file as strict UTF-8, with a clear error naming the bad byte."""
+    """Decode a file as strict UTF-8, with a clear error naming the bad byte.
+
+    path (Path): The file.
+    RETURNS (str): Its text, never normalised; InvalidInputError (E004) when it is not UTF-8.
+    """
     data = Path(path).read_bytes()
     try:
         return data.decode("utf-8")
@@ -19,7 +23,11 @@ def read_source(path: Path) -> str:
 
 
 def source_files(path: Path) -> list[Path]:
-    """The ``.txt`` files to ingest: the file itself, or a folder's ``*.txt`` sorted by name."""
+    """The ``.txt`` files to ingest: the file itself, or a folder's ``*.txt`` sorted by name.
+
+    path (Path): A file or a folder.
+    RETURNS (list[Path]): The files; NotFoundError for a missing path (E002) or a folder without ``.txt`` (E001).
+    """
     path = Path(path)
     if not path.exists():
         raise NotFoundError(Errors.E002.format(path=path))
@@ -35,8 +43,11 @@ def ingest(path: Path, mode: str = "auto") -> list[Document]:
     """All documents of a file or folder, in file then paragraph order.
 
     Each document's ``source`` is the file name (stable wherever the folder is).
-    Raises AnnotateError for a missing path, a folder without ``.txt``, a file
-    that is not UTF-8 and a file with no text; in that case nothing is returned.
+
+    path (Path): A ``.txt`` file or a folder of them.
+    mode (str): The paragraph mode (see :mod:`annotate.core.ingest`).
+    RETURNS (list[Document]): The documents. A missing path, a folder without ``.txt``, a file that is not
+        UTF-8 and a file with no text raise an AnnotateError; then nothing is returned.
     """
     if mode not in MODES:
         raise InvalidInputError(Errors.E005.format(mode=mode))

@@ -29,6 +29,21 @@ MAX_TITLE = 50  # Label Studio's limit on project titles
 
 @dataclass
 class PushReport:
+    """What a push did.
+
+    project_id (int): The project.
+    project_url (str): Its data page.
+    created (bool): The project was created by this push.
+    documents (int): Documents asked for.
+    new (int): Tasks imported now.
+    present (int): Documents already there.
+    duplicates_removed (int): Extra tasks of one document removed (ones without annotations).
+    duplicates_kept (list[str]): Doc ids with several annotated tasks (kept, to check by hand).
+    tasks_for_documents (int): Tasks holding the documents, after the push.
+    overlap (int): Annotators per task, as the project says.
+    schema_updated (bool): The existing project's config or instructions were brought up to the schema.
+    """
+
     project_id: int
     project_url: str
     created: bool
@@ -36,14 +51,20 @@ class PushReport:
     new: int = 0
     present: int = 0
     duplicates_removed: int = 0
-    duplicates_kept: list[str] = field(default_factory=list)  # doc ids with several annotated tasks
+    duplicates_kept: list[str] = field(default_factory=list)
     tasks_for_documents: int = 0
-    overlap: int = 1  # annotators per task, as the project says
-    schema_updated: bool = False  # the existing project's config or instructions were brought up to the schema
+    overlap: int = 1
+    schema_updated: bool = False
 
 
 def check_labels(documents: Sequence[Document], schema: Schema, where: str) -> None:
-    """Refuse documents whose spans use labels outside the schema (before any network write)."""
+    """Refuse documents whose spans use labels outside the schema (before any network write).
+
+    documents (Sequence[Document]): The documents to push.
+    schema (Schema): The schema.
+    where (str): What to call the documents in the error (their file).
+    RETURNS (None): InvalidInputError (E052) for the first unknown label.
+    """
     for doc in documents:
         bad = unknown_labels((s.label for s in doc.spans), schema)
         if bad:
@@ -52,25 +73,47 @@ def check_labels(documents: Sequence[Document], schema: Schema, where: str) -> N
 
 
 def project_description(schema: Schema) -> str:
+    """A new project's description: the schema and what to do.
+
+    schema (Schema): The schema.
+    RETURNS (str): The description.
+    """
     return (f"Pre-annotated NER tasks. Schema {schema.name} v{schema.version} (sha256 {schema.hash[:12]}). "
             "Correct the pre-filled spans, add missing ones, then Submit.")
 
 
 def overlap_fields(overlap: int) -> dict:
-    """Project settings showing every task to ``overlap`` different annotators (Label Studio's "annotations per
-    task"; the Community edition honours them when set through the API: a task counts as labeled at K)."""
+    """Project settings showing every task to ``overlap`` different annotators.
+
+    Label Studio's "annotations per task"; the Community edition honours them when set through the API
+    (a task counts as labeled at K).
+
+    overlap (int): Annotators per task.
+    RETURNS (dict): The project fields.
+
+    EXAMPLE:
+        >>> overlap_fields(2)
+        {'maximum_annotations': 2, 'overlap_cohort_percentage': 100}
+    """
     return {"maximum_annotations": overlap, "overlap_cohort_percentage": 100}
 
 
 def ensure_project(client: LabelStudio, title: str, schema: Schema, model_tag: str | None,
                    description: str | None = None, overlap: int | None = None) -> tuple[dict, bool, bool]:
-    """The project titled ``title``: ``(project, created, updated)``.
+    """The project titled ``title``, created or brought up to the schema.
 
     A new project gets the schema's labeling config (each label with its hotkey and its guideline as
     hint) and the schema's guidelines as instructions, shown before labeling. An existing one is brought
     up to date when the schema changed (new version: hints, colours, hotkeys, instructions, added labels);
-    a schema that removes or renames a label the project has is refused, since annotations use it.
-    ``overlap``: annotators per task, set on a new project and updated on an existing one.
+    a schema that removes or renames a label the project has is refused (E050), since annotations use it.
+
+    client (LabelStudio): The server.
+    title (str): The project's title (unique: E051 when several have it).
+    schema (Schema): The schema.
+    model_tag (str | None): The predictions' model version, set on the project.
+    description (str | None): A new project's description (default: :func:`project_description`).
+    overlap (int | None): Annotators per task, set on a new project and updated on an existing one.
+    RETURNS (tuple[dict, bool, bool]): ``(project, created, updated)``.
     """
     matches = [p for p in client.projects() if p.get("title") == title]
     if len(matches) > 1:
@@ -157,10 +200,19 @@ def push(
 ) -> PushReport:
     """Make project ``title`` hold exactly one task per document. Safe to re-run at any point.
 
-    ``on_batch(imported, total_to_import)`` is called after each imported batch. ``to_task``
-    makes a document's import payload (default: the document and its model's prediction);
-    ``description``: the project's, when it is created. ``overlap``: how many different
-    annotators see each task (None: leave the project's setting).
+    client (LabelStudio): The server.
+    documents (Sequence[Document]): The documents.
+    schema (Schema): The schema (its labels checked before anything is sent).
+    title (str): The project's title (at most MAX_TITLE characters).
+    batch_size (int): Tasks per import request.
+    on_batch (Callable[[int, int], None] | None): Called as ``on_batch(imported, total_to_import)`` after each batch.
+    where (str): What to call the documents in errors.
+    to_task (Callable[[Document], dict]): A document's import payload (default: the document and its
+        model's prediction).
+    description (str | None): The project's description, when it is created.
+    overlap (int | None): How many different annotators see each task (None: leave the project's setting).
+    RETURNS (PushReport): What was imported, found and repaired; ServerError (E053) when documents are
+        still missing afterwards.
     """
     if overlap is not None and overlap < 1:
         raise InvalidInputError(Errors.E055.format(overlap=overlap))

@@ -11,6 +11,11 @@ Predicted spans become one prediction whose ``model_version`` is the model's
 An adjudication task (``annotate adjudicate push``) carries one prediction per
 annotator, named by the annotator, and says in ``data.adjudicating`` which
 corpus version's conflicts it settles.
+
+EXAMPLE:
+    >>> doc = Document("d1", "Ada wrote.", "a.txt", 0, 0, 0)
+    >>> document_to_task(doc)["data"]
+    {'text': 'Ada wrote.', 'doc_id': 'd1', 'source': 'a.txt', 'article': 0, 'paragraph': 0, 'offset': 0}
 """
 
 from __future__ import annotations
@@ -27,11 +32,27 @@ ADJUDICATING_KEY = "adjudicating"
 
 
 def region_id(doc_id: str, span: Span) -> str:
-    """A stable id for a result region (Label Studio accepts any short string)."""
+    """A stable id for a result region (Label Studio accepts any short string).
+
+    doc_id (str): The document.
+    span (Span): The span.
+    RETURNS (str): 10 hex characters.
+    """
     return hashlib.sha1(f"{doc_id}:{span.start}:{span.end}:{span.label}".encode()).hexdigest()[:10]
 
 
 def span_to_result(text: str, span: Span, doc_id: str) -> dict:
+    """A span as a Label Studio ``labels`` result (a region of a prediction).
+
+    text (str): The document's text.
+    span (Span): The span.
+    doc_id (str): The document (part of the region's id).
+    RETURNS (dict): The result object.
+
+    EXAMPLE:
+        >>> result_to_span(span_to_result("Ada wrote.", Span(0, 3, "PER"), "d1"))
+        Span(start=0, end=3, label='PER')
+    """
     return {
         "id": region_id(doc_id, span),
         "from_name": FROM_NAME,
@@ -48,7 +69,11 @@ def _task_data(doc: Document) -> dict:
 
 
 def document_to_task(doc: Document) -> dict:
-    """The import payload for one document, with its predictions when it has a model."""
+    """The import payload for one document, with its prediction when its spans are a model's.
+
+    doc (Document): The document.
+    RETURNS (dict): ``{"data": ..., "predictions": [...]}`` (no predictions without a model).
+    """
     task: dict = {"data": _task_data(doc)}
     if doc.model is not None:
         task["predictions"] = [{
@@ -59,7 +84,13 @@ def document_to_task(doc: Document) -> dict:
 
 
 def adjudication_task(doc: Document, versions: Mapping[str, Sequence[Span]], version_spec: str) -> dict:
-    """An adjudication task: the document, and each annotator's spans as a prediction named by the annotator."""
+    """An adjudication task: the document, and each annotator's spans as a prediction named by the annotator.
+
+    doc (Document): The document.
+    versions (Mapping[str, Sequence[Span]]): Each annotator's spans.
+    version_spec (str): The corpus version whose conflicts it settles (``data.adjudicating``).
+    RETURNS (dict): The import payload.
+    """
     data = {**_task_data(doc), ADJUDICATING_KEY: version_spec}
     return {"data": data, "predictions": [
         {"model_version": annotator, "result": [span_to_result(doc.text, span, doc.id) for span in spans]}
@@ -67,6 +98,10 @@ def adjudication_task(doc: Document, versions: Mapping[str, Sequence[Span]], ver
 
 
 def result_to_span(result: dict) -> Span:
-    """The Span of one ``labels`` result (first label)."""
+    """The Span of one ``labels`` result (its first label).
+
+    result (dict): A ``labels`` result.
+    RETURNS (Span): The span.
+    """
     value = result["value"]
     return Span(int(value["start"]), int(value["end"]), str(value["labels"][0]))

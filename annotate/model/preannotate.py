@@ -2,6 +2,14 @@
 
 Only the pipes NER needs run (``ner``, any entity/span ruler, and the
 ``tok2vec`` it listens to, if any), over ``nlp.pipe`` in batches.
+
+EXAMPLE:
+    >>> from annotate.io.schemas import load_schema
+    >>> stats = PreannotateStats()
+    >>> map_entities([(0, 3, "PERSON"), (5, 9, "FAC"), (10, 14, "LAW")], load_schema(), stats)
+    [Span(start=0, end=3, label='PERSON'), Span(start=5, end=9, label='LOC')]
+    >>> dict(stats.dropped)
+    {'LAW': 1}
 """
 
 from __future__ import annotations
@@ -22,13 +30,24 @@ ENTITY_PIPES = ("ner", "entity_ruler", "span_ruler")
 
 @dataclass
 class PreannotateStats:
+    """What pre-annotation kept and dropped.
+
+    documents (int): Documents pre-annotated.
+    kept (Counter): Schema label to spans kept.
+    dropped (Counter): Model label to spans dropped (labels the schema does not map).
+    """
+
     documents: int = 0
-    kept: Counter = field(default_factory=Counter)  # schema label -> spans kept
-    dropped: Counter = field(default_factory=Counter)  # model label -> spans dropped (unmapped)
+    kept: Counter = field(default_factory=Counter)
+    dropped: Counter = field(default_factory=Counter)
 
 
 def resolve_model_name(model: str | None) -> str:
-    """The model to load: ``model`` if given, else the first installed default."""
+    """The model to load: ``model`` if given, else the first installed default.
+
+    model (str | None): A package name or path, or None.
+    RETURNS (str): The model; NotFoundError (E030) when none is given and no default is installed.
+    """
     if model:
         return model
     import spacy
@@ -42,8 +61,10 @@ def resolve_model_name(model: str | None) -> str:
 def load_ner_pipeline(model: str | None = None):
     """Load a spaCy pipeline (package name or path) that has ``ner``.
 
-    Returns ``(nlp, name, keep)``: ``name`` the model loaded (the default when ``model`` is None),
-    ``keep`` the components NER needs (the entity pipes and the tok2vec they listen to, if any).
+    model (str | None): A package name or path (None: the first installed default).
+    RETURNS (tuple[Language, str, set[str]]): ``(nlp, name, keep)``: ``name`` the model loaded, ``keep`` the
+        components NER needs (the entity pipes and the tok2vec they listen to, if any).
+        InvalidInputError when it cannot be loaded (E031) or has no ``ner`` (E032).
     """
     import spacy
 
@@ -64,7 +85,8 @@ def load_ner_pipeline(model: str | None = None):
 def load_model(model: str | None = None):
     """Load a spaCy pipeline (package name or path) with only what NER needs enabled.
 
-    Returns ``(nlp, ModelInfo)``.
+    model (str | None): A package name or path (None: the first installed default).
+    RETURNS (tuple[Language, ModelInfo]): The pipeline and the model's name and version.
     """
     nlp, _, keep = load_ner_pipeline(model)
     nlp.select_pipes(enable=[p for p in nlp.pipe_names if p in keep])
@@ -74,7 +96,13 @@ def load_model(model: str | None = None):
 
 
 def map_entities(ents: Iterable[tuple[int, int, str]], schema: Schema, stats: PreannotateStats) -> list[Span]:
-    """Model entities ``(start_char, end_char, model_label)`` to schema spans; unmapped labels are counted."""
+    """Model entities to schema spans; entities of labels the schema does not map are dropped and counted.
+
+    ents (Iterable[tuple[int, int, str]]): ``(start_char, end_char, model_label)`` of each entity.
+    schema (Schema): The schema (its ``model_labels``).
+    stats (PreannotateStats): Updated with what was kept and dropped.
+    RETURNS (list[Span]): The schema spans.
+    """
     spans = []
     for start, end, label in ents:
         target = schema.map_model_label(label)
@@ -94,11 +122,20 @@ def preannotate(
     batch_size: int = 256,
     on_progress: Callable[[int], None] | None = None,
 ) -> tuple[list[Document], PreannotateStats]:
-    """Documents with the model's spans (schema labels) and the model recorded on each."""
+    """Documents with the model's spans (schema labels) and the model recorded on each.
+
+    documents (Sequence[Document]): The documents.
+    nlp (Language): The pipeline (see :func:`load_model`).
+    info (ModelInfo): The model, recorded on each document.
+    schema (Schema): Maps the model's labels to the schema's.
+    batch_size (int): Texts per ``nlp.pipe`` batch.
+    on_progress (Callable[[int], None] | None): Called with 1 after each document.
+    RETURNS (tuple[list[Document], PreannotateStats]): The documents with predicted spans, and the tallies.
+    """
     stats = PreannotateStats()
     out = []
     texts = (doc.text for doc in documents)
-    for doc, sdoc in zip(documents, nlp.pipe(texts, batch_size=batch_size)):
+    for doc, sdoc in zip(documents, nlp.pipe(texts, batch_size=batch_size), strict=True):
         spans = map_entities(((e.start_char, e.end_char, e.label_) for e in sdoc.ents), schema, stats)
         out.append(doc.with_spans(spans, model=info))
         stats.documents += 1
@@ -108,7 +145,11 @@ def preannotate(
 
 
 def model_path_or_name(model: str | None) -> str | None:
-    """Normalise a ``--model`` value: an existing path becomes absolute, a name stays a name."""
+    """Normalise a ``--model`` value: an existing path becomes absolute, a name stays a name.
+
+    model (str | None): A package name or path.
+    RETURNS (str | None): The absolute path, or the name as given.
+    """
     if model and Path(model).exists():
         return str(Path(model).resolve())
     return model
