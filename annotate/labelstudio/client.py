@@ -47,6 +47,13 @@ def _env_number(name: str, default: float) -> float:
 
 
 class LabelStudio:
+    """A Label Studio server's REST API, with timeouts and bounded retries (see the module docstring).
+
+    settings (Settings): The server's URL and API key.
+    timeout (float | None): Seconds per request (default: ``ANNOTATE_HTTP_TIMEOUT``, else 60).
+    attempts (int | None): Tries per request (default: ``ANNOTATE_HTTP_ATTEMPTS``, else 5).
+    """
+
     def __init__(self, settings: Settings, timeout: float | None = None, attempts: int | None = None):
         self.url = settings.url
         self.timeout = timeout if timeout is not None else _env_number("ANNOTATE_HTTP_TIMEOUT", DEFAULT_TIMEOUT)
@@ -59,6 +66,7 @@ class LabelStudio:
         )
 
     def close(self) -> None:
+        """Close the HTTP connections."""
         self._http.close()
 
     def __enter__(self) -> "LabelStudio":
@@ -68,10 +76,15 @@ class LabelStudio:
         self.close()
 
     def request(self, method: str, path: str, step: str, repeatable: bool | None = None, **kwargs) -> Any:
-        """Send one request, retrying transient failures; return the decoded JSON body (None when empty).
+        """Send one request, retrying transient failures.
 
-        ``repeatable``: whether sending the request twice is harmless (default: true for
-        idempotent methods, false for POST).
+        method (str): The HTTP method.
+        path (str): The API path.
+        step (str): What the request is for, named in errors ("listing projects").
+        repeatable (bool | None): Whether sending it twice is harmless (default: true for idempotent
+            methods, false for POST).
+        **kwargs: Passed to httpx (``json``, ``params``).
+        RETURNS (Any): The decoded JSON body (None when empty); ServerError (E041-E044) on failure.
         """
         repeatable = method in IDEMPOTENT if repeatable is None else repeatable
         for attempt in range(1, self.attempts + 1):
@@ -129,26 +142,48 @@ class LabelStudio:
 
     # --- users -----------------------------------------------------------
     def whoami(self) -> dict:
+        """The user the API key belongs to (checks the key).
+
+        RETURNS (dict): The user object.
+        """
         return self.request("GET", "/api/current-user/whoami", "checking the API key")
 
     def users(self) -> list[dict]:
+        """The organisation's users.
+
+        RETURNS (list[dict]): User objects (``id``, ``email``, ...).
+        """
         body = self.request("GET", "/api/users/", "listing users")
         return body if isinstance(body, list) else body.get("results", [])
 
     def create_user(self, email: str, first_name: str = "", last_name: str = "") -> dict:
-        """A new user of the server's organisation (admin API), without a usable password: Label Studio's API
-        cannot set one (see ``server.set_password``, or the organisation's invite link)."""
+        """A new user of the server's organisation (admin API), without a usable password.
+
+        Label Studio's API cannot set one (see ``server.set_password``, or the organisation's invite link).
+
+        email (str): The user's email (also the username).
+        first_name (str): First name.
+        last_name (str): Last name.
+        RETURNS (dict): The user object.
+        """
         body = {"email": email, "username": email, "first_name": first_name, "last_name": last_name}
         return self.request("POST", "/api/users/", f"creating the user {email}", json=body)
 
     def invite_url(self) -> str:
-        """The organisation's sign-up link (people who sign up with it join the organisation)."""
+        """The organisation's sign-up link (people who sign up with it join the organisation).
+
+        RETURNS (str): The absolute URL.
+        """
         body = self.request("GET", "/api/invite", "reading the invite link")
         link = body.get("invite_url") or f"/user/signup/?token={body.get('token')}"
         return link if link.startswith("http") else f"{self.url}{link}"
 
     # --- projects --------------------------------------------------------
     def projects(self) -> list[dict]:
+        """Every project, page by page.
+
+        RETURNS (list[dict]): Project objects.
+        """
         out, page = [], 1
         while True:
             body = self.request("GET", "/api/projects/", "listing projects", params={"page": page, "page_size": 100})
@@ -158,20 +193,47 @@ class LabelStudio:
             page += 1
 
     def project(self, project_id: int) -> dict:
+        """One project.
+
+        project_id (int): The project.
+        RETURNS (dict): The project object (with ``task_number``).
+        """
         return self.request("GET", f"/api/projects/{project_id}/", "reading the project")
 
     def create_project(self, **fields) -> dict:
+        """Create a project.
+
+        **fields: The project's fields (``title``, ``label_config``, ...).
+        RETURNS (dict): The new project.
+        """
         return self.request("POST", "/api/projects/", "creating the project", json=fields)
 
     def update_project(self, project_id: int, **fields) -> dict:
+        """Change a project's fields.
+
+        project_id (int): The project.
+        **fields: The fields to set.
+        RETURNS (dict): The updated project.
+        """
         return self.request("PATCH", f"/api/projects/{project_id}/", "updating the project", json=fields)
 
     def project_url(self, project_id: int) -> str:
+        """The project's data page in the browser.
+
+        project_id (int): The project.
+        RETURNS (str): The URL.
+        """
         return f"{self.url}/projects/{project_id}/data"
 
     # --- tasks -----------------------------------------------------------
     def iter_tasks(self, project_id: int, page_size: int = 1000, all_fields: bool = False) -> Iterator[dict]:
-        """Every task of a project, page by page (data, id, annotation counts; predictions with all_fields)."""
+        """Every task of a project, page by page.
+
+        project_id (int): The project.
+        page_size (int): Tasks per request.
+        all_fields (bool): Also the predictions and annotations.
+        RETURNS (Iterator[dict]): Task objects (data, id, annotation counts).
+        """
         page, seen = 1, 0
         while True:
             params = {"project": project_id, "page": page, "page_size": page_size}
@@ -186,6 +248,12 @@ class LabelStudio:
             page += 1
 
     def import_tasks(self, project_id: int, tasks: list[dict]) -> dict:
+        """Import tasks in one request (retried: push repairs duplicates by document id).
+
+        project_id (int): The project.
+        tasks (list[dict]): Import payloads (see :mod:`annotate.labelstudio.tasks`).
+        RETURNS (dict): Label Studio's import summary.
+        """
         # Repeatable: push lists the project afterwards and removes any duplicate by document id.
         return self.request("POST", f"/api/projects/{project_id}/import", "importing tasks", repeatable=True,
                             json=tasks, params={"commit_to_project": "true"})
@@ -194,7 +262,10 @@ class LabelStudio:
                         chunk_size: int = 1 << 20) -> None:
         """Stream the project's JSON export (every task, annotated or not) into ``sink``.
 
-        A transient failure restarts the download after ``reset()`` (which must empty the sink).
+        project_id (int): The project.
+        sink (IO[bytes]): Where the bytes go.
+        reset (Callable[[], None]): Empties the sink; called before a download restarted after a transient failure.
+        chunk_size (int): Bytes per write.
         """
         step = "downloading the export"
         params = {"exportType": "JSON", "download_all_tasks": "true"}
@@ -217,4 +288,8 @@ class LabelStudio:
                 raise self._transport_error(err, step, attempt) from None
 
     def delete_task(self, task_id: int) -> None:
+        """Delete a task (a duplicate without annotations).
+
+        task_id (int): The task.
+        """
         self.request("DELETE", f"/api/tasks/{task_id}/", "removing a duplicate task")

@@ -43,6 +43,18 @@ DATABASE_VAR = "ANNOTATE_DATABASE_URL"
 
 @dataclass(frozen=True)
 class ServerInfo:
+    """A running local server.
+
+    url (str): Its URL.
+    username (str): The admin's email.
+    password (str): The admin's password (kept out of ``repr``).
+    pid (int | None): The server's process id.
+    data_dir (Path): Its data folder.
+    first_start (bool): This start set it up (a new admin, password and token).
+    already_running (bool): It was running before the call.
+    database (str | None): The PostgreSQL URL, if not SQLite (kept out of ``repr``).
+    """
+
     url: str
     username: str
     password: str = field(repr=False)
@@ -50,10 +62,14 @@ class ServerInfo:
     data_dir: Path
     first_start: bool = False
     already_running: bool = False
-    database: str | None = field(default=None, repr=False)  # the PostgreSQL URL, if not SQLite
+    database: str | None = field(default=None, repr=False)
 
 
 def label_studio_executable() -> str:
+    """The ``label-studio`` executable: beside this Python, else on the PATH.
+
+    RETURNS (str): Its path; NotFoundError (E060) when Label Studio is not installed.
+    """
     beside = Path(sys.executable).parent / "label-studio"
     if beside.exists():
         return str(beside)
@@ -64,6 +80,12 @@ def label_studio_executable() -> str:
 
 
 def healthy(url: str, timeout: float = 2.0) -> bool:
+    """True if a Label Studio answers its health check at ``url``.
+
+    url (str): The server's URL.
+    timeout (float): Seconds to wait.
+    RETURNS (bool): Whether ``/health`` says UP.
+    """
     try:
         response = httpx.get(f"{url}/health", timeout=timeout)
         return response.status_code == 200 and response.json().get("status") == "UP"
@@ -100,6 +122,11 @@ def _port_free(host: str, port: int) -> bool:
 
 
 def free_port(host: str = DEFAULT_HOST) -> int:
+    """A TCP port free on ``host`` now.
+
+    host (str): The address to bind.
+    RETURNS (int): The port.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
         return sock.getsockname()[1]
@@ -123,7 +150,14 @@ def start(
 ) -> ServerInfo:
     """Start Label Studio in the background (or find it running) and wait until it is healthy.
 
-    ``database``: a PostgreSQL URL (default: the one in ``.env`` if any, else SQLite in ``data_dir``).
+    data_dir (Path | str): Its data folder.
+    host (str): The address to bind (loopback unless ``public``).
+    port (int): The port.
+    env_file (Path | str): The ``.env`` holding (and given) the URL, admin, password and token.
+    public (bool): Allow binding to an address other machines reach.
+    timeout (float): Seconds to wait for it to become healthy.
+    database (str | None): A PostgreSQL URL (default: the one in ``.env`` if any, else SQLite in ``data_dir``).
+    RETURNS (ServerInfo): The running server; InvalidInputError, ConflictError or ServerError otherwise.
     """
     if host not in LOOPBACK and not public:
         raise InvalidInputError(Errors.E062.format(host=host))
@@ -204,15 +238,29 @@ user.save()
 
 
 def manages(data_dir: Path | str, env_file: Path | str = ENV_FILE) -> bool:
-    """True if ``data_dir`` holds the data of the server ``env_file`` points at (started by annotate here)."""
+    """True if ``data_dir`` holds the data of the server ``env_file`` points at (started by annotate here).
+
+    data_dir (Path | str): The data folder.
+    env_file (Path | str): The ``.env`` file.
+    RETURNS (bool): Whether annotate manages that server's database.
+    """
     data_dir = Path(data_dir)
     env = read_env_file(env_file)
     return data_dir.is_dir() and (bool(env.get(DATABASE_VAR)) or (data_dir / "label_studio.sqlite3").exists())
 
 
 def set_password(data_dir: Path | str, email: str, password: str, env_file: Path | str = ENV_FILE) -> None:
-    """Set a user's login password in the database of the server this folder runs (Label Studio's own
-    Django models, as its ``reset_password`` command does; the password travels in the environment, not argv)."""
+    """Set a user's login password in the database of the server this folder runs.
+
+    Through Label Studio's own Django models, as its ``reset_password`` command does; the password travels
+    in the environment, not argv.
+
+    data_dir (Path | str): The server's data folder.
+    email (str): The user.
+    password (str): The new password.
+    env_file (Path | str): The ``.env`` file (for a PostgreSQL database).
+    RETURNS (None): ServerError (E066) when it could not be set.
+    """
     data_dir = Path(data_dir).resolve()
     env = read_env_file(env_file)
     database = os.environ.get(DATABASE_VAR) or env.get(DATABASE_VAR)
@@ -228,7 +276,15 @@ def set_password(data_dir: Path | str, email: str, password: str, env_file: Path
 
 
 def database_environment(url: str) -> dict[str, str]:
-    """Label Studio's PostgreSQL settings from ``postgresql://USER:PASSWORD@HOST:PORT/NAME``."""
+    """Label Studio's PostgreSQL settings from a database URL.
+
+    url (str): ``postgresql://USER:PASSWORD@HOST:PORT/NAME``.
+    RETURNS (dict[str, str]): The ``DJANGO_DB`` and ``POSTGRE_*`` variables; InvalidInputError (E065) otherwise.
+
+    EXAMPLE:
+        >>> database_environment("postgresql://ls:pw@db:5433/labels")["POSTGRE_PORT"]
+        '5433'
+    """
     from urllib.parse import unquote, urlsplit
 
     parts = urlsplit(url)
@@ -244,7 +300,15 @@ def database_environment(url: str) -> dict[str, str]:
 
 
 def redact_url(url: str) -> str:
-    """The URL with its password replaced by ``***`` (for messages)."""
+    """The URL with its password replaced by ``***`` (for messages).
+
+    url (str): A URL.
+    RETURNS (str): The URL, redacted.
+
+    EXAMPLE:
+        >>> redact_url("postgresql://ls:secret@db/labels")
+        'postgresql://ls:***@db/labels'
+    """
     from urllib.parse import urlsplit, urlunsplit
 
     parts = urlsplit(url)
@@ -275,7 +339,11 @@ def _terminate(pid: int, grace: float = 20.0) -> None:
 
 
 def stop(data_dir: Path | str = DEFAULT_DATA_DIR) -> bool:
-    """Stop the server started from ``data_dir``; False when none was running."""
+    """Stop the server started from ``data_dir``.
+
+    data_dir (Path | str): Its data folder.
+    RETURNS (bool): False when none was running.
+    """
     data_dir = Path(data_dir).resolve()
     pid = _read_pid(data_dir)
     if pid is None:
@@ -286,6 +354,12 @@ def stop(data_dir: Path | str = DEFAULT_DATA_DIR) -> bool:
 
 
 def status(data_dir: Path | str = DEFAULT_DATA_DIR, env_file: Path | str = ENV_FILE) -> dict:
+    """The local server's state.
+
+    data_dir (Path | str): Its data folder.
+    env_file (Path | str): The ``.env`` file.
+    RETURNS (dict): ``pid`` (None when not running), ``url``, ``healthy``, ``data_dir``, ``username``.
+    """
     data_dir = Path(data_dir).resolve()
     env = read_env_file(env_file)
     url = os.environ.get(URL_VAR) or env.get(URL_VAR)
