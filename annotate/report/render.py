@@ -9,6 +9,7 @@ here and nowhere else. Pure functions: no file is read but the package's templat
 from __future__ import annotations
 
 from functools import lru_cache
+from html import escape
 from typing import Any, Iterable, Sequence
 
 import jinja2
@@ -129,10 +130,29 @@ def render_spans(text: str, spans: Iterable[Span], colours: dict[str, str]) -> M
     return Markup(html)  # noqa: S704 -- displaCy's own output, escaped by displaCy (see the docstring)
 
 
+def escaped(value: Any) -> Any:
+    """The environment's ``finalize``: a string printed by a template, escaped with the standard library's
+    :func:`html.escape` (so quotes read ``&quot;`` and ``&#x27;``, as the reports and instructions always
+    had); markup made by a template (a macro's output) or by :func:`render_spans` is left as it is, and
+    anything else is left to autoescaping.
+
+    value (Any): The value of a ``{{ ... }}`` expression.
+    RETURNS (Any): The escaped string as markup, or the value.
+
+    EXAMPLE:
+        >>> escaped('<b>"cy"</b>')
+        Markup('&lt;b&gt;&quot;cy&quot;&lt;/b&gt;')
+    """
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return Markup(escape(value, quote=True))  # noqa: S704 -- escaped on this line
+    return value
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    """The Jinja2 environment of the package's templates: autoescaping on, ``fmt``, ``share``, ``heat`` and
-    ``count_shade`` as filters, ``render_spans`` as a global (cached: one per process).
+    """The Jinja2 environment of the package's templates: autoescaping on (every printed string through
+    :func:`escaped`), ``fmt``, ``share``, ``heat`` and ``count_shade`` as filters, ``render_spans`` as a
+    global (cached: one per process).
 
     RETURNS (jinja2.Environment): The environment.
 
@@ -142,7 +162,7 @@ def environment() -> jinja2.Environment:
     """
     env = jinja2.Environment(loader=jinja2.PackageLoader("annotate.report", "templates"), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
-                             keep_trailing_newline=False)
+                             finalize=escaped)
     env.filters.update(fmt=fmt, share=share, heat=heat, count_shade=count_shade)
     env.globals.update(render_spans=render_spans)
     return env
