@@ -61,7 +61,7 @@ def instructions_html(schema: Schema) -> str:
 
     EXAMPLE:
         >>> from annotate.io.schemas import load_schema
-        >>> instructions_html(load_schema()).startswith("<h2>news — annotation guidelines (schema v2)</h2>")
+        >>> "news — annotation guidelines (schema v2)" in instructions_html(load_schema())
         True
     """
     return render("instructions.html.j2", schema=schema)

@@ -136,7 +136,7 @@ def token_disagreements(tokens: Mapping[str, Mapping[str, Sequence[str]]]) -> tu
     disputed: Counter = Counter()
     for per_annotator in tokens.values():
         for a, b in combinations(sorted(per_annotator), 2):
-            for x, y in zip(per_annotator[a], per_annotator[b]):
+            for x, y in zip(per_annotator[a], per_annotator[b], strict=True):  # one Doc's tokens
                 if x == OUTSIDE and y == OUTSIDE:
                     continue
                 confusion[(x, y)] += 1
@@ -225,16 +225,18 @@ def _annotators(records: Sequence[AnnotationRecord], gold: Mapping[str, Sequence
 def pull_figures(pull: "Pull", gold: Sequence[Document] | None = None, lang: str = "en") -> PullFigures:
     """The figures of a pull's report, each document tokenised once (spaCy's tokenizer for ``lang``).
 
-    pull (Pull): The pull (its documents, records, labels and summary).
+    pull (Pull): The pull (its documents, records, labels and summary); a streamed pull is read whole.
     gold (Sequence[Document] | None): Gold documents to score each annotator against.
     lang (str): The schema's language, for the tokenizer.
     RETURNS (PullFigures): What the report shows.
     """
     labels = list(pull.labels)
-    texts = {d.id: d.text for d in pull.documents}
+    documents = list(pull.documents if pull.documents is not None else pull.iter_documents())
+    records = list(pull.records if pull.records is not None else pull.iter_records())
+    texts = {d.id: d.text for d in documents}
     by_doc: dict[str, list[AnnotationRecord]] = defaultdict(list)
     spans: dict[str, dict[str, Sequence[Span]]] = defaultdict(dict)
-    for r in pull.records:
+    for r in records:
         by_doc[r.doc_id].append(r)
         spans[r.doc_id][r.annotator] = r.spans
     nlp = blank_pipeline(lang)
@@ -252,9 +254,9 @@ def pull_figures(pull: "Pull", gold: Sequence[Document] | None = None, lang: str
         confusion=Confusion(labels + [OUTSIDE], dict(confusion),
                             max((n for (x, y), n in confusion.items() if x == y), default=1),
                             max((n for (x, y), n in confusion.items() if x != y), default=1)),
-        disagreements=_disagreements(pull.documents, by_doc, pull.summary),
-        annotators=_annotators(pull.records, gold_map, labels), scored=gold_map is not None,
-        anchoring=anchoring_for(pull.documents, pull.submitted(), gold_map))
+        disagreements=_disagreements(documents, by_doc, pull.summary),
+        annotators=_annotators(records, gold_map, labels), scored=gold_map is not None,
+        anchoring=anchoring_for(documents, pull.submitted(), gold_map))
 
 
 def render_pull(figures: PullFigures, schema_colours: dict[str, str] | None = None) -> str:

@@ -106,7 +106,8 @@ def render_spans(text: str, spans: Iterable[Span], colours: dict[str, str]) -> M
     """A sentence with its spans highlighted, as displaCy renders it (manual mode).
 
     This is the one place where HTML made outside a template enters a page: displaCy escapes the
-    sentence's text and the labels itself, so its output is marked safe here.
+    sentence's text itself, and the labels and colours it is given are escaped here (displaCy puts
+    those in as they are), so its output is marked safe here.
 
     text (str): The sentence.
     spans (Iterable[Span]): Its spans; where they overlap, the earlier one is shown.
@@ -114,27 +115,29 @@ def render_spans(text: str, spans: Iterable[Span], colours: dict[str, str]) -> M
     RETURNS (Markup): displaCy's HTML of the sentence.
 
     EXAMPLE:
-        >>> "&lt;b&gt;" in render_spans("<b>Ann</b>", [Span(3, 6, "PERSON")], {})
+        >>> html = render_spans("<b>Ann</b>", [Span(3, 6, "<i>")], {})
+        >>> "&lt;b&gt;" in html and "&lt;i&gt;" in html and "<i>" not in html
         True
     """
     from spacy import displacy
 
-    ents = [{"start": s.start, "end": s.end, "label": s.label} for s in sorted(spans)]
-    flat, end = [], -1
-    for e in ents:  # displaCy needs non-overlapping spans; overlaps are shown by the other rows
-        if e["start"] >= end:
-            flat.append(e)
-            end = e["end"]
+    flat: list[dict[str, Any]] = []
+    end = -1
+    for s in sorted(spans):  # displaCy needs non-overlapping spans; overlaps are shown by the other rows
+        if s.start >= end:
+            flat.append({"start": s.start, "end": s.end, "label": escape(s.label)})
+            end = s.end
     html = displacy.render({"text": text, "ents": flat}, style="ent", manual=True, page=False, jupyter=False,
-                           options={"colors": colours})
-    return Markup(html)  # noqa: S704 -- displaCy's own output, escaped by displaCy (see the docstring)
+                           options={"colors": {escape(k): escape(v) for k, v in colours.items()}})
+    return Markup(html)  # noqa: S704 -- text escaped by displaCy, labels and colours above (see the docstring)
 
 
 def escaped(value: Any) -> Any:
     """The environment's ``finalize``: a string printed by a template, escaped with the standard library's
     :func:`html.escape` (so quotes read ``&quot;`` and ``&#x27;``, as the reports and instructions always
-    had); markup made by a template (a macro's output) or by :func:`render_spans` is left as it is, and
-    anything else is left to autoescaping.
+    had: the instructions on a Label Studio project stay byte for byte the same); markup made by a
+    template (a macro's output) or by :func:`render_spans` is left as it is, and anything else is left to
+    autoescaping.
 
     value (Any): The value of a ``{{ ... }}`` expression.
     RETURNS (Any): The escaped string as markup, or the value.
