@@ -29,7 +29,6 @@ from annotate.core.coefficients import (
     fleiss_kappa_from_totals,
 )
 from annotate.core.matching import SpanScores, partial_count
-from annotate.core.matching import span_f1  # noqa: F401  (moved to core.matching; kept here until report/html.py imports it from there)
 from annotate.core.spans import Span
 
 __all__ = ["AgreementReport", "AgreementTally", "agreement_report", "agreement_for"]

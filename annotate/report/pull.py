@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from annotate.core.agreement import AgreementReport, agreement_report, span_f1
+from annotate.core.agreement import AgreementReport, agreement_report
+from annotate.core.matching import span_f1
 from annotate.core.alignment import OUTSIDE, blank_pipeline, token_labels_by_annotator
 from annotate.core.anchoring import anchoring_for
 from annotate.core.documents import Document
