@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from annotate.core.agreement import AgreementReport, agreement_for
+from annotate.core.documents import Document
+from annotate.core.records import AnnotationRecord
 from annotate.corpus.pull import PULL_DIR, load_source
 from annotate.io.schemas import load_schema
 
@@ -36,6 +38,8 @@ def agree(source: Path = PULL_DIR, schema: Path | None = None) -> AgreeResult:
     from annotate.core.anchoring import anchoring_for
 
     the_pull = load_source(source, schema_path=schema)
+    # load_source reads a pull whole (never streamed): its documents and records are lists
+    documents, records = cast(list[Document], the_pull.documents), cast(list[AnnotationRecord], the_pull.records)
     lang = load_schema(schema).lang
-    report = agreement_for(the_pull.documents, the_pull.records, the_pull.labels, lang=lang)
-    return AgreeResult(report, anchoring_for(the_pull.documents, the_pull.submitted()))
+    report = agreement_for(documents, records, the_pull.labels, lang=lang)
+    return AgreeResult(report, anchoring_for(documents, the_pull.submitted()))

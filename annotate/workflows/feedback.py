@@ -55,7 +55,10 @@ class Silent:
     @contextmanager
     def progress(self, description: str, total: int | None) -> Iterator[Advance]:
         """Nothing to show. description (str), total (int | None): ignored. RETURNS: yields a no-op."""
-        yield lambda done, total=None: None
+        def advance(done: int, total: int | None = None) -> None:
+            pass
+
+        yield advance
 
     def warn(self, message: str) -> None:
         """Drop the warning. message (str): ignored."""

@@ -46,7 +46,7 @@ def push(input: Path = PREANNOTATED, project: str = "News NER", schema: Path | N
     with LabelStudio(settings) as client, feedback.progress(f"push to {project!r}", None) as advance:
         report = run_push(client, docs, the_schema, project, batch_size=batch_size, where=str(input),
                           on_batch=advance, overlap=overlap)
-    warnings = ()
+    warnings: tuple[str, ...] = ()
     if report.duplicates_kept:
         warnings = (Warnings.W001.format(count=len(report.duplicates_kept),
                                          examples=", ".join(report.duplicates_kept[:5])),)

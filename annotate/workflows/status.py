@@ -48,7 +48,12 @@ def status(project: str, env_file: Path = Path(ENV_FILE), feedback: Feedback = S
         users = user_names(client)
         path = Path(tmp) / "export.json"
         with open(path, "wb") as sink, feedback.status(f"Reading {project!r}…"):
-            client.download_export(found["id"], sink, lambda: (sink.seek(0), sink.truncate()))
+
+            def restart() -> None:  # a retried download starts the file again
+                sink.seek(0)
+                sink.truncate()
+
+            client.download_export(found["id"], sink, restart)
         if path.stat().st_size <= 2:  # "[]": a project without tasks
             state = progress([], overlap)
         else:
