@@ -31,7 +31,7 @@ def compile_cli(
     schema: Optional[Path] = SchemaOption,
 ) -> None:
     """Adjudicate a pull into the next immutable corpus version (gold, splits, exports, manifest, CHANGES)."""
-    print_compile(compile_version(source, name, strategy, adjudication, min_annotators, (train, dev, test), seed,
+    print_compile(compile_version(name, source, strategy, adjudication, min_annotators, (train, dev, test), seed,
                                   root, empty_means_none, schema))
 
 

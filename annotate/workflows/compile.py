@@ -22,15 +22,15 @@ class CompileOutcome:
     changes: str | None
 
 
-def compile_version(source: Path = PULL_DIR, name: str = "news", strategy: str = "majority",
+def compile_version(name: str, source: Path = PULL_DIR, strategy: str = "majority",
                     adjudication: Path = ADJUDICATION_DIR, min_annotators: int = 1,
                     ratios: tuple[float, float, float] = (0.8, 0.1, 0.1), seed: int = 0,
                     root: Path = CORPUS_ROOT, empty_means_none: bool = True,
                     schema: Path | None = None) -> CompileOutcome:
     """Adjudicate the pull ``source`` into corpus/NAME/vN (gold, splits, exports, manifest, CHANGES).
 
-    source (Path): A pull folder (from ``annotate pull``).
     name (str): Corpus name: versions go to ``root/NAME/vN``.
+    source (Path): A pull folder (from ``annotate pull``).
     strategy (str): majority, ground-truth, adjudicator:EMAIL, or adjudicated.
     adjudication (Path): Pull folder of the adjudication project (for ``strategy="adjudicated"``).
     min_annotators (int): Leave out documents with fewer annotations.
