@@ -1,0 +1,46 @@
+"""``annotate push``: runs :func:`annotate.workflows.push.push`, prints what the project holds now."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from annotate.cli._common import FEEDBACK, EnvFile, SchemaOption, out, print_warnings
+from annotate.labelstudio.push import DEFAULT_BATCH_SIZE
+from annotate.workflows.preannotate import PREANNOTATED
+from annotate.workflows.push import PushResult, push
+
+
+def push_cli(
+    input: Path = typer.Argument(PREANNOTATED, help="Documents JSONL (from preannotate, or ingest for no predictions)."),
+    project: str = typer.Option(..., "--project", help="Label Studio project title (created if missing)."),
+    schema: Optional[Path] = SchemaOption,
+    batch_size: int = typer.Option(DEFAULT_BATCH_SIZE, help="Tasks per bulk import request."),
+    overlap: Optional[int] = typer.Option(None, "--overlap", help="Show each task to K different annotators "
+                                          "(Label Studio's annotations per task; default: leave as is, 1 when new)."),
+    env_file: Path = EnvFile,
+) -> None:
+    """Create or reuse the project and import tasks with predictions. Idempotent and resumable."""
+    print_push(push(input, project, schema, batch_size, overlap, env_file, feedback=FEEDBACK))
+
+
+def print_push(result: PushResult) -> None:
+    """The project, its tasks, duplicates removed or kept (W001), and its URL.
+
+    result (PushResult): What push did.
+    """
+    report, project, the_schema = result.report, result.project, result.schema
+    verb = "created" if report.created else "reused"
+    if report.schema_updated:
+        out.print(f"Project {project!r} brought up to schema {the_schema.name} v{the_schema.version} "
+                  "(label hints, hotkeys, colours and instructions).")
+    out.print(f"Project {project!r} ({verb}, id {report.project_id}): {report.new} new, "
+              f"{report.present} already present; {report.documents} documents = "
+              f"{report.tasks_for_documents} tasks; each shown to {report.overlap} annotator"
+              f"{'s' if report.overlap > 1 else ''}.")
+    if report.duplicates_removed:
+        out.print(f"Removed {report.duplicates_removed} duplicate tasks left by an interrupted push.")
+    print_warnings(result.warnings)
+    out.print(f"Open: {report.project_url}")
