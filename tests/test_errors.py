@@ -82,8 +82,6 @@ def test_no_raise_site_uses_the_base_class_or_a_bare_message():
     assert not bare, "\n".join(bare)
 
 
-@pytest.mark.xfail(reason="cli/ prints its four warnings as ad-hoc strings until its rewrite uses Warnings "
-                          "(issue 15); remove this mark once it passes", strict=False)
 def test_every_warning_code_is_used():
     sources = "\n".join(text for path, text in package_sources().items() if path != ERRORS_SOURCE)
     unused = [code for code in catalogue_codes("Warnings") if not re.search(rf"\bWarnings\.{code}\b", sources)]

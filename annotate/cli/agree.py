@@ -12,7 +12,7 @@ from rich.table import Table
 from annotate.cli._common import out
 from annotate.core.agreement import AgreementReport
 from annotate.corpus.pull import PULL_DIR
-from annotate.report.html import fmt, share
+from annotate.report.render import fmt, share
 from annotate.workflows.agree import agree
 
 

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from annotate.cli._common import BareRoot, out
-from annotate.report.html import fmt
+from annotate.report.render import fmt
 from annotate.workflows.corpus import list_corpora, show_corpus, verify_corpus
 
 corpus_app = typer.Typer(help="List, show and verify corpus versions.", no_args_is_help=True)

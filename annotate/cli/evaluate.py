@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from annotate.cli._common import BareRoot, SchemaOption, out, print_warnings
-from annotate.report.html import fmt
+from annotate.report.render import fmt
 from annotate.workflows.evaluate import ComparisonRow, Scored, evaluate
 
 

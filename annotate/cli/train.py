@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from annotate.cli._common import Root, out
-from annotate.report.html import fmt
+from annotate.report.render import fmt
 from annotate.workflows.train import train
 
 

@@ -69,21 +69,21 @@ def report(source: str, output: Path = Path("report.html"), gold: str | None = N
     """
     from annotate.corpus.pull import read_pull
     from annotate.corpus.version import load_gold, read_gold, resolve
-    from annotate.report import html as report_mod
+    from annotate.report import corpus_report, evaluation_report, pull_report
 
     the_schema = load_schema(schema)
     colours = {label.name: label.color for label in the_schema.labels}
     kind = source_kind(source)
     if kind == "annotation":
         gold_docs = load_gold(gold, "all", root)[0] if gold else None
-        html = report_mod.pull_report(read_pull(Path(source)), colours, gold_docs, lang=the_schema.lang)
+        html = pull_report(read_pull(Path(source)), colours, gold_docs, lang=the_schema.lang)
     elif kind == "evaluation":
-        html = report_mod.evaluation_report(read_evaluation(Path(source)), colours)
+        html = evaluation_report(read_evaluation(Path(source)), colours)
     else:
         folder = resolve(source, root)
         conflicts = [r for _, r in read_jsonl(folder / "conflicts.jsonl", producer="compile")]
-        html = report_mod.corpus_report(read_manifest(folder), (folder / "CHANGES.md").read_text(encoding="utf-8"),
-                                        read_gold(folder / "gold.jsonl"), conflicts, colours)
+        html = corpus_report(read_manifest(folder), (folder / "CHANGES.md").read_text(encoding="utf-8"),
+                             read_gold(folder / "gold.jsonl"), conflicts, colours)
     with atomic_write(output) as fh:
         fh.write(html)
     return ReportResult(kind, output, len(html))

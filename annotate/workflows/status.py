@@ -38,7 +38,7 @@ def status(project: str, env_file: Path = Path(ENV_FILE), feedback: Feedback = S
     feedback (Feedback): Shows a spinner during the export.
     RETURNS (StatusResult): The overlap and the progress.
     """
-    from annotate.labelstudio.export import iter_export_file
+    from annotate.labelstudio.export_reader import iter_export_file
     from annotate.labelstudio.status import progress
 
     settings = load_settings(env_file)
