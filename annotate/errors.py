@@ -146,6 +146,14 @@ class Errors(metaclass=ErrorsWithCodes):
     # run-time invariants (conservation checks): a bug in annotate when one fires
     # E100-E109 Label Studio exports and normalising; E110-E119 pull folders, compile and corpus versions;
     # E120-E129 command workflows; E130-E139 reports.
+    E110 = ("Compile lost track of annotated spans: {kept} kept spans, but {in_gold} in the gold + {in_conflicts} in "
+            "conflicts + {outvoted} outvoted + {in_left_out} in left-out documents. This is a bug in annotate: please "
+            "report it with the pull folder.")
+    E111 = ("Compile found records of document {doc_id} that match no document of the pull in reading order (the "
+            "pull's documents and annotations disagree). This is a bug in annotate: please report it with the pull "
+            "folder.")
+    E112 = ("Gold document {doc_id} is in no split (train, dev, test). This is a bug in annotate: please report it "
+            "with the pull folder.")
 
 
 class Warnings(metaclass=ErrorsWithCodes):
@@ -252,4 +260,7 @@ KINDS: dict[str, str] = {
     "E096": "InvalidInputError",
     "E097": "NotFoundError",
     "E098": "NotFoundError",
+    "E110": "InternalError",
+    "E111": "InternalError",
+    "E112": "InternalError",
 }
