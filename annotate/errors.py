@@ -146,7 +146,7 @@ class Errors(metaclass=ErrorsWithCodes):
     # run-time invariants (conservation checks): a bug in annotate when one fires
     # E100-E109 Label Studio exports and normalising; E110-E119 pull folders, compile and corpus versions;
     # E120-E129 command workflows; E130-E139 reports.
-    E110 = ("Compile lost track of annotated spans: {kept} kept spans, but {in_gold} in the gold + {in_conflicts} in "
+    E110 = ("Compile lost track of annotated spans: {kept_spans} kept spans, but {in_gold} in the gold + {in_conflicts} in "
             "conflicts + {outvoted} outvoted + {in_left_out} in left-out documents. This is a bug in annotate: please "
             "report it with the pull folder.")
     E111 = ("Compile found records of document {doc_id} that match no document of the pull in reading order (the "
