@@ -85,9 +85,10 @@ def align_document(adjudicated: Adjudicated, nlp) -> Outcome:
     RETURNS (Outcome): The gold document (spans aligned, ``Doc.ents`` set) and its conflicts.
     """
     a, doc = adjudicated, adjudicated.document
-    sdoc = nlp.make_doc(doc.text) if a.submitted else None
-    if a.decision is None:
-        return Outcome(doc, a.records, a.submitted, sdoc, None, [], a.left_out)
+    if a.decision is None:  # left out: tokenised still when annotated (agreement compares its tokens)
+        return Outcome(doc, a.records, a.submitted, nlp.make_doc(doc.text) if a.submitted else None, None, [],
+                       a.left_out)
+    sdoc = nlp.make_doc(doc.text)  # a decision means at least one submission
     decision = a.decision
     mine = [c.to_dict(doc.text) for c in decision.conflicts]  # this document's conflicts
     aligned, ents = [], []

@@ -78,7 +78,8 @@ def adjudication_decisions(adjudication: Pull | None, pull: Pull, strategy: Stra
     if not decisions:
         raise InvalidInputError(Errors.E093.format(path=adjudication.path or "the adjudication pull",
                                                    source=pull.path or "the pull"))
-    specs = sorted({d.extra_meta.get(ADJUDICATING_KEY) for d in adjudication.documents or ()} - {None})
+    specs: list[str] = sorted({str(d.extra_meta[ADJUDICATING_KEY]) for d in adjudication.documents or ()
+                               if d.extra_meta.get(ADJUDICATING_KEY) is not None})
     settled = 0
     for spec in specs:  # the conflicts of the adjudicated version(s) that a decision now settles
         try:

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-import json
+import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -163,7 +163,7 @@ class CorpusVersion:
 
         RETURNS (dict): A copy of the manifest's ``counts``.
         """
-        return json.loads(json.dumps(self.manifest["counts"]))
+        return copy.deepcopy(self.manifest["counts"])
 
 
 def load(spec: str | Path, root: Path = CORPUS_ROOT, verify_checksums: bool = True) -> CorpusVersion:

@@ -83,14 +83,16 @@ def build_gold(pull: Pull, strategy: Strategy, min_annotators: int, lang: str, e
     RAISES (InternalError): A conservation check failed (E110, E111): a bug.
     """
     accounting = Accounting()
-    documents, conflicts, left_out = [], [], []
+    documents: list[Document] = []
+    conflicts: list[dict] = []
+    left_out: list[dict] = []
     for outcome in iter_gold(by_document(pull, empty_means_none).stream(), strategy, min_annotators,
                              blank_pipeline(lang)):
         accounting.add(outcome)
         conflicts.extend(outcome.conflicts)
-        if outcome.gold is None:
+        if outcome.left_out is not None:
             left_out.append(outcome.left_out)
-        else:
+        if outcome.gold is not None:
             documents.append(outcome.gold)
     accounting.check()
     return Gold(documents, conflicts, left_out, accounting.to_dict())
@@ -151,7 +153,7 @@ def _compile(pull: Pull, name: str, strategy: Strategy, min_annotators: int, rat
         existing = versions(corpus_dir)
         previous = existing[-1] if existing else None
         latest = read_manifest(corpus_dir / f"v{previous}") if previous else {}
-        if latest.get("content_sha256") == written.content_key:
+        if previous is not None and latest.get("content_sha256") == written.content_key:
             folder.abandon()
             return CompileResult(corpus_dir / f"v{previous}", previous, False, latest)
         version = (previous or 0) + 1

@@ -19,7 +19,7 @@ from annotate.core.documents import Document
 from annotate.core.gold import CompileState, Outcome
 from annotate.core.splits import SPLITS
 from annotate.corpus.adjudication import CONFLICTED, conflicted_record
-from annotate.corpus.formats import hf_record, iob_tokens, new_docbin, write_conll_document
+from annotate.corpus.formats import NerDocBin, hf_record, iob_tokens, new_docbin, write_conll_document
 from annotate.corpus.gold import gold_record
 from annotate.corpus.pull import Pull
 from annotate.corpus.store import MANIFEST
@@ -36,7 +36,7 @@ class SplitWriter:
 
     def __init__(self, folder: FolderWriter, split: str):
         self.folder, self.split = folder, split
-        self.docbin = new_docbin()
+        self.docbin: NerDocBin | None = new_docbin()
         self.conll = folder.create(f"{split}.conll")
         self.jsonl = folder.create(f"{split}.jsonl")
         self.documents = 0
@@ -49,6 +49,8 @@ class SplitWriter:
         gold (Document): The gold document.
         sdoc (Doc): Its spaCy Doc, ``ents`` set to the gold spans.
         """
+        if self.docbin is None:
+            raise ValueError(f"split {self.split} is closed")
         self.docbin.add(sdoc)
         tokens, tags = iob_tokens(sdoc, gold.text)
         write_conll_document(self.conll, tokens, tags)
@@ -64,7 +66,8 @@ class SplitWriter:
         """
         self.folder.close(self.conll)
         self.folder.close(self.jsonl)
-        self.folder.write_bytes(f"{self.split}.spacy", self.docbin.to_bytes())
+        if self.docbin is not None:
+            self.folder.write_bytes(f"{self.split}.spacy", self.docbin.to_bytes())
         self.docbin = None
         return {"documents": self.documents, "articles": len(self.articles), "spans": dict(sorted(self.spans.items()))}
 
