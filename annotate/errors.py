@@ -148,6 +148,14 @@ class Errors(metaclass=ErrorsWithCodes):
     # E120-E129 command workflows; E130-E139 reports.
     E100 = ("Normalising the export lost track of spans: {spans_in} span results came in, {kept} were kept and "
             "{rejected} rejected ({counts}). This is a bug in annotate: please report it with the export.")
+    E110 = ("Compile lost track of annotated spans: {kept_spans} kept spans, but {in_gold} in the gold + {in_conflicts} in "
+            "conflicts + {outvoted} outvoted + {in_left_out} in left-out documents. This is a bug in annotate: please "
+            "report it with the pull folder.")
+    E111 = ("Compile found records of document {doc_id} that match no document of the pull in reading order (the "
+            "pull's documents and annotations disagree). This is a bug in annotate: please report it with the pull "
+            "folder.")
+    E112 = ("Gold document {doc_id} is in no split (train, dev, test). This is a bug in annotate: please report it "
+            "with the pull folder.")
 
 
 class Warnings(metaclass=ErrorsWithCodes):
@@ -255,4 +263,7 @@ KINDS: dict[str, str] = {
     "E097": "NotFoundError",
     "E098": "NotFoundError",
     "E100": "InternalError",
+    "E110": "InternalError",
+    "E111": "InternalError",
+    "E112": "InternalError",
 }

@@ -125,12 +125,12 @@ def step_pull(n: int, work: Path) -> dict:
     """`annotate pull` from an export file: parse, normalise, keep the raw snapshot, write the pull folder."""
     import spacy  # noqa: F401  (the schema's language is checked with spaCy: imports are not the pull's work)
 
-    from annotate.corpus.pull import build_pull, store_raw, write_pull
+    from annotate.corpus.pull import pull_export, store_raw, write_pull
 
     for folder in ("pull", "raw", "corpus"):  # a clean start: every repeat does the same work
         shutil.rmtree(work / folder, ignore_errors=True)
     t = time.perf_counter()
-    result, summary = build_pull(work / "export.json", None, None, False, None, {"file": "bench"})
+    result, summary = pull_export(work / "export.json", None, None, False, None, {"file": "bench"})
     snapshot = store_raw(work / "export.json", work / "raw")
     summary["raw_export"] = {"path": str(snapshot.path), "sha256": snapshot.sha256}
     write_pull(work / "pull", result, summary)
@@ -140,7 +140,7 @@ def step_pull(n: int, work: Path) -> dict:
 def step_compile(n: int, work: Path) -> dict:
     """`annotate compile` of that pull folder (records streamed from it, as the command reads them)."""
     from annotate.core.adjudication import parse_strategy
-    from annotate.corpus.version import compile_corpus
+    from annotate.corpus.compile import compile_corpus
     from annotate.corpus.pull import read_pull
     from annotate.core.alignment import blank_pipeline
 

@@ -9,7 +9,7 @@ from annotate.core.documents import Document
 from annotate.errors import AnnotateError
 from annotate.core.records import AnnotationRecord
 from annotate.corpus.pull import Pull
-from annotate.corpus.version import build_gold
+from annotate.corpus.compile import build_gold
 from annotate.core.spans import Span
 from annotate.core.splits import split_by_article
 

@@ -11,9 +11,11 @@ import spacy
 import srsly
 from spacy.tokens import DocBin
 
-from annotate.corpus import version as corpus_mod
+from annotate.corpus import writer as corpus_mod
 from annotate.core.adjudication import parse_strategy
-from annotate.corpus.version import compile_corpus, read_gold, resolve, verify
+from annotate.corpus.compile import compile_corpus
+from annotate.corpus.gold import read_gold
+from annotate.corpus.store import resolve, verify
 from annotate.core.documents import Document
 from annotate.errors import AnnotateError
 from annotate.core.records import AnnotationRecord

@@ -9,7 +9,7 @@ import srsly
 
 import annotate.corpus
 from annotate.core.adjudication import parse_strategy
-from annotate.corpus.version import compile_corpus
+from annotate.corpus.compile import compile_corpus
 from annotate.errors import AnnotateError
 
 from .test_corpus import gold_docs, pull_from

@@ -203,7 +203,7 @@ def raw_intact(raw: Path) -> None:
 
 
 def test_pull_and_compile_killed_anywhere_then_rerun(ls_server, client, preannotated, schema, tmp_path, title):
-    from annotate.corpus.version import verify
+    from annotate.corpus.store import verify
 
     push(client, preannotated[:30], schema, title)
     project = next(p for p in client.projects() if p["title"] == title)

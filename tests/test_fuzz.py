@@ -146,12 +146,12 @@ def test_export_any_json(value):
     st.just(b"\xef\xbb\xbf" + json.dumps([real_task(0)]).encode()),
 ), st.booleans())
 def test_export_files_streamed_by_pull(tmp_path_factory, content, with_schema):
-    from annotate.corpus.pull import build_pull
+    from annotate.corpus.pull import pull_export
 
     path = tmp_path_factory.mktemp("exports") / "export.json"
     path.write_bytes(content)
     try:
-        result, summary = build_pull(path, SCHEMA if with_schema else None, None, True, None, {"file": "x"})
+        result, summary = pull_export(path, SCHEMA if with_schema else None, None, True, None, {"file": "x"})
     except AnnotateError as err:
         assert "export.json" in str(err)
         return

@@ -4,6 +4,6 @@
 >>> news = annotate.corpus.load("news@v1")  # doctest: +SKIP
 """
 
-from annotate.corpus.version import CorpusVersion, load
+from annotate.corpus.api import CorpusVersion, load
 
 __all__ = ["CorpusVersion", "load"]

@@ -121,7 +121,7 @@ def write_conll(path: Path, items: Iterable[tuple[list[str], list[str]]]) -> Non
 
 def write_conll_document(fh, tokens: list[str], tags: list[str]) -> None:
     """One document in CoNLL layout: its ``-DOCSTART-`` line, a blank line, its token lines, a blank line."""
-    fh.write(DOCSTART + "\n\n" + "".join(f"{token} -X- _ {tag}\n" for token, tag in zip(tokens, tags)) + "\n")
+    fh.write(DOCSTART + "\n\n" + "".join(f"{token} -X- _ {tag}\n" for token, tag in zip(tokens, tags, strict=True)) + "\n")
 
 
 def hf_record(document: Document, tokens: list[str], tags: list[str]) -> dict:

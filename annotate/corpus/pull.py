@@ -14,10 +14,7 @@ Layout::
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -29,9 +26,10 @@ from typing import Callable, Iterator
 from annotate import __version__
 from annotate.io import files
 from annotate.io.gc import collector_paused
+from annotate.core.gold import Annotated
 from annotate.core.documents import Document, Outline, in_reading_order, is_in_reading_order
-from annotate.io.documents import iter_documents, read_documents, write_documents
-from annotate.errors import Errors, InvalidInputError, NotFoundError
+from annotate.io.documents import iter_documents, read_documents
+from annotate.errors import Errors, InternalError, InvalidInputError, NotFoundError
 from annotate.labelstudio.export import iter_export_file
 from annotate.labelstudio.client import LabelStudio
 from annotate.core.records import AnnotationRecord, SetAside, shallow_dict
@@ -51,63 +49,29 @@ class Snapshot:
 
 
 def store_raw(source: Path, raw_dir: Path = RAW_DIR) -> Snapshot:
-    """Copy a file into the content-addressed raw store (no-op when that content is there already)."""
-    raw_dir.mkdir(parents=True, exist_ok=True)
-    files.remove_stale_temps(raw_dir, "export")
-    fd, tmp = tempfile.mkstemp(prefix=files.temp_prefix("export"), dir=raw_dir)
-    digest = hashlib.sha256()
-    try:
-        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-            for chunk in iter(lambda: src.read(1 << 20), b""):
-                digest.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        return _settle(Path(tmp), digest.hexdigest(), raw_dir)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Copy a file into the content-addressed raw store (nothing is written when that content is there already).
+
+    source (Path): The export file.
+    raw_dir (Path): The raw store.
+    RETURNS (Snapshot): The stored file and its sha256.
+    """
+    with files.content_addressed(raw_dir, "export") as out, open(source, "rb") as src:
+        for chunk in iter(lambda: src.read(1 << 20), b""):
+            out.write(chunk)
+    return Snapshot(Path(out.path or raw_dir), out.sha256)
 
 
 def download_raw(client: LabelStudio, project_id: int, raw_dir: Path = RAW_DIR) -> Snapshot:
-    """Stream a project's export straight into the raw store, hashing as it arrives."""
-    raw_dir.mkdir(parents=True, exist_ok=True)
-    files.remove_stale_temps(raw_dir, "export")
-    fd, tmp = tempfile.mkstemp(prefix=files.temp_prefix("export"), dir=raw_dir)
+    """Stream a project's export straight into the raw store, hashing as it arrives.
 
-    class HashingSink:
-        def __init__(self, fh):
-            self.fh, self.digest = fh, hashlib.sha256()
-
-        def write(self, chunk: bytes) -> None:
-            self.digest.update(chunk)
-            self.fh.write(chunk)
-
-        def reset(self) -> None:
-            self.fh.seek(0)
-            self.fh.truncate()
-            self.digest = hashlib.sha256()
-
-    try:
-        with os.fdopen(fd, "wb") as out:
-            sink = HashingSink(out)
-            client.download_export(project_id, sink, sink.reset)
-            out.flush()
-            os.fsync(out.fileno())
-        return _settle(Path(tmp), sink.digest.hexdigest(), raw_dir)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _settle(tmp: Path, sha: str, raw_dir: Path) -> Snapshot:
-    final = raw_dir / f"export-{sha}.json"
-    if final.exists():
-        tmp.unlink()
-    else:
-        os.chmod(tmp, 0o444)
-        os.replace(tmp, final)
-    return Snapshot(final, sha)
+    client (LabelStudio): The Label Studio client.
+    project_id (int): The project whose export is downloaded.
+    raw_dir (Path): The raw store.
+    RETURNS (Snapshot): The stored file and its sha256.
+    """
+    with files.content_addressed(raw_dir, "export") as out:
+        client.download_export(project_id, out, out.reset)
+    return Snapshot(Path(out.path or raw_dir), out.sha256)
 
 
 def choose_labels(found: set[str], schema: Schema, explicit: bool) -> tuple[list[str], Schema | None, str]:
@@ -183,7 +147,27 @@ class ByDocument:
     groups: Callable[[], Iterator[tuple[str, list]]]  # (doc id, kept records), in reading order
 
     def submitted(self, doc_id: str) -> int:
+        """The number of submissions on a document that count: kept records and empty ones (if they count).
+
+        doc_id (str): The document id.
+        RETURNS (int): The number.
+        """
         return self.counts[doc_id] + len(self.empty.get(doc_id, ()))
+
+    def stream(self) -> Iterator[Annotated]:
+        """Every document with its records, one at a time in reading order: the stream compile goes through.
+
+        RETURNS (Iterator[Annotated]): ``(document, kept records, empty submissions)`` per document.
+        """
+        groups = self.groups()
+        pending = next(groups, None)
+        for doc in self.documents():
+            kept: list = []
+            if pending is not None and pending[0] == doc.id:
+                kept, pending = pending[1], next(groups, None)
+            yield Annotated(doc, kept, self.empty.get(doc.id, []))
+        if pending is not None:  # the conservation check: no record is left without its document
+            raise InternalError(Errors.E111.format(doc_id=pending[0]))
 
 
 def by_document(pull: Pull, empty_means_none: bool) -> ByDocument:
@@ -251,15 +235,26 @@ def _counts_if_in_order(path: Path, documents: list[Outline]) -> Counter | None:
     return counts
 
 
-def build_pull(export_path: Path, schema_path: Path | None, text_key: str | None, trim: bool,
-               users: dict | None, origin: dict, where: str | None = None) -> tuple[Normalised, dict]:
-    """Parse and normalise an export file; returns the normalised data and the pull summary.
+def build_pull(export_path: Path, schema: Schema, explicit_schema: bool, created_at: str, text_key: str | None,
+               trim: bool, users: dict | None, origin: dict, where: str | None = None) -> tuple[Normalised, dict]:
+    """Parse and normalise an export file: the normalised data and the pull summary (no clock, no schema file read).
 
-    ``where`` names the export in error messages (default: its path). The
-    summary's ``raw_export`` is filled in by the caller once the snapshot is stored.
+    One pass over the export. Without ``explicit_schema`` every label is kept while reading: if
+    the export's labels turn out to be the schema's that changes nothing, and if not, the export's
+    own set is used. The summary's ``raw_export`` is filled in by the caller once the snapshot is stored.
+
+    export_path (Path): The export file (JSON or JSONL).
+    schema (Schema): The label schema (the project's default one, or the one asked for).
+    explicit_schema (bool): The schema was asked for (--schema): labels outside it are rejected.
+    created_at (str): The time stamp of the pull (ISO 8601).
+    text_key (str | None): The task data key holding the text (None: found by itself).
+    trim (bool): Trim whitespace off span ends.
+    users (dict | None): Label Studio user ids to e-mails, for exports that name annotators by id.
+    origin (dict): Where the export came from (recorded in the summary).
+    where (str | None): The export's name in error messages (default: its path).
+    RETURNS (tuple[Normalised, dict]): The normalised tasks and the summary (``pull.json``).
     """
     where = where or str(export_path)
-    schema_in = load_schema(schema_path)
     fmt, tasks = iter_export_file(export_path, where, text_key=text_key, users=users)
     found: set[str] = set()
 
@@ -268,19 +263,16 @@ def build_pull(export_path: Path, schema_path: Path | None, text_key: str | None
             found.update(export_labels([task]))
             yield task
 
-    # One pass over the export. Without --schema every label is kept while reading: if the export's
-    # labels turn out to be the schema's that changes nothing, and if not, the export's own set is used.
     with collector_paused():
-        result = normalise(noting_labels(tasks), schema_in.label_names if schema_path is not None else None,
-                           trim=trim)
-    labels, schema, note = choose_labels(found, schema_in, schema_path is not None)
+        result = normalise(noting_labels(tasks), schema.label_names if explicit_schema else None, trim=trim)
+    labels, used, note = choose_labels(found, schema, explicit_schema)
     summary = {
         "annotate_version": __version__,
-        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created_at": created_at,
         "origin": origin,
         "format": fmt,
         "raw_export": None,
-        "schema": {"name": schema.name, "version": schema.version, "hash": schema.hash} if schema else None,
+        "schema": {"name": used.name, "version": used.version, "hash": used.hash} if used else None,
         "labels": labels,
         "label_note": note,
         "trim": trim,
@@ -290,37 +282,47 @@ def build_pull(export_path: Path, schema_path: Path | None, text_key: str | None
     return result, summary
 
 
+def pull_export(export_path: Path, schema_path: Path | None, text_key: str | None, trim: bool,
+                users: dict | None, origin: dict, where: str | None = None) -> tuple[Normalised, dict]:
+    """:func:`build_pull` for a caller: loads the schema (``schema_path``, or the default one) and stamps the time.
+
+    export_path (Path): The export file.
+    schema_path (Path | None): The schema asked for (--schema), or None for the default schema.
+    text_key (str | None): The task data key holding the text (None: found by itself).
+    trim (bool): Trim whitespace off span ends.
+    users (dict | None): Label Studio user ids to e-mails.
+    origin (dict): Where the export came from.
+    where (str | None): The export's name in error messages (default: its path).
+    RETURNS (tuple[Normalised, dict]): The normalised tasks and the pull summary.
+    """
+    created_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return build_pull(export_path, load_schema(schema_path), schema_path is not None, created_at, text_key, trim,
+                      users, origin, where)
+
+
 def write_pull(out_dir: Path, result: Normalised, summary: dict) -> None:
-    """Write the pull folder into a temp folder beside it, then swap it into place."""
+    """Write a pull folder atomically (built beside it, then swapped into place; see :func:`~annotate.io.files.atomic_folder`).
+
+    Documents and annotations are written in reading order: compile streams both files.
+
+    out_dir (Path): The pull folder (replaced whole if it exists).
+    result (Normalised): The normalised tasks (:func:`build_pull`).
+    summary (dict): The pull summary (``pull.json``).
+    """
     with collector_paused():  # the records written are many and alive: collections would walk them all again
-        _write_pull(Path(out_dir), result, summary)
-
-
-def _write_pull(out_dir: Path, result: Normalised, summary: dict) -> None:
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    files.remove_stale_temps(out_dir.parent, out_dir.name)
-    tmp = Path(tempfile.mkdtemp(prefix=files.temp_prefix(out_dir.name), dir=out_dir.parent))
-    try:
-        os.chmod(tmp, files.default_mode(directory=True))
-        documents = in_reading_order(result.documents)  # in reading order: compile streams both files
-        write_documents(tmp / "documents.jsonl", documents)
+        documents = in_reading_order(result.documents)
         position = {d.id: i for i, d in enumerate(documents)}
-        files.write_jsonl(tmp / "annotations.jsonl",
-                          (r.to_dict() for r in sorted(result.records, key=lambda r: position[r.doc_id])))
-        files.write_jsonl(tmp / "set_aside.jsonl", (shallow_dict(s) for s in result.set_aside))
-        files.write_jsonl(tmp / "rejected.jsonl", (shallow_dict(r) for r in result.rejections))
-        with files.atomic_write(tmp / SUMMARY) as fh:
-            json.dump(summary, fh, indent=2, ensure_ascii=False)
-        old = None
-        if out_dir.exists():
-            old = Path(tempfile.mkdtemp(prefix=files.temp_prefix(out_dir.name), dir=out_dir.parent))
-            os.replace(out_dir, old / "previous")
-        os.replace(tmp, out_dir)
-        if old is not None:
-            files.remove_tree(old, ignore_errors=True)
-    except BaseException:
-        files.remove_tree(tmp, ignore_errors=True)
-        raise
+        with files.atomic_folder(Path(out_dir)) as folder:
+            with folder.open("documents.jsonl") as fh:
+                files.write_json_lines(fh, (d.to_dict() for d in documents))
+            with folder.open("annotations.jsonl") as fh:
+                files.write_json_lines(fh, (r.to_dict() for r in sorted(result.records,
+                                                                        key=lambda r: position[r.doc_id])))
+            with folder.open("set_aside.jsonl") as fh:
+                files.write_json_lines(fh, (shallow_dict(s) for s in result.set_aside))
+            with folder.open("rejected.jsonl") as fh:
+                files.write_json_lines(fh, (shallow_dict(r) for r in result.rejections))
+            folder.write_bytes(SUMMARY, json.dumps(summary, indent=2, ensure_ascii=False))
 
 
 def read_pull(path: Path, stream: bool = False) -> Pull:
@@ -391,5 +393,5 @@ def load_source(source: Path, schema_path: Path | None = None, text_key: str | N
         return read_pull(source)
     if not source.is_file():
         raise NotFoundError(Errors.E002.format(path=source))
-    result, summary = build_pull(source, schema_path, text_key, trim, None, {"file": str(source)})
+    result, summary = pull_export(source, schema_path, text_key, trim, None, {"file": str(source)})
     return Pull(None, summary, result.documents, result.records, result.set_aside)

@@ -24,7 +24,8 @@ from pathlib import Path
 
 from annotate import __version__
 from annotate.io import files
-from annotate.corpus.version import CORPUS_ROOT, MANIFEST, resolve, sha256_file, verify
+from annotate.corpus.store import CORPUS_ROOT, MANIFEST, resolve, verify
+from annotate.io.files import sha256_file
 from annotate.errors import Errors, InvalidInputError
 from annotate.model.preannotate import load_ner_pipeline
 

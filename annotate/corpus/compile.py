@@ -1,0 +1,172 @@
+"""compile: a pull into the next version of a corpus, ``corpus/NAME/vN/``, immutable once written.
+
+A version folder holds ``gold.jsonl``, ``conflicts.jsonl``, ``left_out.jsonl``, ``splits.json``,
+per split ``SPLIT.spacy`` (DocBin), ``SPLIT.conll`` (IOB2) and ``SPLIT.jsonl`` (Hugging Face
+``datasets`` JSON), ``conflicted_documents.jsonl`` (every document with a conflict, with each
+annotator's version: what ``annotate adjudicate push`` sends), ``manifest.json`` and
+``CHANGES.md``. It is built under a temp name and renamed into place at the end, its files
+fsynced and made read-only; ``manifest.json`` records the sha256 of every other file so that
+:func:`~annotate.corpus.store.verify` can prove nothing changed.
+
+The pipeline, one document at a time in reading order (memory does not grow with the spaCy Docs)::
+
+    ByDocument.stream()  (document, its records)          annotate.corpus.pull
+      -> iter_gold: adjudicate_document, align_document    annotate.core.gold (pure)
+      -> CompileState.add: every count, in one place       annotate.core.gold (pure)
+      -> VersionWriter.add: the version's files            annotate.corpus.writer
+
+Compiling from a source that gives the same content as the latest version writes nothing
+("no change"); the content key is the sha256 of the gold, the conflicts, the left-out list,
+the splits, the compile settings and the schema.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from annotate.core.adjudication import Strategy
+from annotate.core.alignment import blank_pipeline
+from annotate.core.changes import changes_markdown, diff_gold
+from annotate.core.documents import Document
+from annotate.core.gold import Accounting, CompileState, iter_gold
+from annotate.core.splits import split_by_article
+from annotate.corpus.adjudication import adjudication_decisions
+from annotate.corpus.gold import read_gold
+from annotate.corpus.pull import Pull, by_document
+from annotate.corpus.store import CORPUS_ROOT, MANIFEST, read_manifest, versions
+from annotate.corpus.writer import VersionWriter, manifest, now, schema_change
+from annotate.errors import Errors, InvalidInputError
+from annotate.io import files
+from annotate.io.gc import collector_skips_existing
+
+
+@dataclass
+class CompileResult:
+    """What :func:`compile_corpus` did."""
+
+    path: Path
+    version: int
+    created: bool  # False: no change, ``version`` is the current one
+    manifest: dict
+
+
+@dataclass
+class Gold:
+    """A pull's gold, in memory (:func:`build_gold`)."""
+
+    documents: list[Document]  # gold documents, spans aligned, in reading order
+    conflicts: list[dict]
+    left_out: list[dict]
+    accounting: dict  # every annotator's kept span: in gold, in a conflict, outvoted, or in a left-out document
+
+    @property
+    def balanced(self) -> bool:
+        """Whether every kept span is accounted for.
+
+        RETURNS (bool): True if so.
+        """
+        return Accounting(**self.accounting).balanced
+
+
+def build_gold(pull: Pull, strategy: Strategy, min_annotators: int, lang: str, empty_means_none: bool = True) -> Gold:
+    """Adjudicate every document of a pull and align gold spans to spaCy tokens, all in memory.
+
+    pull (Pull): The pull.
+    strategy (Strategy): How gold is decided.
+    min_annotators (int): The fewest submissions a document needs to be in the gold.
+    lang (str): The tokenizer's language.
+    empty_means_none (bool): An empty submission counts as "no entities here".
+    RETURNS (Gold): Gold documents, conflicts, left-out documents and the span accounting.
+    RAISES (InternalError): A conservation check failed (E110, E111): a bug.
+    """
+    accounting = Accounting()
+    documents: list[Document] = []
+    conflicts: list[dict] = []
+    left_out: list[dict] = []
+    for outcome in iter_gold(by_document(pull, empty_means_none).stream(), strategy, min_annotators,
+                             blank_pipeline(lang)):
+        accounting.add(outcome)
+        conflicts.extend(outcome.conflicts)
+        if outcome.left_out is not None:
+            left_out.append(outcome.left_out)
+        if outcome.gold is not None:
+            documents.append(outcome.gold)
+    accounting.check()
+    return Gold(documents, conflicts, left_out, accounting.to_dict())
+
+
+def compile_corpus(pull: Pull, name: str, strategy: Strategy, min_annotators: int = 1,
+                   ratios: Sequence[float] = (0.8, 0.1, 0.1), seed: int = 0, lang: str = "en",
+                   root: Path = CORPUS_ROOT, empty_means_none: bool = True,
+                   adjudication: Pull | None = None) -> CompileResult:
+    """Write the next version of corpus ``name`` from a pull, or report that nothing changed.
+
+    One pass over the documents: each is adjudicated, tokenised once, counted and written to
+    the gold and its split's exports as it comes (see the module's pipeline).
+
+    pull (Pull): The pull (``read_pull(path, stream=True)`` streams it from its folder).
+    name (str): The corpus name.
+    strategy (Strategy): How gold is decided.
+    min_annotators (int): The fewest submissions a document needs to be in the gold.
+    ratios (Sequence[float]): The train, dev and test shares (split by article).
+    seed (int): The split's seed.
+    lang (str): The tokenizer's language.
+    root (Path): The folder holding the corpora.
+    empty_means_none (bool): An empty submission counts as "no entities here".
+    adjudication (Pull | None): An adjudication project's pull (strategy ``adjudicated``): its decisions settle
+        the documents they cover, recorded in the manifest and CHANGES.md.
+    RETURNS (CompileResult): The version written, or the current one if nothing changed.
+    RAISES (InvalidInputError): No document has enough annotations (E084); see also E093.
+    RAISES (InternalError): A conservation check failed (E110-E112): a bug.
+    """
+    with collector_skips_existing():  # the pull's objects are many and long-lived: collections skip them
+        return _compile(pull, name, strategy, min_annotators, ratios, seed, lang, root, empty_means_none, adjudication)
+
+
+def _compile(pull: Pull, name: str, strategy: Strategy, min_annotators: int, ratios: Sequence[float], seed: int,
+             lang: str, root: Path, empty_means_none: bool, adjudication: Pull | None) -> CompileResult:
+    decisions, adjudicated = adjudication_decisions(adjudication, pull, strategy, root)
+    grouped = by_document(pull, empty_means_none)
+    included = [o for o in grouped.outline if grouped.submitted(o.id) >= max(min_annotators, 1)]
+    if not included:
+        raise InvalidInputError(Errors.E084.format(source=pull.path or "the source", k=max(min_annotators, 1),
+                                                   left=len(grouped.outline)))
+    splits = split_by_article(((d.id, d.source, d.article) for d in included), ratios, seed)
+    del included
+    settings = {"strategy": str(strategy), "min_annotators": min_annotators, "ratios": list(ratios), "seed": seed,
+                "lang": lang, "empty_means_none": empty_means_none}
+    corpus_dir = root / name
+    state = CompileState(pull.labels)
+    with files.atomic_folder(corpus_dir / "version", replace=False, prefix="version") as folder:
+        writer = VersionWriter(folder, splits)
+        try:
+            for outcome in iter_gold(grouped.stream(), strategy, min_annotators, blank_pipeline(lang), decisions):
+                writer.add(state.add(outcome))
+            written = writer.close(settings, pull.summary.get("schema"))
+        except BaseException:
+            writer.abandon()
+            raise
+        state.accounting.check()  # every kept span is accounted for
+        existing = versions(corpus_dir)
+        previous = existing[-1] if existing else None
+        latest = read_manifest(corpus_dir / f"v{previous}") if previous else {}
+        if previous is not None and latest.get("content_sha256") == written.content_key:
+            folder.abandon()
+            return CompileResult(corpus_dir / f"v{previous}", previous, False, latest)
+        version = (previous or 0) + 1
+        old_gold = {d.id: d.spans for d in read_gold(corpus_dir / f"v{previous}" / "gold.jsonl")} if previous else {}
+        notes = [adjudicated["note"]] if adjudicated else []
+        notes += schema_change(latest.get("schema"), pull.summary.get("schema"))
+        changes = changes_markdown(diff_gold(old_gold, state.gold_spans), name, version, previous, notes)
+        folder.write_bytes("CHANGES.md", changes)
+        made = manifest(pull, name, version, strategy, settings, state, written, folder.hashes, now())
+        if adjudicated:
+            made["adjudication"] = {k: v for k, v in adjudicated.items() if k != "note"}
+        folder.write_bytes(MANIFEST, files.json_bytes(made))
+        for path in folder.path.iterdir():
+            os.chmod(path, 0o444)
+        folder.target = corpus_dir / f"v{version}"  # the rename fails if a concurrent compile took this number
+    return CompileResult(folder.target, version, True, made)
