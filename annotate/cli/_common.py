@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from annotate.corpus.version import CORPUS_ROOT
+from annotate.corpus.store import CORPUS_ROOT
 from annotate.io.settings import ENV_FILE
 from annotate.labelstudio import server as server_mod
 from annotate.workflows.feedback import Advance

@@ -30,7 +30,7 @@ from annotate.core.gold import Annotated
 from annotate.core.documents import Document, Outline, in_reading_order, is_in_reading_order
 from annotate.io.documents import iter_documents, read_documents
 from annotate.errors import Errors, InternalError, InvalidInputError, NotFoundError
-from annotate.labelstudio.export import iter_export_file
+from annotate.labelstudio.export_reader import iter_export_file
 from annotate.labelstudio.client import LabelStudio
 from annotate.core.records import AnnotationRecord, SetAside, shallow_dict
 from annotate.labelstudio.normalise import Normalised, export_labels, normalise

@@ -317,16 +317,3 @@ def _parse_min(items: list, where: str, text_key: str | None) -> list[ExportTask
         tkey, text = _text_of(data, text_key, where, task_id)
         tasks.append(ExportTask(task_id, _document(task_id, data, text, tkey), found))
     return tasks
-
-
-def __getattr__(name: str) -> Any:
-    """``iter_export_file`` moved to :mod:`annotate.labelstudio.export_reader` (file reading is not pure).
-
-    Kept reachable under its old path for callers not yet updated (the CLI and pull); it is imported
-    only when asked for, so this module stays pure.
-    """
-    if name == "iter_export_file":
-        from annotate.labelstudio.export_reader import iter_export_file
-
-        return iter_export_file
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 from annotate.errors import Errors, NotFoundError
@@ -33,12 +31,3 @@ def user_names(client: LabelStudio) -> dict[int, str]:
     RETURNS (dict[int, str]): User id → name.
     """
     return {u["id"]: u.get("email") or str(u["id"]) for u in client.users()}
-
-
-def read_manifest(folder: Path) -> dict[str, Any]:
-    """The manifest of a corpus version folder.
-
-    folder (Path): A resolved version folder (corpus/NAME/vN).
-    RETURNS (dict[str, Any]): Its manifest.json.
-    """
-    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotate.corpus.pull import RAW_DIR
-from annotate.corpus.version import CORPUS_ROOT
+from annotate.corpus.store import CORPUS_ROOT
 from annotate.errors import Errors, InvalidInputError
 from annotate.io.settings import ENV_FILE, load_settings
 from annotate.labelstudio.client import LabelStudio
 from annotate.labelstudio.push import PushReport
-from annotate.workflows._common import read_manifest
+from annotate.corpus.store import read_manifest
 from annotate.workflows.compile import ADJUDICATION_DIR
 from annotate.workflows.feedback import SILENT, Feedback
 from annotate.workflows.pull import PullResult, pull
@@ -39,7 +39,8 @@ def adjudicate_push(corpus: str, project: str, root: Path = CORPUS_ROOT, schema:
     RETURNS (AdjudicationPush): The project's report and the version's conflicted documents.
     RAISES (InvalidInputError): E091 when the version has no conflicts.
     """
-    from annotate.corpus.version import read_conflicted, resolve
+    from annotate.corpus.adjudication import read_conflicted
+    from annotate.corpus.store import resolve
     from annotate.io.schemas import load_schema
     from annotate.labelstudio.push import push as run_push
     from annotate.labelstudio.tasks import adjudication_task

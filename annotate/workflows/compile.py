@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotate.corpus.pull import PULL_DIR, SUMMARY
-from annotate.corpus.version import CORPUS_ROOT, CompileResult
+from annotate.corpus.compile import CompileResult
+from annotate.corpus.store import CORPUS_ROOT
 from annotate.errors import Errors, InvalidInputError
 from annotate.io.schemas import load_schema
 
@@ -43,7 +44,7 @@ def compile_version(name: str, source: Path = PULL_DIR, strategy: str = "majorit
     """
     from annotate.core.adjudication import parse_strategy
     from annotate.corpus.pull import read_pull
-    from annotate.corpus.version import compile_corpus
+    from annotate.corpus.compile import compile_corpus
 
     the_strategy = parse_strategy(strategy)
     the_pull = read_pull(source, stream=True)  # compile streams them, one document at a time

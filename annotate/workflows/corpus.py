@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from annotate.corpus.version import CORPUS_ROOT
-from annotate.workflows._common import read_manifest
+from annotate.corpus.store import CORPUS_ROOT
+from annotate.corpus.store import read_manifest
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ def list_corpora(root: Path = CORPUS_ROOT) -> list[dict[str, Any]]:
     root (Path): Folder holding the corpora.
     RETURNS (list[dict[str, Any]]): The manifests (none when ``root`` does not exist).
     """
-    from annotate.corpus.version import list_versions
+    from annotate.corpus.store import list_versions
 
     return list_versions(root)
 
@@ -45,7 +45,7 @@ def show_corpus(spec: str, root: Path = CORPUS_ROOT) -> VersionSummary:
     root (Path): Folder holding the corpora.
     RETURNS (VersionSummary): The folder, manifest and CHANGES.md.
     """
-    from annotate.corpus.version import resolve
+    from annotate.corpus.store import resolve
 
     folder = resolve(spec, root)
     return VersionSummary(folder, read_manifest(folder), (folder / "CHANGES.md").read_text(encoding="utf-8").strip())
@@ -59,7 +59,7 @@ def verify_corpus(spec: str, root: Path = CORPUS_ROOT) -> Iterator[Verified]:
     RETURNS (Iterator[Verified]): Each version once it is checked, in order.
     RAISES (InvalidInputError): E083 naming the files of the first version that changed.
     """
-    from annotate.corpus.version import resolve, verify, versions
+    from annotate.corpus.store import resolve, verify, versions
 
     if "/" in spec or "@" in spec or Path(spec, "manifest.json").is_file():
         folders = [resolve(spec, root)]

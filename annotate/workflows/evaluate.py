@@ -11,7 +11,7 @@ from annotate.core.documents import Document
 from annotate.core.evaluation import Evaluation
 from annotate.core.schema import Schema
 from annotate.core.spans import Span
-from annotate.corpus.version import CORPUS_ROOT
+from annotate.corpus.store import CORPUS_ROOT
 from annotate.errors import Errors, InvalidInputError, Warnings
 from annotate.io import documents as documents_io
 from annotate.io.files import atomic_write
@@ -157,7 +157,7 @@ def evaluate(gold: str, predictions: Path | None = None, models: Sequence[str] =
     root (Path): Folder holding the corpora.
     RETURNS (EvaluateResult): One scored run per predictions file or model, and the comparison when several.
     """
-    from annotate.corpus.version import load_gold
+    from annotate.corpus.api import load_gold
     from annotate.model.preannotate import load_model, preannotate
 
     if (predictions is None) == (not models):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from annotate.corpus.pull import PULL_DIR, RAW_DIR, Snapshot, build_pull, download_raw, store_raw, write_pull
+from annotate.corpus.pull import PULL_DIR, RAW_DIR, Snapshot, download_raw, pull_export, store_raw, write_pull
 from annotate.errors import Errors, InvalidInputError, NotFoundError, Warnings
 from annotate.io.settings import ENV_FILE, load_settings
 from annotate.labelstudio.client import LabelStudio
@@ -62,7 +62,7 @@ def pull(project: str | None = None, from_file: Path | None = None, output: Path
     if from_file is not None:
         if not from_file.is_file():
             raise NotFoundError(Errors.E002.format(path=from_file))
-        result, summary = build_pull(from_file, schema, text_key, trim, None, {"file": str(from_file)})
+        result, summary = pull_export(from_file, schema, text_key, trim, None, {"file": str(from_file)})
         snapshot = store_raw(from_file, raw_dir)
     elif project is not None:
         settings = load_settings(env_file)
@@ -72,7 +72,7 @@ def pull(project: str | None = None, from_file: Path | None = None, output: Path
                 snapshot = download_raw(client, found["id"], raw_dir)
             users = user_names(client)
         origin = {"project": project, "project_id": found["id"], "url": settings.url}
-        result, summary = build_pull(snapshot.path, schema, text_key, trim, users, origin,
+        result, summary = pull_export(snapshot.path, schema, text_key, trim, users, origin,
                                      where=f"the export of {project!r} ({snapshot.path})")
     summary["raw_export"] = {"path": str(snapshot.path), "sha256": snapshot.sha256}
     write_pull(output, result, summary)

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from annotate.corpus.pull import SUMMARY
-from annotate.corpus.version import CORPUS_ROOT
+from annotate.corpus.store import CORPUS_ROOT
 from annotate.errors import Errors, InvalidInputError
 from annotate.io.files import atomic_write, read_jsonl
 from annotate.io.schemas import load_schema
-from annotate.workflows._common import read_manifest
+from annotate.corpus.store import read_manifest
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,9 @@ def report(source: str, output: Path = Path("report.html"), gold: str | None = N
     RETURNS (ReportResult): The kind of report, the file and its length in characters.
     """
     from annotate.corpus.pull import read_pull
-    from annotate.corpus.version import load_gold, read_gold, resolve
+    from annotate.corpus.api import load_gold
+    from annotate.corpus.gold import read_gold
+    from annotate.corpus.store import resolve
     from annotate.report import corpus_report, evaluation_report, pull_report
 
     the_schema = load_schema(schema)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from annotate.corpus.version import CORPUS_ROOT
+from annotate.corpus.store import CORPUS_ROOT
 
 
 def train(corpus: str, output: Path, base: str | None = None, max_steps: int = 600, eval_frequency: int = 100,
