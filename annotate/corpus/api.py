@@ -66,7 +66,7 @@ class CorpusVersion:
         """The documents of one split (``"train"``, ``"dev"``, ``"test"``; ``"all"``: every document).
 
         name (str): The split.
-        RETURNS (list[Document]): The split's documents, in the order of ``splits.json`` (its exports' order).
+        RETURNS (list[Document]): The split's documents, in the order of ``splits.json`` (its training files' order).
         RAISES (NotFoundError): An unknown split name (E097).
         """
         if name == "all":
@@ -128,7 +128,7 @@ class CorpusVersion:
 
         Each row: ``id``, ``text``, ``tokens``, ``ner_tags`` (IOB2, a ``ClassLabel`` sequence whose
         names are ``O`` then ``B-``/``I-`` of each label in the manifest's order) and ``spans``
-        (``start``, ``end``, ``label`` over ``text``). Tokens and tags are the CoNLL export's.
+        (``start``, ``end``, ``label`` over ``text``). Tokens and tags are the CoNLL file's.
         Needs the optional ``datasets`` package (``pip install 'annotate[hf]'``).
 
         RETURNS (datasets.DatasetDict): One ``Dataset`` per split.

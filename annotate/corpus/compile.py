@@ -105,7 +105,7 @@ def compile_corpus(pull: Pull, name: str, strategy: Strategy, min_annotators: in
     """Write the next version of corpus ``name`` from a pull, or report that nothing changed.
 
     One pass over the documents: each is adjudicated, tokenised once, counted and written to
-    the gold and its split's exports as it comes (see the module's pipeline).
+    the gold and its split's training files as it comes (see the module's pipeline).
 
     pull (Pull): The pull (``read_pull(path, stream=True)`` streams it from its folder).
     name (str): The corpus name.

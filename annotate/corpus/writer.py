@@ -1,4 +1,4 @@
-"""Writing a corpus version: the gold files and per-split exports as documents come, the content key, the manifest.
+"""Writing a corpus version: the gold files and per-split training files as documents come, the content key, the manifest.
 
 Every file goes through one :class:`~annotate.io.files.FolderWriter` (hashed while written,
 fsynced); the folder is renamed into place by :func:`~annotate.io.files.atomic_folder`.
@@ -28,7 +28,7 @@ from annotate.io.files import FolderWriter, json_bytes, json_line
 
 
 class SplitWriter:
-    """One split's exports written as documents come: the DocBin (kept until the end), CoNLL and JSONL lines.
+    """One split's training files written as documents come: the DocBin (kept until the end), CoNLL and JSONL lines.
 
     folder (FolderWriter): The version folder being built.
     split (str): The split ("train", "dev" or "test").
@@ -44,7 +44,7 @@ class SplitWriter:
         self.spans: Counter = Counter()
 
     def add(self, gold: Document, sdoc: Doc) -> None:
-        """Add one gold document to the split's exports.
+        """Add one gold document to the split's training files.
 
         gold (Document): The gold document.
         sdoc (Doc): Its spaCy Doc, ``ents`` set to the gold spans.
@@ -86,7 +86,7 @@ class Written:
 
 
 class VersionWriter:
-    """The files of a version, written one outcome at a time (gold, conflicts, left-out, conflicted, exports).
+    """The files of a version, written one outcome at a time (gold, conflicts, left-out, conflicted, training files).
 
     folder (FolderWriter): The version folder being built.
     splits (dict[str, list[str]]): Split name to document ids.
@@ -99,7 +99,7 @@ class VersionWriter:
         self.conflicts = folder.create("conflicts.jsonl")
         self.left_out = folder.create("left_out.jsonl")
         self.conflicted = folder.create(CONFLICTED)
-        self.exports = {split: SplitWriter(folder, split) for split in SPLITS}
+        self.training_files = {split: SplitWriter(folder, split) for split in SPLITS}
 
     def add(self, outcome: Outcome) -> None:
         """Write one document's outcome to the files it belongs in.
@@ -118,7 +118,7 @@ class VersionWriter:
         if split is None:
             raise InternalError(Errors.E112.format(doc_id=outcome.gold.id))
         self.gold.write(json_line(gold_record(outcome.gold)))
-        self.exports[split].add(outcome.gold, outcome.sdoc)
+        self.training_files[split].add(outcome.gold, outcome.sdoc)
 
     def close(self, settings: dict, schema: dict | None) -> Written:
         """Finish the files and write ``splits.json``; the content key of what was written.
@@ -130,7 +130,7 @@ class VersionWriter:
         parts = [self.gold, self.conflicts, self.left_out]
         for fh in (*parts, self.conflicted):
             self.folder.close(fh)
-        split_counts = {split: self.exports[split].close() for split in SPLITS}
+        split_counts = {split: self.training_files[split].close() for split in SPLITS}
         splits_bytes = json_bytes(self.splits)
         self.folder.write_bytes("splits.json", splits_bytes)
         content = hashlib.sha256()
@@ -143,7 +143,7 @@ class VersionWriter:
         """Close every open file without finishing it (an error: the version is not written)."""
         for fh in (self.gold, self.conflicts, self.left_out, self.conflicted):
             fh.fh.close()
-        for writer in self.exports.values():
+        for writer in self.training_files.values():
             writer.abandon()
 
 
