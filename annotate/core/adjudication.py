@@ -192,6 +192,7 @@ def adjudicate(doc_id: str, records: Sequence[AnnotationRecord], strategy: Strat
         label = f"adjudicator:{winner.annotator}" if winner else "majority"
     else:
         label = "majority"
+    conflicts: list[Conflict]
     if winner is not None:
         gold, conflicts = list(winner.spans), []
     else:

@@ -24,7 +24,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from sys import intern
-from typing import Iterable, NamedTuple, Sequence, TypeVar
+from typing import Any, Iterable, NamedTuple, Sequence, TypeVar
 
 from annotate.core.spans import Span, sort_spans
 
@@ -101,7 +101,8 @@ class Document:
         """
         meta = {"source": self.source, "article": self.article, "paragraph": self.paragraph, "offset": self.offset}
         meta.update(self.extra_meta)
-        record = {"id": self.id, "text": self.text, "meta": meta, "spans": [s.to_dict() for s in self.spans]}
+        record: dict[str, Any] = {"id": self.id, "text": self.text, "meta": meta,
+                                  "spans": [s.to_dict() for s in self.spans]}
         record["model"] = {"name": self.model.name, "version": self.model.version} if self.model else None
         return record
 

@@ -154,7 +154,7 @@ def span_f1(a: Mapping[Any, Iterable[Any]] | Sequence[Iterable[Any]],
     """
     if isinstance(a, Mapping) != isinstance(b, Mapping):
         raise ValueError("span_f1 needs two mappings (doc id -> spans) or two sequences, not one of each")
-    if isinstance(a, Mapping):
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
         keys = list(dict.fromkeys([*a.keys(), *b.keys()]))
         pairs = [(a.get(k, ()), b.get(k, ())) for k in keys]
     else:

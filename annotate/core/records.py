@@ -16,13 +16,14 @@ from typing import Any
 from annotate.core.spans import Span, sort_spans
 
 
-def shallow_dict(record) -> dict:
+def shallow_dict(record: object) -> dict:
     """A dataclass's fields as a dict, values as they are (``dataclasses.asdict`` deep-copies: slow).
 
     record (Any): A dataclass instance.
     RETURNS (dict): Field name to value.
     """
-    return {name: getattr(record, name) for name in _field_names(type(record))}
+    # A class is hashable, but mypy does not see it as ``Hashable`` (python/mypy#11470, with typeshed's lru_cache).
+    return {name: getattr(record, name) for name in _field_names(type(record))}  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=None)

@@ -236,7 +236,7 @@ class LabelStudio:
         """
         page, seen = 1, 0
         while True:
-            params = {"project": project_id, "page": page, "page_size": page_size}
+            params: dict[str, int | str] = {"project": project_id, "page": page, "page_size": page_size}
             if all_fields:
                 params["fields"] = "all"
             body = self.request("GET", "/api/tasks/", "listing tasks", params=params)
