@@ -33,7 +33,7 @@ Example::
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from annotate.core.spans import Span
 

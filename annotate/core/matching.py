@@ -14,8 +14,9 @@ EXAMPLE:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from annotate.core.spans import Span
 
@@ -47,7 +48,7 @@ class SpanScores:
     n_b: int
 
     @classmethod
-    def from_counts(cls, matches: int, n_a: int, n_b: int) -> "SpanScores":
+    def from_counts(cls, matches: int, n_a: int, n_b: int) -> SpanScores:
         """The scores of match and span counts.
 
         matches (int): Matched spans.

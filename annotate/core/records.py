@@ -9,7 +9,7 @@ EXAMPLE:
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import cache
 from sys import intern
 from typing import Any
 
@@ -26,7 +26,7 @@ def shallow_dict(record: object) -> dict:
     return {name: getattr(record, name) for name in _field_names(type(record))}  # type: ignore[arg-type]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
@@ -68,7 +68,7 @@ class AnnotationRecord:
         return record
 
     @classmethod
-    def from_dict(cls, d: dict, canonical: dict | None = None) -> "AnnotationRecord":
+    def from_dict(cls, d: dict, canonical: dict | None = None) -> AnnotationRecord:
         """A record from its JSON record (strings interned: one per document, per annotator).
 
         d (dict): The JSON record.

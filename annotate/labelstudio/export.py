@@ -23,8 +23,9 @@ EXAMPLE:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, TypeGuard
+from typing import Any, TypeGuard
 
 from annotate.core.documents import Document, ModelInfo, document_id
 from annotate.errors import Errors, InvalidInputError
