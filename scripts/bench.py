@@ -31,14 +31,13 @@ sys.path.insert(0, str(HERE.parent))
 
 import bench_data  # noqa: E402
 
-
 # --- measured steps, each run in its own process ------------------------------
 
 def step_preannotate(n: int, work: Path) -> dict:
     from annotate.core.documents import Document
     from annotate.io.documents import write_documents
-    from annotate.model.preannotate import load_model, preannotate
     from annotate.io.schemas import load_schema
+    from annotate.model.preannotate import load_model, preannotate
 
     paragraphs = bench_data.paragraphs(n)
     docs = [Document(p["id"], p["text"], p["source"], p["article"], p["paragraph"], 0) for p in paragraphs]
@@ -62,9 +61,9 @@ def step_preannotate(n: int, work: Path) -> dict:
 
 def _push_setup(n: int):
     from annotate.core.documents import Document, ModelInfo
+    from annotate.core.spans import Span
     from annotate.io.schemas import load_schema
     from annotate.io.settings import load_settings
-    from annotate.core.spans import Span
 
     settings = load_settings(os.environ.get("BENCH_ENV_FILE", ".env"))
     docs = [Document(p["id"], p["text"], p["source"], p["article"], p["paragraph"], 0,
@@ -76,8 +75,8 @@ def _push_setup(n: int):
 def step_push_raw(n: int, work: Path) -> dict:
     import httpx
 
-    from annotate.labelstudio.client import LabelStudio
     from annotate.core.schema import label_config
+    from annotate.labelstudio.client import LabelStudio
     from annotate.labelstudio.tasks import document_to_task
 
     settings, schema, docs, stamp = _push_setup(n)
@@ -140,9 +139,9 @@ def step_pull(n: int, work: Path) -> dict:
 def step_compile(n: int, work: Path) -> dict:
     """`annotate compile` of that pull folder (records streamed from it, as the command reads them)."""
     from annotate.core.adjudication import parse_strategy
+    from annotate.core.alignment import blank_pipeline
     from annotate.corpus.compile import compile_corpus
     from annotate.corpus.pull import read_pull
-    from annotate.core.alignment import blank_pipeline
 
     blank_pipeline("en")  # loading spaCy's language data (0.15 s, whatever the size) is not the compile's work
     t = time.perf_counter()
@@ -163,9 +162,8 @@ def pull_and_compile(n: int, work: Path) -> dict:
 
 def step_agree(n: int, work: Path) -> dict:
     from annotate.core.agreement import agreement_for
-    from annotate.corpus.pull import read_pull
-
     from annotate.core.alignment import blank_pipeline
+    from annotate.corpus.pull import read_pull
 
     pull = read_pull(work / "pull")
     blank_pipeline("en")  # loading spaCy is not the agreement's cost

@@ -11,19 +11,19 @@ import subprocess
 import sys
 import tempfile
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
 from annotate.core.documents import Document
-from annotate.io.sources import ingest
-from annotate.labelstudio.client import LabelStudio
-from annotate.model.preannotate import load_model, preannotate
 from annotate.core.schema import Schema
 from annotate.io.schemas import load_schema
-from annotate.labelstudio.server import free_port, healthy
 from annotate.io.settings import Settings, read_env_file
+from annotate.io.sources import ingest
+from annotate.labelstudio.client import LabelStudio
+from annotate.labelstudio.server import free_port, healthy
+from annotate.model.preannotate import load_model, preannotate
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -98,7 +98,7 @@ class FaultProxy:
         finally:
             conn.close()
 
-    def __enter__(self) -> "FaultProxy":
+    def __enter__(self) -> FaultProxy:
         self.thread.start()
         return self
 

@@ -6,12 +6,12 @@ from hypothesis import strategies as st
 
 from annotate.core.adjudication import adjudicate, parse_strategy
 from annotate.core.documents import Document
-from annotate.errors import AnnotateError
 from annotate.core.records import AnnotationRecord
-from annotate.corpus.pull import Pull
-from annotate.corpus.compile import build_gold
 from annotate.core.spans import Span
 from annotate.core.splits import split_by_article
+from annotate.corpus.compile import build_gold
+from annotate.corpus.pull import Pull
+from annotate.errors import AnnotateError
 
 TEXT = "President Bashar Assad met Sergei Lavrov in Damascus on Tuesday."
 ASSAD = Span(10, 22, "PERSON")            # Bashar Assad
@@ -113,6 +113,6 @@ def test_splits_never_cut_a_story_and_are_deterministic(groups, seed, ratios):
     for name, ids in splits.items():
         for doc_id in ids:
             assert seen.setdefault(story[doc_id], name) == name  # no story on two sides
-    for name, ratio in zip(("train", "dev", "test"), ratios):
+    for name, ratio in zip(("train", "dev", "test"), ratios, strict=True):
         if ratio == 0:
             assert splits[name] == []

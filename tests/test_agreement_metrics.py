@@ -55,14 +55,16 @@ def reference_fleiss(table):
 
 
 def test_docstring_examples():
-    from annotate.core import agreement as report, coefficients, matching
+    from annotate.core import agreement as report
+    from annotate.core import coefficients, matching
 
     for module in (agreement, coefficients, matching, report):
         assert doctest.testmod(module).failed == 0, module.__name__
 
 
 def test_the_public_api_names_every_public_name_of_the_core_modules():
-    from annotate.core import agreement as report, coefficients, matching
+    from annotate.core import agreement as report
+    from annotate.core import coefficients, matching
 
     core = [*coefficients.__all__, *matching.__all__, *report.__all__]
     assert agreement.__all__ == core
@@ -222,7 +224,7 @@ def brute_force_partial(a, b):
     for skip in range(1, len(a) + 1):
         for kept in permutations(range(len(a)), len(a) - skip):
             for chosen in permutations(range(len(b)), len(kept)):
-                if all(a[i][2] == b[j][2] and a[i][0] < b[j][1] and b[j][0] < a[i][1] for i, j in zip(kept, chosen)):
+                if all(a[i][2] == b[j][2] and a[i][0] < b[j][1] and b[j][0] < a[i][1] for i, j in zip(kept, chosen, strict=True)):
                     best = max(best, len(kept))
     return best
 

@@ -11,16 +11,16 @@ import spacy
 import srsly
 from spacy.tokens import DocBin
 
-from annotate.corpus import writer as corpus_mod
 from annotate.core.adjudication import parse_strategy
+from annotate.core.documents import Document
+from annotate.core.records import AnnotationRecord
+from annotate.core.spans import Span
+from annotate.corpus import writer as corpus_mod
 from annotate.corpus.compile import compile_corpus
 from annotate.corpus.gold import read_gold
-from annotate.corpus.store import resolve, verify
-from annotate.core.documents import Document
-from annotate.errors import AnnotateError
-from annotate.core.records import AnnotationRecord
 from annotate.corpus.pull import Pull
-from annotate.core.spans import Span
+from annotate.corpus.store import resolve, verify
+from annotate.errors import AnnotateError
 
 from .conftest import ROOT, run_cli
 
@@ -86,7 +86,7 @@ def test_docbin_round_trips_and_loads_with_spacys_corpus_reader(version, split):
     docs = list(DocBin().from_disk(version.path / f"{split}.spacy").get_docs(nlp.vocab))
     expected = split_docs(version, split)
     assert len(docs) == len(expected)  # in the order of splits.json
-    for doc, gold in zip(docs, expected):
+    for doc, gold in zip(docs, expected, strict=True):
         assert doc.text == gold.text
         assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [(s.start, s.end, s.label) for s in gold.spans]
     from spacy.training import Corpus
@@ -120,7 +120,7 @@ def test_conll_round_trips_through_spacy_convert(version, tmp_path):
         nlp = spacy.blank("en")
         converted = list(DocBin().from_disk(out / f"{split}.spacy").get_docs(nlp.vocab))
         assert len(converted) == len(expected)
-        for doc, gold in zip(converted, expected):
+        for doc, gold in zip(converted, expected, strict=True):
             reference = nlp.make_doc(gold.text)
             words = [t.text for t in reference if not t.is_space]
             assert [t.text for t in doc] == words
@@ -138,7 +138,7 @@ def test_jsonl_loads_with_hugging_face_datasets(version):
         expected = split_docs(version, split)
         rows = loaded[split]
         assert rows["id"] == [d.id for d in expected] and rows["text"] == [d.text for d in expected]
-        for row, gold in zip(rows, expected):
+        for row, gold in zip(rows, expected, strict=True):
             assert [(s["start"], s["end"], s["label"]) for s in row["spans"]] == [(s.start, s.end, s.label) for s in gold.spans]
             assert len(row["tokens"]) == len(row["ner_tags"])
             begins = [t for t in row["ner_tags"] if t.startswith("B-")]
@@ -248,8 +248,8 @@ def test_streamed_compile_equals_the_in_memory_one_in_any_file_order(tmp_path):
     """compile reads a pull folder one document at a time (stream=True); the version is the same as from
     the records in memory, and a pull whose files are in another order (documents, and the annotators of
     a document) is read whole, with the same result."""
-    from annotate.labelstudio.normalise import Counts, Normalised
     from annotate.corpus.pull import read_pull, write_pull
+    from annotate.labelstudio.normalise import Counts, Normalised
 
     docs = gold_docs()[:20]
     records = []

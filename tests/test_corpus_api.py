@@ -12,8 +12,8 @@ from annotate.core.adjudication import parse_strategy
 from annotate.corpus.compile import compile_corpus
 from annotate.errors import AnnotateError
 
-from .test_corpus import gold_docs, pull_from
 from .conftest import run_cli
+from .test_corpus import gold_docs, pull_from
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,7 @@ def test_load_round_trips_a_version(root):
     assert news.name == "news" and news.version == 1 and news.path == folder
     records = list(srsly.read_jsonl(folder / "gold.jsonl"))
     assert [d.id for d in news.documents] == [r["id"] for r in records]
-    for doc, record in zip(news.documents, records):
+    for doc, record in zip(news.documents, records, strict=True):
         assert doc.text == record["text"]
         assert [s.to_dict() for s in doc.spans] == record["spans"]
     splits = srsly.read_json(folder / "splits.json")
@@ -90,7 +90,7 @@ def test_to_spacy_gives_the_gold_entities(root):
     docs = list(news.to_spacy(nlp))
     expected = news.train + news.dev + news.test
     assert [d.user_data["id"] for d in docs] == [d.id for d in expected]
-    for doc, gold in zip(docs, expected):
+    for doc, gold in zip(docs, expected, strict=True):
         assert doc.text == gold.text
         assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [(s.start, s.end, s.label) for s in gold.spans]
     assert len(list(news.to_spacy(nlp.vocab, split="dev"))) == len(news.dev)
@@ -106,7 +106,7 @@ def test_to_hf_tags_equal_the_conll_export(root):
         conll = conll_documents(news.path / f"{split}.conll")
         rows = dataset[split]
         assert len(rows) == len(conll) == len(news.split(split))
-        for row, (tokens, tags) in zip(rows, conll):
+        for row, (tokens, tags) in zip(rows, conll, strict=True):
             assert row["tokens"] == tokens
             assert [names[t] for t in row["ner_tags"]] == tags
         assert [r["id"] for r in rows] == [d.id for d in news.split(split)]

@@ -8,7 +8,7 @@ import srsly
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from nervaluate import Evaluator
-from seqeval.metrics import classification_report, precision_score, recall_score, f1_score
+from seqeval.metrics import classification_report, f1_score, precision_score, recall_score
 
 from annotate.core.evaluation import classify_errors, evaluate_spans
 from annotate.core.spans import Span

@@ -120,9 +120,9 @@ def start_server(folder: Path, port: int):
 
 
 def test_label_studio_stopped_half_way_through_a_push_then_restarted(preannotated, tmp_path, title):
+    from annotate.io.settings import load_settings
     from annotate.labelstudio.client import LabelStudio
     from annotate.labelstudio.server import free_port
-    from annotate.io.settings import load_settings
 
     folder = tmp_path / "own-ls"
     folder.mkdir()

@@ -11,14 +11,14 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from annotate.core.documents import Document
-from annotate.io.documents import read_documents
-from annotate.errors import AnnotateError
-from annotate.labelstudio.export import parse_export
-from annotate.io.sources import ingest
-from annotate.labelstudio.normalise import normalise
-from annotate.corpus.pull import read_pull, write_pull
-from annotate.io.schemas import load_schema
 from annotate.core.spans import Span
+from annotate.corpus.pull import read_pull, write_pull
+from annotate.errors import AnnotateError
+from annotate.io.documents import read_documents
+from annotate.io.schemas import load_schema
+from annotate.io.sources import ingest
+from annotate.labelstudio.export import parse_export
+from annotate.labelstudio.normalise import normalise
 
 from .conftest import SCHEMA
 
@@ -237,7 +237,7 @@ def test_conll_written_then_read_back(tmp_path_factory, docs):
     write_conll(path, items)
     read = list(conll_ner_to_docs(path.read_text(encoding="utf-8"), n_sents=0, no_print=True))
     assert len(read) == len(gold_docs)
-    for doc, (tokens, tags) in zip(read, items):
+    for doc, (tokens, tags) in zip(read, items, strict=True):
         assert [t.text for t in doc] == tokens
         iob = [f"{t.ent_iob_}-{t.ent_type_}" if t.ent_iob_ != "O" else "O" for t in doc]
         assert iob == tags

@@ -6,10 +6,10 @@ import xml.etree.ElementTree as ET
 
 import srsly
 
-from annotate.report.guidelines import guidelines_markdown, instructions_html
-from annotate.labelstudio.push import push
 from annotate.core.schema import label_config, parse_schema
 from annotate.io.schemas import load_schema
+from annotate.labelstudio.push import push
+from annotate.report.guidelines import guidelines_markdown, instructions_html
 
 from .conftest import ROOT, SCHEMA, run_cli
 

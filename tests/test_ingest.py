@@ -4,10 +4,10 @@ from pathlib import Path
 import pytest
 import srsly
 
-from annotate.io.documents import read_documents
-from annotate.errors import AnnotateError
-from annotate.io.sources import ingest
 from annotate.core.ingest import split_source
+from annotate.errors import AnnotateError
+from annotate.io.documents import read_documents
+from annotate.io.sources import ingest
 
 from .conftest import SEEDS, run_cli
 

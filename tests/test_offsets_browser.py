@@ -16,9 +16,9 @@ import pytest
 import srsly
 
 from annotate.core.documents import Document, ModelInfo
-from annotate.labelstudio.push import push
-from annotate.io.settings import read_env_file
 from annotate.core.spans import Span
+from annotate.io.settings import read_env_file
+from annotate.labelstudio.push import push
 
 from .conftest import ROOT, run_cli
 

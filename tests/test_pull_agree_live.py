@@ -151,7 +151,7 @@ def test_pull_then_agree_gives_the_hand_computed_figures(ls_server, annotated_pr
 
     # Fleiss' kappa: the documents with the usual number of annotators (3): D1 only
     assert report["fleiss_n_documents"] == 1 and report["fleiss_n_annotators"] == 3
-    table = [[[a, b, c].count(label) for label in names] for a, b, c in zip(ALICE_T1, BOB_T1, CAROL_T1)]
+    table = [[[a, b, c].count(label) for label in names] for a, b, c in zip(ALICE_T1, BOB_T1, CAROL_T1, strict=True)]
     assert report["fleiss_kappa"] == pytest.approx(sm_fleiss(np.array(table)), abs=1e-9)
 
     # Per label, strict F1 across all pairs, 2*matches/spans compared:

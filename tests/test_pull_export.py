@@ -8,9 +8,9 @@ import stat
 import pytest
 import srsly
 
+from annotate.corpus.pull import read_pull
 from annotate.labelstudio.export import parse_export
 from annotate.labelstudio.normalise import normalise, utf16_to_codepoints
-from annotate.corpus.pull import read_pull
 
 from .conftest import SCHEMA, run_cli
 

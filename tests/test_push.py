@@ -9,11 +9,11 @@ from collections import Counter
 
 import pytest
 
-from annotate.io.documents import write_documents
-from annotate.errors import AnnotateError
-from annotate.labelstudio.push import push
 from annotate.core.schema import config_difference, label_config
 from annotate.core.spans import Span
+from annotate.errors import AnnotateError
+from annotate.io.documents import write_documents
+from annotate.labelstudio.push import push
 from annotate.labelstudio.tasks import result_to_span
 
 from .conftest import SCHEMA, run_cli

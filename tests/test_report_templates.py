@@ -9,8 +9,19 @@ import pytest
 from annotate.core.documents import Document
 from annotate.core.records import AnnotationRecord
 from annotate.core.spans import Span
-from annotate.report import (CorpusFigures, EvaluationFigures, PullFigures, corpus_report, evaluation_figures,
-                             evaluation_report, fmt, pull_figures, pull_report, render_pull, share)
+from annotate.report import (
+    CorpusFigures,
+    EvaluationFigures,
+    PullFigures,
+    corpus_report,
+    evaluation_figures,
+    evaluation_report,
+    fmt,
+    pull_figures,
+    pull_report,
+    render_pull,
+    share,
+)
 from annotate.report.render import environment, render, render_spans
 
 from .conftest import ROOT

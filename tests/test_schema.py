@@ -3,8 +3,8 @@ import xml.etree.ElementTree as ET
 import pytest
 import srsly
 
-from annotate.errors import AnnotateError
 from annotate.core.schema import config_difference, label_config, parse_schema
+from annotate.errors import AnnotateError
 from annotate.io.schemas import load_schema
 
 from .conftest import SCHEMA, run_cli

@@ -12,9 +12,9 @@ import httpx
 import srsly
 
 from annotate.io.documents import write_documents
+from annotate.io.settings import Settings
 from annotate.labelstudio.client import LabelStudio
 from annotate.labelstudio.push import push
-from annotate.io.settings import Settings
 
 from .conftest import ROOT, run_cli
 

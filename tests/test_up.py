@@ -4,9 +4,9 @@ pushes the seeds, and prints where to annotate."""
 import json
 import uuid
 
+from annotate.io.settings import load_settings
 from annotate.labelstudio.client import LabelStudio
 from annotate.labelstudio.server import free_port
-from annotate.io.settings import load_settings
 
 from .conftest import SEEDS, run_cli
 

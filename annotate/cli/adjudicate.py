@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -22,7 +21,7 @@ def adjudicate_push_cli(
     corpus: str = typer.Option(..., "--corpus", help="The version whose conflicts to settle: NAME, NAME@vN, NAME/vN."),
     project: str = typer.Option(..., "--project", help="Title of the adjudication project (created if missing)."),
     root: Path = Root,
-    schema: Optional[Path] = SchemaOption,
+    schema: Path | None = SchemaOption,
     env_file: Path = EnvFile,
 ) -> None:
     """One task per conflicted document, every annotator's version a prediction named by the annotator. Idempotent."""
@@ -37,11 +36,11 @@ def adjudicate_push_cli(
 
 @adjudicate_app.command("pull")
 def adjudicate_pull_cli(
-    project: Optional[str] = typer.Option(None, "--project", help="Title of the adjudication project."),
-    from_file: Optional[Path] = typer.Option(None, "--from-file", help="Its export file instead."),
+    project: str | None = typer.Option(None, "--project", help="Title of the adjudication project."),
+    from_file: Path | None = typer.Option(None, "--from-file", help="Its export file instead."),
     output: Path = typer.Option(ADJUDICATION_DIR, "-o", "--output", help="Folder for the decisions (a pull folder)."),
     raw_dir: Path = typer.Option(RAW_DIR, "--raw-dir", help="Where raw exports are kept, named by sha256."),
-    schema: Optional[Path] = typer.Option(None, "--schema", help="Check labels against this schema."),
+    schema: Path | None = typer.Option(None, "--schema", help="Check labels against this schema."),
     env_file: Path = EnvFile,
 ) -> None:
     """Export the adjudicator's decisions (kept raw, normalised) for `compile --strategy adjudicated`."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -19,7 +19,7 @@ from annotate.workflows.agree import agree
 def agree_cli(
     source: Path = typer.Argument(PULL_DIR, help="A pull folder, or a Label Studio export file."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables."),
-    schema: Optional[Path] = typer.Option(None, "--schema", help="Schema for an export file's labels (as in pull)."),
+    schema: Path | None = typer.Option(None, "--schema", help="Schema for an export file's labels (as in pull)."),
 ) -> None:
     """Inter-annotator agreement: pairwise span F1 and Cohen's kappa, Krippendorff's alpha, Fleiss' kappa."""
     result = agree(source, schema)

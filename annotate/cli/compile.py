@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table
@@ -28,7 +27,7 @@ def compile_cli(
     root: Path = Root,
     empty_means_none: bool = typer.Option(True, "--empty-means-none/--skip-empty",
                                           help="Count a submission without spans as 'no entities' (default) or leave it out."),
-    schema: Optional[Path] = SchemaOption,
+    schema: Path | None = SchemaOption,
 ) -> None:
     """Adjudicate a pull into the next immutable corpus version (gold, splits, exports, manifest, CHANGES)."""
     print_compile(compile_version(name, source, strategy, adjudication, min_annotators, (train, dev, test), seed,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table
@@ -16,16 +15,16 @@ from annotate.workflows.evaluate import ComparisonRow, Scored, evaluate
 
 def evaluate_cli(
     gold: str = typer.Option(..., "--gold", help="Corpus version (corpus/NAME/vN, NAME@vN) or a gold JSONL file."),
-    predictions: Optional[Path] = typer.Option(None, "--predictions", help="Predicted documents JSONL (id + spans)."),
-    model: Optional[list[str]] = typer.Option(None, "--model", help="Or a spaCy model (package or path) to run; "
+    predictions: Path | None = typer.Option(None, "--predictions", help="Predicted documents JSONL (id + spans)."),
+    model: list[str] | None = typer.Option(None, "--model", help="Or a spaCy model (package or path) to run; "
                                               "repeat to compare models on the same documents."),
     split: str = typer.Option("test", help="train, dev, test or all (for a corpus version)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-    save: Optional[Path] = typer.Option(None, "--save", help="Also write the result, with every document's gold and "
+    save: Path | None = typer.Option(None, "--save", help="Also write the result, with every document's gold and "
                                         "predicted spans, as JSON (input for `annotate report`)."),
     bootstrap: int = typer.Option(1000, help="Bootstrap resamples for the 95% intervals (0: none)."),
     seed: int = typer.Option(0, help="Bootstrap seed."),
-    schema: Optional[Path] = SchemaOption,
+    schema: Path | None = SchemaOption,
     root: Path = BareRoot,
 ) -> None:
     """Score predictions or models against gold: strict and partial P/R/F1, micro and per label, with CIs."""

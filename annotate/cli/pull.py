@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table
@@ -14,14 +13,14 @@ from annotate.workflows.pull import PullResult, pull
 
 
 def pull_cli(
-    project: Optional[str] = typer.Option(None, "--project", help="Title of the Label Studio project to export."),
-    from_file: Optional[Path] = typer.Option(None, "--from-file", help="A Label Studio JSON/JSON-MIN export file instead."),
+    project: str | None = typer.Option(None, "--project", help="Title of the Label Studio project to export."),
+    from_file: Path | None = typer.Option(None, "--from-file", help="A Label Studio JSON/JSON-MIN export file instead."),
     output: Path = typer.Option(PULL_DIR, "-o", "--output", help="Pull folder to (re)write."),
     raw_dir: Path = typer.Option(RAW_DIR, "--raw-dir", help="Where raw exports are kept, named by sha256."),
-    schema: Optional[Path] = typer.Option(None, "--schema", help="Check labels against this schema (default: "
+    schema: Path | None = typer.Option(None, "--schema", help="Check labels against this schema (default: "
                                           "schemas/news.yml if the export uses its labels, else the export's own labels)."),
     trim: bool = typer.Option(False, "--trim", help="Trim leading/trailing whitespace inside spans (reported either way)."),
-    text_key: Optional[str] = typer.Option(None, "--text-key", help="Task data field holding the text (default: text)."),
+    text_key: str | None = typer.Option(None, "--text-key", help="Task data field holding the text (default: text)."),
     env_file: Path = EnvFile,
 ) -> None:
     """Export a project (or read an export file), keep it raw, normalise every annotator's spans."""

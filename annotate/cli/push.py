@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -16,9 +15,9 @@ from annotate.workflows.push import PushResult, push
 def push_cli(
     input: Path = typer.Argument(PREANNOTATED, help="Documents JSONL (from preannotate, or ingest for no predictions)."),
     project: str = typer.Option(..., "--project", help="Label Studio project title (created if missing)."),
-    schema: Optional[Path] = SchemaOption,
+    schema: Path | None = SchemaOption,
     batch_size: int = typer.Option(DEFAULT_BATCH_SIZE, help="Tasks per bulk import request."),
-    overlap: Optional[int] = typer.Option(None, "--overlap", help="Show each task to K different annotators "
+    overlap: int | None = typer.Option(None, "--overlap", help="Show each task to K different annotators "
                                           "(Label Studio's annotations per task; default: leave as is, 1 when new)."),
     env_file: Path = EnvFile,
 ) -> None:

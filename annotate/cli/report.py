@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -15,9 +14,9 @@ def report_cli(
     source: str = typer.Argument(..., help="A pull folder, a corpus version (folder or NAME@vN), or an evaluation "
                                  "result saved with `annotate evaluate --save`."),
     output: Path = typer.Option(Path("report.html"), "-o", "--output", help="HTML file to write."),
-    gold: Optional[str] = typer.Option(None, "--gold", help="For a pull: a corpus version or gold JSONL to score "
+    gold: str | None = typer.Option(None, "--gold", help="For a pull: a corpus version or gold JSONL to score "
                                        "each annotator against."),
-    schema: Optional[Path] = SchemaOption,
+    schema: Path | None = SchemaOption,
     root: Path = BareRoot,
 ) -> None:
     """One self-contained HTML report: agreement, disagreements, corpus version or evaluation."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table
@@ -15,7 +14,7 @@ schema_app = typer.Typer(help="Inspect the label schema.", no_args_is_help=True)
 
 
 @schema_app.command("show")
-def schema_show_cli(schema: Optional[Path] = SchemaOption) -> None:
+def schema_show_cli(schema: Path | None = SchemaOption) -> None:
     """Labels, guidelines and the model-label mapping."""
     summary = show_schema(schema)
     s = summary.schema
@@ -31,7 +30,7 @@ def schema_show_cli(schema: Optional[Path] = SchemaOption) -> None:
 
 @schema_app.command("guidelines")
 def schema_guidelines_cli(
-    schema: Optional[Path] = SchemaOption,
+    schema: Path | None = SchemaOption,
     output: Path = typer.Option(GUIDELINES, "-o", "--output", help="Where to write them."),
     check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if the file is not current."),
 ) -> None:
@@ -45,6 +44,6 @@ def schema_guidelines_cli(
 
 
 @schema_app.command("config")
-def schema_config_cli(schema: Optional[Path] = SchemaOption) -> None:
+def schema_config_cli(schema: Path | None = SchemaOption) -> None:
     """Print the generated Label Studio labeling config (XML)."""
     print(schema_config(schema))

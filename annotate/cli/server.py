@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -24,7 +23,7 @@ def server_start_cli(
     host: str = typer.Option(server_mod.DEFAULT_HOST, help="Address to bind (loopback unless --public)."),
     public: bool = typer.Option(False, "--public", help="Allow binding to a non-loopback address."),
     env_file: Path = typer.Option(Path(ENV_FILE), help="Where URL, API key and login are kept (mode 600)."),
-    database: Optional[str] = typer.Option(None, "--database", help="postgresql://USER:PASSWORD@HOST:PORT/DB: keep "
+    database: str | None = typer.Option(None, "--database", help="postgresql://USER:PASSWORD@HOST:PORT/DB: keep "
                                            "Label Studio's data in PostgreSQL (teams) instead of SQLite; remembered "
                                            "in the env file. Or set ANNOTATE_DATABASE_URL."),
 ) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -15,7 +14,7 @@ from annotate.workflows.train import train
 def train_cli(
     corpus: str = typer.Option(..., "--corpus", help="Corpus version to train on: NAME, NAME@vN, NAME/vN or a folder."),
     output: Path = typer.Option(..., "-o", "--output", help="Output folder (model-best/, model-last/, config.cfg)."),
-    model: Optional[str] = typer.Option(None, "--base", help="Pipeline to start from (default: the pre-annotation "
+    model: str | None = typer.Option(None, "--base", help="Pipeline to start from (default: the pre-annotation "
                                         "model, en_core_web_sm if installed)."),
     max_steps: int = typer.Option(600, help="Training steps (spaCy's max_steps)."),
     eval_frequency: int = typer.Option(100, help="Steps between evaluations on dev (model-best is the best of them)."),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -24,7 +23,7 @@ from annotate.workflows.up import Step, up
 def up_cli(
     seeds: Path = typer.Argument(Path("seeds"), help="Folder of .txt articles."),
     project: str = typer.Option("News NER", "--project", help="Label Studio project title."),
-    model: Optional[str] = typer.Option(None, help="spaCy package name or model path."),
+    model: str | None = typer.Option(None, help="spaCy package name or model path."),
     port: int = typer.Option(server_mod.DEFAULT_PORT, help="Port for the local Label Studio."),
     data_dir: Path = DataDir,
 ) -> None:

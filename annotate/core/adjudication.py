@@ -29,12 +29,12 @@ EXAMPLE:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
-from annotate.errors import Errors, InvalidInputError
 from annotate.core.records import AnnotationRecord
 from annotate.core.spans import Span, sort_spans
+from annotate.errors import Errors, InvalidInputError
 
 
 @dataclass(frozen=True)
@@ -192,6 +192,7 @@ def adjudicate(doc_id: str, records: Sequence[AnnotationRecord], strategy: Strat
         label = f"adjudicator:{winner.annotator}" if winner else "majority"
     else:
         label = "majority"
+    conflicts: list[Conflict]
     if winner is not None:
         gold, conflicts = list(winner.spans), []
     else:

@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from annotate.core.coefficients import (
     alpha_from_coincidences,
-    coincidences,
     cohen_kappa_from_confusion,
+    coincidences,
     fleiss_kappa_from_totals,
 )
 from annotate.core.matching import SpanScores, partial_count

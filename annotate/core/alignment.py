@@ -12,8 +12,8 @@ EXAMPLE:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
-from typing import Iterable, Mapping, Sequence
 
 from annotate.core.spans import Span
 

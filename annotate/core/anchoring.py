@@ -33,7 +33,7 @@ Example::
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from annotate.core.spans import Span
 
@@ -96,13 +96,13 @@ class AnchoringTally:
         """
         self.documents[annotator] += 1
         rows = self.counts[annotator]
-        predicted, annotated = set(predicted), set(annotated)
+        predicted_set, annotated_set = set(predicted), set(annotated)  # a span given twice counts once
         # Accepted as predicted, every span (the common case): no need to look for overlaps.
-        groups = {"accepted": list(predicted), "edited": [], "added": []} if predicted == annotated else \
-            classify(predicted, annotated)
-        for p in predicted:
+        groups = {"accepted": list(predicted_set), "edited": [], "added": []} if predicted_set == annotated_set \
+            else classify(predicted_set, annotated_set)
+        for p in predicted_set:
             rows[p.label]["predicted"] += 1
-        for a in annotated:
+        for a in annotated_set:
             rows[a.label]["annotated"] += 1
         for kind, spans in groups.items():
             for span in spans:
@@ -140,7 +140,7 @@ def _ratio(x: int, y: int) -> float | None:
 
 
 def _row(c: Mapping[str, int]) -> dict:
-    row = {k: c[k] for k in KINDS}
+    row: dict[str, int | float | None] = {k: c[k] for k in KINDS}
     row["accepted_share"] = _ratio(c["accepted"], c["predicted"])
     row["modified_share"] = _ratio(c["modified"], c["predicted"])
     row["deleted_share"] = _ratio(c["deleted"], c["predicted"])

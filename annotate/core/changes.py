@@ -9,8 +9,8 @@ EXAMPLE:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 from annotate.core.spans import Span
 

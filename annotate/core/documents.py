@@ -21,10 +21,11 @@ EXAMPLE:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from sys import intern
-from typing import Iterable, NamedTuple, Sequence, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from annotate.core.spans import Span, sort_spans
 
@@ -85,7 +86,7 @@ class Document:
     model: ModelInfo | None = None
     extra_meta: dict = field(default_factory=dict, compare=False)
 
-    def with_spans(self, spans: Iterable[Span], model: ModelInfo | None = None) -> "Document":
+    def with_spans(self, spans: Iterable[Span], model: ModelInfo | None = None) -> Document:
         """The same document with other spans.
 
         spans (Iterable[Span]): The new spans (sorted, duplicates dropped).
@@ -101,12 +102,13 @@ class Document:
         """
         meta = {"source": self.source, "article": self.article, "paragraph": self.paragraph, "offset": self.offset}
         meta.update(self.extra_meta)
-        record = {"id": self.id, "text": self.text, "meta": meta, "spans": [s.to_dict() for s in self.spans]}
+        record: dict[str, Any] = {"id": self.id, "text": self.text, "meta": meta,
+                                  "spans": [s.to_dict() for s in self.spans]}
         record["model"] = {"name": self.model.name, "version": self.model.version} if self.model else None
         return record
 
     @classmethod
-    def from_dict(cls, record: dict) -> "Document":
+    def from_dict(cls, record: dict) -> Document:
         """Build a document from its JSON record.
 
         record (dict): The JSON record; raises KeyError/TypeError/ValueError on a bad one.
@@ -146,7 +148,7 @@ def document_id(source: str, text: str, occurrence: int = 0) -> str:
         >>> len(document_id("a.txt", "Ada wrote.")), document_id("a.txt", "x") != document_id("a.txt", "x", 1)
         (16, True)
     """
-    key = f"{source}\x00{text}\x00{occurrence}".encode("utf-8")
+    key = f"{source}\x00{text}\x00{occurrence}".encode()
     return hashlib.sha256(key).hexdigest()[:ID_LENGTH]
 
 
@@ -169,7 +171,7 @@ class Outline(NamedTuple):
     model: ModelInfo | None
 
     @classmethod
-    def of(cls, doc: "Document") -> "Outline":
+    def of(cls, doc: Document) -> Outline:
         """The outline of a document.
 
         doc (Document): The document.

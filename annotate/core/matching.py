@@ -14,8 +14,9 @@ EXAMPLE:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from annotate.core.spans import Span
 
@@ -47,7 +48,7 @@ class SpanScores:
     n_b: int
 
     @classmethod
-    def from_counts(cls, matches: int, n_a: int, n_b: int) -> "SpanScores":
+    def from_counts(cls, matches: int, n_a: int, n_b: int) -> SpanScores:
         """The scores of match and span counts.
 
         matches (int): Matched spans.
@@ -154,7 +155,7 @@ def span_f1(a: Mapping[Any, Iterable[Any]] | Sequence[Iterable[Any]],
     """
     if isinstance(a, Mapping) != isinstance(b, Mapping):
         raise ValueError("span_f1 needs two mappings (doc id -> spans) or two sequences, not one of each")
-    if isinstance(a, Mapping):
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
         keys = list(dict.fromkeys([*a.keys(), *b.keys()]))
         pairs = [(a.get(k, ()), b.get(k, ())) for k in keys]
     else:

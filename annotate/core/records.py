@@ -9,23 +9,24 @@ EXAMPLE:
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import cache
 from sys import intern
 from typing import Any
 
 from annotate.core.spans import Span, sort_spans
 
 
-def shallow_dict(record) -> dict:
+def shallow_dict(record: object) -> dict:
     """A dataclass's fields as a dict, values as they are (``dataclasses.asdict`` deep-copies: slow).
 
     record (Any): A dataclass instance.
     RETURNS (dict): Field name to value.
     """
-    return {name: getattr(record, name) for name in _field_names(type(record))}
+    # A class is hashable, but mypy does not see it as ``Hashable`` (python/mypy#11470, with typeshed's lru_cache).
+    return {name: getattr(record, name) for name in _field_names(type(record))}  # type: ignore[arg-type]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
@@ -67,7 +68,7 @@ class AnnotationRecord:
         return record
 
     @classmethod
-    def from_dict(cls, d: dict, canonical: dict | None = None) -> "AnnotationRecord":
+    def from_dict(cls, d: dict, canonical: dict | None = None) -> AnnotationRecord:
         """A record from its JSON record (strings interned: one per document, per annotator).
 
         d (dict): The JSON record.

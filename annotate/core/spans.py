@@ -13,8 +13,9 @@ EXAMPLE:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from sys import intern
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 
 class Span(NamedTuple):
@@ -44,7 +45,7 @@ class Span(NamedTuple):
         return {"start": self.start, "end": self.end, "label": self.label}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Span":
+    def from_dict(cls, data: dict) -> Span:
         """A span from its JSON record (the label interned: labels are few).
 
         data (dict): ``{"start", "end", "label"}``; raises KeyError/ValueError on a bad record.
@@ -64,7 +65,7 @@ class Span(NamedTuple):
         """
         return self.within_length(len(text))
 
-    def overlaps(self, other: "Span") -> bool:
+    def overlaps(self, other: Span) -> bool:
         """True if the two spans share at least one character (labels aside).
 
         other (Span): Another span of the same text.

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from annotate.io import files
 from annotate.errors import Errors, NotFoundError
+from annotate.io import files
 
 ENV_FILE = ".env"
 URL_VAR = "LABEL_STUDIO_URL"

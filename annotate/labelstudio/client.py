@@ -21,7 +21,8 @@ import logging
 import os
 import random
 import time
-from typing import IO, Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import IO, Any
 
 import httpx
 
@@ -69,7 +70,7 @@ class LabelStudio:
         """Close the HTTP connections."""
         self._http.close()
 
-    def __enter__(self) -> "LabelStudio":
+    def __enter__(self) -> LabelStudio:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -236,7 +237,7 @@ class LabelStudio:
         """
         page, seen = 1, 0
         while True:
-            params = {"project": project_id, "page": page, "page_size": page_size}
+            params: dict[str, int | str] = {"project": project_id, "page": page, "page_size": page_size}
             if all_fields:
                 params["fields"] = "all"
             body = self.request("GET", "/api/tasks/", "listing tasks", params=params)

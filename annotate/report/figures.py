@@ -7,8 +7,8 @@ The compute functions of :mod:`annotate.report.pull`, :mod:`annotate.report.corp
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 from annotate.core.documents import Document
 from annotate.core.spans import Span

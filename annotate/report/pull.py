@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from annotate.core.agreement import AgreementReport, agreement_report
-from annotate.core.matching import span_f1
 from annotate.core.alignment import OUTSIDE, blank_pipeline, token_labels_by_annotator
 from annotate.core.anchoring import anchoring_for
 from annotate.core.documents import Document
 from annotate.core.evaluation import evaluate_spans
+from annotate.core.matching import span_f1
 from annotate.core.records import AnnotationRecord
 from annotate.core.spans import Span
 from annotate.report.figures import AgreementFigures, SpanCard, mean_defined, readings
@@ -223,7 +224,7 @@ def _annotators(records: Sequence[AnnotationRecord], gold: Mapping[str, Sequence
     return rows
 
 
-def pull_figures(pull: "Pull", gold: Sequence[Document] | None = None, lang: str = "en") -> PullFigures:
+def pull_figures(pull: Pull, gold: Sequence[Document] | None = None, lang: str = "en") -> PullFigures:
     """The figures of a pull's report, each document tokenised once (spaCy's tokenizer for ``lang``).
 
     pull (Pull): The pull (its documents, records, labels and summary); a streamed pull is read whole.
@@ -270,7 +271,7 @@ def render_pull(figures: PullFigures, schema_colours: dict[str, str] | None = No
     return render("pull.html.j2", f=figures, outside=OUTSIDE, colours=colours_for(figures.labels, schema_colours))
 
 
-def pull_report(pull: "Pull", schema_colours: dict[str, str] | None = None, gold: list[Document] | None = None,
+def pull_report(pull: Pull, schema_colours: dict[str, str] | None = None, gold: list[Document] | None = None,
                 lang: str = "en") -> str:
     """The report of a pull (normalised annotations): agreement, disagreements, annotators.
 

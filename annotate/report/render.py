@@ -8,9 +8,10 @@ here and nowhere else. Pure functions: no file is read but the package's templat
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from html import escape
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import jinja2
 from markupsafe import Markup

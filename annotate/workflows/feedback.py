@@ -5,8 +5,9 @@ A workflow takes ``feedback: Feedback = SILENT``; the CLI passes one that draws 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from typing import Callable, Iterator, Protocol
+from typing import Protocol
 
 Advance = Callable[[int, "int | None"], None]
 """Called with (items just done, new total or None to keep it)."""

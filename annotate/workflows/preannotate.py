@@ -8,7 +8,8 @@ from pathlib import Path
 from annotate.core.schema import Schema
 from annotate.io import documents as documents_io
 from annotate.io.schemas import load_schema
-from annotate.model.preannotate import PreannotateStats, load_model, preannotate as run_preannotate
+from annotate.model.preannotate import PreannotateStats, load_model
+from annotate.model.preannotate import preannotate as run_preannotate
 from annotate.workflows.feedback import SILENT, Feedback
 from annotate.workflows.ingest import DOCUMENTS
 

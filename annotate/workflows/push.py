@@ -11,7 +11,8 @@ from annotate.io import documents as documents_io
 from annotate.io.schemas import load_schema
 from annotate.io.settings import ENV_FILE, load_settings
 from annotate.labelstudio.client import LabelStudio
-from annotate.labelstudio.push import DEFAULT_BATCH_SIZE, PushReport, push as run_push
+from annotate.labelstudio.push import DEFAULT_BATCH_SIZE, PushReport
+from annotate.labelstudio.push import push as run_push
 from annotate.workflows.feedback import SILENT, Feedback
 from annotate.workflows.preannotate import PREANNOTATED
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Union
 
 from annotate.io.settings import ENV_FILE
 from annotate.labelstudio.server import DEFAULT_DATA_DIR, DEFAULT_PORT, ServerInfo
@@ -14,7 +14,7 @@ from annotate.workflows.preannotate import PREANNOTATED, PreannotateResult, prea
 from annotate.workflows.push import PushResult, push
 from annotate.workflows.server import start_server
 
-Step = Union[ServerInfo, IngestResult, PreannotateResult, PushResult]
+Step = ServerInfo | IngestResult | PreannotateResult | PushResult
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from annotate.errors import ConflictError, Errors, InvalidInputError
 from annotate.io.settings import ENV_FILE, load_settings
