@@ -156,6 +156,8 @@ class Errors(metaclass=ErrorsWithCodes):
             "folder.")
     E112 = ("Gold document {doc_id} is in no split (train, dev, test). This is a bug in annotate: please report it "
             "with the pull folder.")
+    E113 = ("A pull read by stream (annotate.corpus.pull.read_pull(path, stream=True)) has no document outlines. This "
+            "is a bug in annotate: please report it with the pull folder.")
 
 
 class Warnings(metaclass=ErrorsWithCodes):
@@ -266,4 +268,5 @@ KINDS: dict[str, str] = {
     "E110": "InternalError",
     "E111": "InternalError",
     "E112": "InternalError",
+    "E113": "InternalError",
 }

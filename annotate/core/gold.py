@@ -14,8 +14,9 @@ writes a file; tokenising is spaCy's ``nlp.make_doc``.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 from annotate.core.adjudication import Decision, Strategy, adjudicate
 from annotate.core.agreement import AgreementTally

@@ -23,9 +23,9 @@ the splits, the compile settings and the schema.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from annotate.core.adjudication import Strategy
 from annotate.core.alignment import blank_pipeline

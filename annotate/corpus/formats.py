@@ -9,15 +9,17 @@ token-aligned and trimmed).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
+from typing import cast
 
 import numpy
 from spacy.attrs import ENT_TYPE, ORTH, SPACY
+from spacy.strings import StringStore
 from spacy.tokens import Doc, DocBin
 
-from annotate.io import files
 from annotate.core.documents import Document
+from annotate.io import files
 
 DOCSTART = "-DOCSTART- -X- O O"  # the document delimiter `spacy convert --converter ner` expects
 
@@ -46,7 +48,7 @@ def iob_tokens(doc: Doc, text: str | None = None) -> tuple[list[str], list[str]]
     ``text``: the text the Doc was made from, if at hand (``Doc.text`` joins every token again).
     """
     text, strings = doc.text if text is None else text, doc.vocab.strings
-    rows = doc.to_array(["IDX", "LENGTH", "IS_SPACE", "ENT_IOB", "ENT_TYPE"]).tolist()
+    rows = cast(list[list[int]], doc.to_array(["IDX", "LENGTH", "IS_SPACE", "ENT_IOB", "ENT_TYPE"]).tolist())
     tags = ["O"] * len(rows)
     for i, (_, _, _, iob, ent_type) in enumerate(rows):
         if iob in _IOB:  # entity tokens only: most are outside
@@ -77,7 +79,7 @@ class NerDocBin(DocBin):
 
     def __init__(self) -> None:
         super().__init__(attrs=list(self.ATTRS), store_user_data=False)
-        self._store = None  # the StringStore the added Docs' hashes belong to
+        self._store: StringStore | None = None  # the StringStore the added Docs' hashes belong to
         self._empty_groups: bytes | None = None
 
     def add(self, doc: Doc) -> None:
@@ -85,7 +87,7 @@ class NerDocBin(DocBin):
             self._store = doc.vocab.strings
         elif doc.vocab.strings is not self._store:
             raise ValueError("NerDocBin: every Doc must share one vocabulary")
-        self.tokens.append(doc.to_array(self.attrs))
+        self.tokens.append(doc.to_array(cast("list[int | str]", self.attrs)))  # attribute ids (spaCy types them str)
         self.spaces.append(doc.to_array(SPACY).reshape((-1, 1)).astype(bool))
         self.flags.append(_FLAGS[doc.has_unknown_spaces])  # equal dicts, one object each (spaCy makes one per Doc)
         self.cats.append(doc.cats if doc.cats else _NO_CATS)
@@ -103,7 +105,8 @@ class NerDocBin(DocBin):
         for start in range(0, len(self.tokens), 1000):  # in blocks: no copy of the whole table
             hashes.update(numpy.unique(numpy.concatenate([t[:, columns] for t in self.tokens[start:start + 1000]]))
                           .tolist())
-        self.strings.update(self._store[h] for h in hashes if h)
+        if self._store is not None:  # None: no Doc was added
+            self.strings.update(self._store[h] for h in hashes if h)
         return super().to_bytes()
 
 

@@ -16,26 +16,26 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
-from typing import Callable, Iterator
 
 from annotate import __version__
-from annotate.io import files
-from annotate.io.gc import collector_paused
-from annotate.core.gold import Annotated
 from annotate.core.documents import Document, Outline, in_reading_order, is_in_reading_order
-from annotate.io.documents import iter_documents, read_documents
-from annotate.errors import Errors, InternalError, InvalidInputError, NotFoundError
-from annotate.labelstudio.export_reader import iter_export_file
-from annotate.labelstudio.client import LabelStudio
+from annotate.core.gold import Annotated
 from annotate.core.records import AnnotationRecord, SetAside, shallow_dict
-from annotate.labelstudio.normalise import Normalised, export_labels, normalise
 from annotate.core.schema import Schema
+from annotate.errors import Errors, InternalError, InvalidInputError, NotFoundError
+from annotate.io import files
+from annotate.io.documents import iter_documents, read_documents
+from annotate.io.gc import collector_paused
 from annotate.io.schemas import load_schema
+from annotate.labelstudio.client import LabelStudio
+from annotate.labelstudio.export_reader import iter_export_file
+from annotate.labelstudio.normalise import Normalised, export_labels, normalise
 
 RAW_DIR = Path("data/raw")
 PULL_DIR = Path("data/pull")
@@ -108,7 +108,11 @@ class Pull:
 
     def outlines(self) -> list[Outline]:
         """Every document's id, place, text length and model, in the pull's order."""
-        return self.outline if self.documents is None else [Outline.of(d) for d in self.documents]
+        if self.documents is not None:
+            return [Outline.of(d) for d in self.documents]
+        if self.outline is None:
+            raise InternalError(Errors.E113)
+        return self.outline
 
     def submitted(self) -> list[AnnotationRecord]:
         """Every submitted annotation as a record: the kept records, and the empty submissions as "no entities"."""

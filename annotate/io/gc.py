@@ -10,8 +10,8 @@ everything that is dropped; the collector is switched back on (if it was on) at 
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 
 @contextmanager

@@ -22,7 +22,7 @@ import os
 import random
 import time
 from collections.abc import Callable, Iterator
-from typing import IO, Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -45,6 +45,17 @@ def _env_number(name: str, default: float) -> float:
         return float(os.environ.get(name, default))
     except ValueError:
         return default
+
+
+class ByteSink(Protocol):
+    """Anything a download can be streamed into: a binary file, or :class:`~annotate.io.files.HashingFile`."""
+
+    def write(self, data: bytes, /) -> object:
+        """Take the next chunk of bytes.
+
+        data (bytes): The chunk.
+        RETURNS (object): Ignored.
+        """
 
 
 class LabelStudio:
@@ -259,12 +270,12 @@ class LabelStudio:
         return self.request("POST", f"/api/projects/{project_id}/import", "importing tasks", repeatable=True,
                             json=tasks, params={"commit_to_project": "true"})
 
-    def download_export(self, project_id: int, sink: IO[bytes], reset: Callable[[], None],
+    def download_export(self, project_id: int, sink: ByteSink, reset: Callable[[], None],
                         chunk_size: int = 1 << 20) -> None:
         """Stream the project's JSON export (every task, annotated or not) into ``sink``.
 
         project_id (int): The project.
-        sink (IO[bytes]): Where the bytes go.
+        sink (ByteSink): Where the bytes go (a binary file or a hashing file).
         reset (Callable[[], None]): Empties the sink; called before a download restarted after a transient failure.
         chunk_size (int): Bytes per write.
         """

@@ -23,10 +23,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from annotate import __version__
-from annotate.io import files
 from annotate.corpus.store import CORPUS_ROOT, MANIFEST, resolve, verify
-from annotate.io.files import sha256_file
 from annotate.errors import Errors, InvalidInputError
+from annotate.io import files
+from annotate.io.files import sha256_file
 from annotate.model.preannotate import load_ner_pipeline
 
 TRAINING_RECORD = "training.json"

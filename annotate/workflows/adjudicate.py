@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotate.corpus.pull import RAW_DIR
-from annotate.corpus.store import CORPUS_ROOT
+from annotate.corpus.store import CORPUS_ROOT, read_manifest
 from annotate.errors import Errors, InvalidInputError
 from annotate.io.settings import ENV_FILE, load_settings
 from annotate.labelstudio.client import LabelStudio
 from annotate.labelstudio.push import PushReport
-from annotate.corpus.store import read_manifest
 from annotate.workflows.compile import ADJUDICATION_DIR
 from annotate.workflows.feedback import SILENT, Feedback
 from annotate.workflows.pull import PullResult, pull

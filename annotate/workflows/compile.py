@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from annotate.corpus.pull import PULL_DIR, SUMMARY
 from annotate.corpus.compile import CompileResult
+from annotate.corpus.pull import PULL_DIR, SUMMARY
 from annotate.corpus.store import CORPUS_ROOT
 from annotate.errors import Errors, InvalidInputError
 from annotate.io.schemas import load_schema
@@ -43,8 +43,8 @@ def compile_version(name: str, source: Path = PULL_DIR, strategy: str = "majorit
     RETURNS (CompileOutcome): The version and its changes; ``result.created`` is False when nothing changed.
     """
     from annotate.core.adjudication import parse_strategy
-    from annotate.corpus.pull import read_pull
     from annotate.corpus.compile import compile_corpus
+    from annotate.corpus.pull import read_pull
 
     the_strategy = parse_strategy(strategy)
     the_pull = read_pull(source, stream=True)  # compile streams them, one document at a time

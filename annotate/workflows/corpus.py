@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from annotate.corpus.store import CORPUS_ROOT
-from annotate.corpus.store import read_manifest
+from annotate.corpus.store import CORPUS_ROOT, read_manifest
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from annotate.corpus.pull import SUMMARY
-from annotate.corpus.store import CORPUS_ROOT
+from annotate.corpus.store import CORPUS_ROOT, read_manifest
 from annotate.errors import Errors, InvalidInputError
 from annotate.io.files import atomic_write, read_jsonl
 from annotate.io.schemas import load_schema
-from annotate.corpus.store import read_manifest
 
 
 @dataclass(frozen=True)
@@ -67,9 +66,9 @@ def report(source: str, output: Path = Path("report.html"), gold: str | None = N
     root (Path): Folder holding the corpora.
     RETURNS (ReportResult): The kind of report, the file and its length in characters.
     """
-    from annotate.corpus.pull import read_pull
     from annotate.corpus.api import load_gold
     from annotate.corpus.gold import read_gold
+    from annotate.corpus.pull import read_pull
     from annotate.corpus.store import resolve
     from annotate.report import corpus_report, evaluation_report, pull_report
 
