@@ -89,7 +89,7 @@ def test_core_modules_are_pure(path):
     "import subprocess",
     "from socket import socket",
     "import httpx",
-    "from annotate.io.files import write_jsonl",
+    "from annotate.io.jsonl import write_jsonl",
     "from annotate.workflows import pull",
     "from ..labelstudio import export",
     "import annotate.cli",

@@ -20,7 +20,7 @@ from annotate.corpus.gold import gold_record
 from annotate.corpus.pull import Pull
 from annotate.corpus.store import resolve
 from annotate.errors import AnnotateError, Errors, InvalidInputError, NotFoundError
-from annotate.io import files
+from annotate.io import jsonl
 from annotate.labelstudio.tasks import ADJUDICATING_KEY
 
 CONFLICTED = "conflicted_documents.jsonl"
@@ -52,7 +52,7 @@ def read_conflicted(folder: Path) -> list[tuple[Document, dict[str, tuple[Span, 
     if not path.is_file():
         raise NotFoundError(Errors.E090.format(path=folder))
     out = []
-    for _, record in files.read_jsonl(path, producer="compile"):
+    for _, record in jsonl.read_jsonl(path, producer="compile"):
         versions = {a["annotator"]: tuple(Span.from_dict(s) for s in a["spans"]) for a in record["annotations"]}
         out.append((Document.from_dict({k: record[k] for k in ("id", "text", "spans", "meta")}), versions))
     return out
@@ -86,7 +86,7 @@ def adjudication_decisions(adjudication: Pull | None, pull: Pull, strategy: Stra
             folder = resolve(spec, root)
         except AnnotateError:
             continue
-        for _, conflict in files.read_jsonl(folder / "conflicts.jsonl", producer="compile"):
+        for _, conflict in jsonl.read_jsonl(folder / "conflicts.jsonl", producer="compile"):
             settled += conflict.get("doc_id") in decisions
     by = Counter(r.annotator for r in decisions.values())
     raw = adjudication.summary.get("raw_export") or {}

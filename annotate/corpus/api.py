@@ -18,7 +18,7 @@ from annotate.core.splits import SPLITS
 from annotate.corpus.gold import read_gold
 from annotate.corpus.store import CORPUS_ROOT, read_manifest, read_splits, resolve, verify
 from annotate.errors import AnnotateError, Errors, InvalidInputError, NotFoundError
-from annotate.io import files
+from annotate.io import jsonl
 
 
 @dataclass
@@ -153,7 +153,7 @@ class CorpusVersion:
         })
         out = {}
         for split in SPLITS:
-            rows = [r for _, r in files.read_jsonl(self.path / f"{split}.jsonl", producer="compile")]
+            rows = [r for _, r in jsonl.read_jsonl(self.path / f"{split}.jsonl", producer="compile")]
             columns = {key: [r[key] for r in rows] for key in ("id", "text", "tokens", "ner_tags", "spans")}
             out[split] = datasets.Dataset.from_dict(columns, features=features)
         return datasets.DatasetDict(out)

@@ -39,7 +39,7 @@ from annotate.corpus.pull import Pull, by_document
 from annotate.corpus.store import CORPUS_ROOT, MANIFEST, read_manifest, versions
 from annotate.corpus.writer import VersionWriter, manifest, now, schema_change
 from annotate.errors import Errors, InvalidInputError
-from annotate.io import files
+from annotate.io import files, jsonl
 from annotate.io.gc import collector_skips_existing
 
 
@@ -165,7 +165,7 @@ def _compile(pull: Pull, name: str, strategy: Strategy, min_annotators: int, rat
         made = manifest(pull, name, version, strategy, settings, state, written, folder.hashes, now())
         if adjudicated:
             made["adjudication"] = {k: v for k, v in adjudicated.items() if k != "note"}
-        folder.write_bytes(MANIFEST, files.json_bytes(made))
+        folder.write_bytes(MANIFEST, jsonl.json_bytes(made))
         for path in folder.path.iterdir():
             os.chmod(path, 0o444)
         folder.target = corpus_dir / f"v{version}"  # the rename fails if a concurrent compile took this number

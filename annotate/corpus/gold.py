@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotate.core.documents import Document
-from annotate.io import files
+from annotate.io import jsonl
 
 
 def gold_record(doc: Document) -> dict:
@@ -43,4 +43,4 @@ def read_gold(path: Path) -> list[Document]:
     path (Path): The file.
     RETURNS (list[Document]): The gold documents.
     """
-    return [Document.from_dict(r) for _, r in files.read_jsonl(path, producer="compile")]
+    return [Document.from_dict(r) for _, r in jsonl.read_jsonl(path, producer="compile")]

@@ -29,7 +29,7 @@ from annotate.core.gold import Annotated
 from annotate.core.records import AnnotationRecord, SetAside, shallow_dict
 from annotate.core.schema import Schema
 from annotate.errors import Errors, InternalError, InvalidInputError, NotFoundError
-from annotate.io import files
+from annotate.io import files, jsonl
 from annotate.io.documents import iter_documents, read_documents
 from annotate.io.gc import collector_paused
 from annotate.io.schemas import load_schema
@@ -318,14 +318,14 @@ def write_pull(out_dir: Path, result: Normalised, summary: dict) -> None:
         position = {d.id: i for i, d in enumerate(documents)}
         with files.atomic_folder(Path(out_dir)) as folder:
             with folder.open("documents.jsonl") as fh:
-                files.write_json_lines(fh, (d.to_dict() for d in documents))
+                jsonl.write_json_lines(fh, (d.to_dict() for d in documents))
             with folder.open("annotations.jsonl") as fh:
-                files.write_json_lines(fh, (r.to_dict() for r in sorted(result.records,
+                jsonl.write_json_lines(fh, (r.to_dict() for r in sorted(result.records,
                                                                         key=lambda r: position[r.doc_id])))
             with folder.open("set_aside.jsonl") as fh:
-                files.write_json_lines(fh, (shallow_dict(s) for s in result.set_aside))
+                jsonl.write_json_lines(fh, (shallow_dict(s) for s in result.set_aside))
             with folder.open("rejected.jsonl") as fh:
-                files.write_json_lines(fh, (shallow_dict(r) for r in result.rejections))
+                jsonl.write_json_lines(fh, (shallow_dict(r) for r in result.rejections))
             folder.write_bytes(SUMMARY, json.dumps(summary, indent=2, ensure_ascii=False))
 
 
@@ -361,7 +361,7 @@ def _read_pull(path: Path, stream: bool) -> Pull:
         lengths = {d.id: len(d.text) for d in documents}
         records = list(_iter_records_file(path / "annotations.jsonl", lengths))
     set_aside = []
-    for line, record in files.read_jsonl(path / "set_aside.jsonl", producer="pull"):
+    for line, record in jsonl.read_jsonl(path / "set_aside.jsonl", producer="pull"):
         try:
             set_aside.append(SetAside(**record))
             if set_aside[-1].doc_id not in lengths:
@@ -375,7 +375,7 @@ def _iter_records_file(path: Path, lengths: dict[str, int]) -> Iterator[Annotati
     """The records of an ``annotations.jsonl``, each checked against its document (``lengths``: of their texts)."""
     canonical: dict = {}  # one object per distinct span of a document (records come grouped by document)
     previous_doc = None
-    for line, record in files.read_jsonl(path, producer="pull"):
+    for line, record in jsonl.read_jsonl(path, producer="pull"):
         if record.get("doc_id") != previous_doc:
             canonical, previous_doc = {}, record.get("doc_id")
         try:

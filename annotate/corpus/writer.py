@@ -24,7 +24,8 @@ from annotate.corpus.gold import gold_record
 from annotate.corpus.pull import Pull
 from annotate.corpus.store import MANIFEST
 from annotate.errors import Errors, InternalError
-from annotate.io.files import FolderWriter, json_bytes, json_line
+from annotate.io.files import FolderWriter
+from annotate.io.jsonl import json_bytes, json_line
 
 
 class SplitWriter:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from annotate.core.documents import Document
 from annotate.errors import Errors, InvalidInputError
-from annotate.io import files
+from annotate.io import jsonl
 
 
 def write_documents(path: Path, documents: Iterable[Document]) -> int:
@@ -17,7 +17,7 @@ def write_documents(path: Path, documents: Iterable[Document]) -> int:
     documents (Iterable[Document]): The documents, in the order to write them.
     RETURNS (int): How many were written.
     """
-    return files.write_jsonl(path, (d.to_dict() for d in documents))
+    return jsonl.write_jsonl(path, (d.to_dict() for d in documents))
 
 
 def read_documents(path: Path, producer: str = "ingest") -> list[Document]:
@@ -48,7 +48,7 @@ def iter_documents(path: Path, producer: str = "ingest") -> Iterator[Document]:
     """
     path = Path(path)
     seen: dict[str, int] = {}
-    for line_no, record in files.read_jsonl(path, producer=producer):
+    for line_no, record in jsonl.read_jsonl(path, producer=producer):
         try:
             doc = Document.from_dict(record)
         except (KeyError, TypeError, ValueError, AttributeError) as err:

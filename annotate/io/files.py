@@ -1,57 +1,23 @@
-"""Thin file I/O at the edge: the one atomic writer (files and folders), JSON lines, line-numbered reading.
+"""Thin file I/O at the edge: the one atomic writer (files and folders), hashing while writing.
 
 Nothing is ever half-written. A file goes to a temp file in the target's folder, hashed
 (sha256) as it is written, flushed and fsynced, then renamed over the target
 (:func:`atomic_write`; :func:`content_addressed` names it by its hash). A folder is built
 under a temp name beside the target, every file in it fsynced as it is closed, then renamed
 into place and the parent folder fsynced (:func:`atomic_folder`). Every JSON-lines file is
-written in one style (:func:`json_line`): compact, UTF-8, non-ASCII as is.
+written in one style (:func:`annotate.io.jsonl.json_line`): compact, UTF-8, non-ASCII as is.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
-
-import srsly
-
-from annotate.errors import Errors, InvalidInputError, NotFoundError
-
-# The one JSON-lines style: compact separators, non-ASCII written as UTF-8 (not \u-escaped), floats exact.
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def json_line(record: Any) -> str:
-    r"""One JSON-lines line (newline included) in the package's one style.
-
-    record (Any): A JSON-serialisable value (a dict, for a JSONL record).
-    RETURNS (str): The compact JSON text, non-ASCII kept as is, and a newline.
-
-    EXAMPLE:
-        >>> json_line({"text": "Zürich", "n": 1})
-        '{"text":"Zürich","n":1}\n'
-    """
-    return _ENCODE(record) + "\n"
-
-
-def json_bytes(value: Any) -> bytes:
-    r"""A JSON document as written beside the JSONL files (``manifest.json``, ``splits.json``): indented by 2.
-
-    value (Any): A JSON-serialisable value.
-    RETURNS (bytes): UTF-8 JSON, keys in their order, non-ASCII as is, a final newline.
-
-    EXAMPLE:
-        >>> json_bytes({"a": [1]})
-        b'{\n  "a": [\n    1\n  ]\n}\n'
-    """
-    return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+from typing import IO
 
 
 def default_mode(directory: bool = False) -> int:
@@ -369,59 +335,3 @@ def pid_alive(pid: int, group: bool = False) -> bool:
     return True
 
 
-def write_json_lines(fh: IO | HashingFile, records: Iterable[Any]) -> int:
-    """Write records to an open file, one :func:`json_line` each.
-
-    fh (IO | HashingFile): A file open for writing text.
-    records (Iterable[Any]): The records.
-    RETURNS (int): The number of records written.
-    """
-    count, block = 0, []
-    for record in records:
-        block.append(_ENCODE(record))
-        count += 1
-        if len(block) == 1000:  # written (encoded, hashed) a block at a time, not a line at a time
-            fh.write("\n".join(block) + "\n")
-            block = []
-    if block:
-        fh.write("\n".join(block) + "\n")
-    return count
-
-
-def write_jsonl(path: Path, records: Iterable[Any]) -> int:
-    """Write one JSON object per line (:func:`json_line`), atomically (:func:`atomic_write`).
-
-    path (Path): The file to write.
-    records (Iterable[Any]): The records.
-    RETURNS (int): The number of records written.
-    """
-    with atomic_write(path) as fh:
-        return write_json_lines(fh, records)
-
-
-def read_jsonl(path: Path, producer: str) -> Iterator[tuple[int, dict]]:
-    """Read a JSON-lines file one record at a time; blank lines are skipped, a bad line raises.
-
-    path (Path): The file.
-    producer (str): The command that writes it (named in the messages: "run `annotate PRODUCER`").
-    RETURNS (Iterator[tuple[int, dict]]): ``(line number, record)`` per line.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise NotFoundError(Errors.E010.format(path=path, producer=producer))
-    with path.open("r", encoding="utf-8", errors="strict", newline="") as fh:
-        line_no = 0
-        try:
-            for line_no, line in enumerate(fh, start=1):
-                if line.isspace():  # a blank line (no copy of the line is made)
-                    continue
-                try:
-                    record = srsly.json_loads(line)
-                except ValueError as err:
-                    raise InvalidInputError(Errors.E011.format(path=path, line=line_no, reason=err, producer=producer)) from None
-                if not isinstance(record, dict):
-                    raise InvalidInputError(Errors.E012.format(path=path, line=line_no, reason="not a JSON object"))
-                yield line_no, record
-        except UnicodeDecodeError as err:
-            raise InvalidInputError(Errors.E011.format(path=path, line=line_no + 1, reason=f"not UTF-8: {err.reason}",
-                                                   producer=producer)) from None

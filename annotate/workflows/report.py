@@ -10,7 +10,8 @@ from typing import Any
 from annotate.corpus.pull import SUMMARY
 from annotate.corpus.store import CORPUS_ROOT, read_manifest
 from annotate.errors import Errors, InvalidInputError
-from annotate.io.files import atomic_write, read_jsonl
+from annotate.io.files import atomic_write
+from annotate.io.jsonl import read_jsonl
 from annotate.io.schemas import load_schema
 
 
