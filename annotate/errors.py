@@ -33,6 +33,19 @@ class ErrorsWithCodes(type):
 
 
 class Errors(metaclass=ErrorsWithCodes):
+    """Errors: the command stops, and says what went wrong, where, and what to do (the kind of each code is in
+    :data:`KINDS`).
+
+    Each attribute is a message template; read from the class it starts with its code, and
+    ``str.format`` fills in the details.
+
+    EXAMPLE:
+        >>> Errors.E002.format(path="articles/")
+        '[E002] Input path articles/ does not exist.'
+        >>> KINDS["E002"]
+        'NotFoundError'
+    """
+
     # ingest
     E001 = "No .txt files in {path}. Point ingest at a folder of articles (one .txt per article) or at one .txt file."
     E002 = "Input path {path} does not exist."

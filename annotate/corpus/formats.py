@@ -25,7 +25,21 @@ DOCSTART = "-DOCSTART- -X- O O"  # the document delimiter `spacy convert --conve
 
 
 def to_spacy_doc(nlp, document: Document) -> Doc:
-    """A spaCy Doc of the text with ``ents`` set from the gold spans (which must be token-aligned)."""
+    """A spaCy Doc of the text with ``ents`` set from the gold spans (which must be token-aligned).
+
+    nlp (Language): The pipeline whose tokenizer makes the Doc (``nlp.make_doc``: no component runs).
+    document (Document): The gold document; its spans must start and end on token boundaries.
+    RETURNS (Doc): The tokenized text with one entity per span.
+    RAISES (ValueError): When a span is not aligned to tokens.
+
+    EXAMPLE:
+        >>> import spacy
+        >>> from annotate.core.spans import Span
+        >>> gold = Document("d1", "Ada Lovelace met Babbage.", "a.txt", article=0, paragraph=0, offset=0,
+        ...                 spans=(Span(0, 12, "PER"), Span(17, 24, "PER")))
+        >>> [(ent.text, ent.label_) for ent in to_spacy_doc(spacy.blank("en"), gold).ents]
+        [('Ada Lovelace', 'PER'), ('Babbage', 'PER')]
+    """
     doc = nlp.make_doc(document.text)
     ents = []
     for span in document.spans:
@@ -45,7 +59,18 @@ def iob_tokens(doc: Doc, text: str | None = None) -> tuple[list[str], list[str]]
 
     Read with ``Doc.to_array`` (the tokens' own IDX, LENGTH, IS_SPACE, ENT_IOB and ENT_TYPE)
     rather than by making a Token object per token: same values, several times faster.
-    ``text``: the text the Doc was made from, if at hand (``Doc.text`` joins every token again).
+
+    doc (Doc): A Doc with ``ents`` set (see :func:`to_spacy_doc`).
+    text (str | None): The text the Doc was made from, if at hand (``Doc.text`` joins every token again).
+    RETURNS (tuple[list[str], list[str]]): The tokens and their IOB2 tags (``B-PER``, ``I-PER``, ``O``), of one length.
+
+    EXAMPLE:
+        >>> import spacy
+        >>> from spacy.tokens import Span as SpacySpan
+        >>> doc = spacy.blank("en").make_doc("Ada Lovelace\\n\\nmet Babbage.")
+        >>> doc.ents = [SpacySpan(doc, 0, 2, label="PER"), SpacySpan(doc, 4, 5, label="PER")]
+        >>> iob_tokens(doc)
+        (['Ada', 'Lovelace', 'met', 'Babbage', '.'], ['B-PER', 'I-PER', 'O', 'B-PER', 'O'])
     """
     text, strings = doc.text if text is None else text, doc.vocab.strings
     rows = cast(list[list[int]], doc.to_array(["IDX", "LENGTH", "IS_SPACE", "ENT_IOB", "ENT_TYPE"]).tolist())
@@ -83,6 +108,11 @@ class NerDocBin(DocBin):
         self._empty_groups: bytes | None = None
 
     def add(self, doc: Doc) -> None:
+        """Add a Doc's words, spacing and entities (read as arrays, no Token objects made).
+
+        doc (Doc): The Doc to add; every Doc added must share one vocabulary.
+        RAISES (ValueError): When ``doc`` has another vocabulary than the Docs added before.
+        """
         if self._store is None:
             self._store = doc.vocab.strings
         elif doc.vocab.strings is not self._store:
@@ -100,6 +130,10 @@ class NerDocBin(DocBin):
             self.span_groups.append(self._empty_groups)
 
     def to_bytes(self) -> bytes:
+        """Serialise as spaCy's ``DocBin.to_bytes`` does, with the strings of the words and labels collected first.
+
+        RETURNS (bytes): The serialised DocBin (read back with ``DocBin().from_bytes``).
+        """
         columns = [self.attrs.index(ORTH), self.attrs.index(ENT_TYPE)]
         hashes: set[int] = set()
         for start in range(0, len(self.tokens), 1000):  # in blocks: no copy of the whole table
@@ -116,17 +150,55 @@ def new_docbin() -> NerDocBin:
 
 
 def write_conll(path: Path, items: Iterable[tuple[list[str], list[str]]]) -> None:
-    """CoNLL-2003 layout: a ``-DOCSTART-`` line per document, then ``TOKEN -X- _ TAG`` lines and a blank line."""
+    """CoNLL-2003 layout: a ``-DOCSTART-`` line per document, then ``TOKEN -X- _ TAG`` lines and a blank line.
+
+    Written atomically (a temp file, fsynced, renamed; see :func:`annotate.io.files.atomic_write`).
+
+    path (Path): The ``.conll`` file to (re)write.
+    items (Iterable[tuple[list[str], list[str]]]): Each document's tokens and IOB2 tags (:func:`iob_tokens`).
+    """
     with files.atomic_write(path) as fh:
         for tokens, tags in items:
             write_conll_document(fh, tokens, tags)
 
 
 def write_conll_document(fh, tokens: list[str], tags: list[str]) -> None:
-    """One document in CoNLL layout: its ``-DOCSTART-`` line, a blank line, its token lines, a blank line."""
+    """One document in CoNLL layout: its ``-DOCSTART-`` line, a blank line, its token lines, a blank line.
+
+    fh (TextIO): The open text file to write to.
+    tokens (list[str]): The document's tokens (no whitespace-only ones: see :func:`iob_tokens`).
+    tags (list[str]): Their IOB2 tags, one per token.
+    RAISES (ValueError): When ``tokens`` and ``tags`` differ in length.
+
+    EXAMPLE:
+        >>> import io
+        >>> fh = io.StringIO()
+        >>> write_conll_document(fh, ["Ada", "met", "Babbage"], ["B-PER", "O", "B-PER"])
+        >>> print(fh.getvalue(), end="")
+        -DOCSTART- -X- O O
+        <BLANKLINE>
+        Ada -X- _ B-PER
+        met -X- _ O
+        Babbage -X- _ B-PER
+        <BLANKLINE>
+    """
     fh.write(DOCSTART + "\n\n" + "".join(f"{token} -X- _ {tag}\n" for token, tag in zip(tokens, tags, strict=True)) + "\n")
 
 
 def hf_record(document: Document, tokens: list[str], tags: list[str]) -> dict:
+    """One line of the Hugging Face JSONL: the document's id and text, its tokens and tags, and its gold spans.
+
+    document (Document): The gold document.
+    tokens (list[str]): Its tokens (:func:`iob_tokens`).
+    tags (list[str]): Their IOB2 tags.
+    RETURNS (dict): ``{"id", "text", "tokens", "ner_tags", "spans"}``; spans as character offsets.
+
+    EXAMPLE:
+        >>> from annotate.core.spans import Span
+        >>> gold = Document("d1", "Ada met", "a.txt", article=0, paragraph=0, offset=0, spans=(Span(0, 3, "PER"),))
+        >>> record = hf_record(gold, ["Ada", "met"], ["B-PER", "O"])
+        >>> record["ner_tags"], record["spans"]
+        (['B-PER', 'O'], [{'start': 0, 'end': 3, 'label': 'PER'}])
+    """
     return {"id": document.id, "text": document.text, "tokens": tokens, "ner_tags": tags,
             "spans": [s.to_dict() for s in document.spans]}

@@ -44,6 +44,12 @@ SUMMARY = "pull.json"
 
 @dataclass(frozen=True)
 class Snapshot:
+    """A raw export kept in the content-addressed store (``data/raw/export-<sha256>.json``), byte for byte.
+
+    path (Path): The stored file.
+    sha256 (str): The hex sha256 of its bytes (also in its name).
+    """
+
     path: Path
     sha256: str
 
@@ -77,7 +83,22 @@ def download_raw(client: LabelStudio, project_id: int, raw_dir: Path = RAW_DIR) 
 def choose_labels(found: set[str], schema: Schema, explicit: bool) -> tuple[list[str], Schema | None, str]:
     """The label set of a pull, the schema (if used), and a note saying which was taken.
 
-    ``found``: the labels the export uses; ``explicit``: the schema was asked for (--schema).
+    The schema's labels are used when it was asked for or when the export uses none but its labels;
+    otherwise the export's own labels, sorted.
+
+    found (set[str]): The labels the export uses.
+    schema (Schema): The schema asked for, or the default one.
+    explicit (bool): The schema was asked for (--schema).
+    RETURNS (tuple[list[str], Schema | None, str]): The labels, the schema (None when the export's own labels
+        are used) and the note for ``pull.json``'s ``label_note``.
+
+    EXAMPLE:
+        >>> from annotate.core.schema import Label
+        >>> schema = Schema("news", 1, "News.", (Label("PER", "#ff0000", "p", "A person."),), {}, "")
+        >>> choose_labels({"PER"}, schema, explicit=False)[0]
+        ['PER']
+        >>> choose_labels({"PER", "ORG"}, schema, explicit=False)[:2]
+        (['ORG', 'PER'], None)
     """
     if explicit or found <= set(schema.label_names):
         return list(schema.label_names), schema, f"labels from schema {schema.name} v{schema.version}"
@@ -104,6 +125,10 @@ class Pull:
 
     @property
     def labels(self) -> list[str]:
+        """The pull's label set, as ``pull.json`` records it.
+
+        RETURNS (list[str]): The labels (the schema's, or the export's own: see :func:`choose_labels`).
+        """
         return list(self.summary["labels"])
 
     def outlines(self) -> list[Outline]:
@@ -181,6 +206,10 @@ def by_document(pull: Pull, empty_means_none: bool) -> ByDocument:
     held whole: its documents.jsonl and annotations.jsonl, written in reading order, are read one
     document at a time (annotations.jsonl once more before, to count each document's records).
     Files in another order (written by an older annotate, or by hand) are read into memory.
+
+    pull (Pull): The pull, in memory or streamed (:func:`read_pull`).
+    empty_means_none (bool): Count empty submissions as "no entities" records.
+    RETURNS (ByDocument): The documents in reading order, their record counts and their records.
     """
     empty: dict[str, list] = defaultdict(list)
     if empty_means_none:
@@ -332,8 +361,12 @@ def write_pull(out_dir: Path, result: Normalised, summary: dict) -> None:
 def read_pull(path: Path, stream: bool = False) -> Pull:
     """Read a pull folder written by :func:`write_pull`.
 
-    ``stream=True``: check the documents and keep only their outlines; documents and records stay
-    on disk (see :class:`Pull`), so that a pull of any size is read in little memory.
+    path (Path): The pull folder.
+    stream (bool): Check the documents and keep only their outlines; documents and records stay
+        on disk (see :class:`Pull`), so that a pull of any size is read in little memory.
+    RETURNS (Pull): The pull.
+    RAISES (InvalidInputError): E075 when the folder has no ``pull.json``, E076 when a file in it is not valid.
+    RAISES (NotFoundError): E010 when a file of the folder is missing.
     """
     with collector_paused():
         return _read_pull(Path(path), stream)
@@ -391,7 +424,15 @@ def _iter_records_file(path: Path, lengths: dict[str, int]) -> Iterator[Annotati
 
 def load_source(source: Path, schema_path: Path | None = None, text_key: str | None = None,
                 trim: bool = False) -> Pull:
-    """A pull folder, or an export file normalised in memory (nothing written)."""
+    """A pull folder, or an export file normalised in memory (nothing written).
+
+    source (Path): A pull folder (:func:`read_pull`) or a Label Studio export file (:func:`pull_export`).
+    schema_path (Path | None): For an export file: the schema to check labels against (None: the default one).
+    text_key (str | None): For an export file: the task data key holding the text (None: found by itself).
+    trim (bool): For an export file: trim whitespace off span ends.
+    RETURNS (Pull): The pull, in memory (its ``path`` is None for an export file).
+    RAISES (NotFoundError): E002 when ``source`` does not exist.
+    """
     source = Path(source)
     if source.is_dir():
         return read_pull(source)

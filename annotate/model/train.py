@@ -34,7 +34,14 @@ TRAINING_RECORD = "training.json"
 
 def base_pipeline(model: str | None, labels: list[str]):
     """The starting pipeline: ``model``'s entity components (and the tok2vec they listen to), other
-    components removed, every label of ``labels`` known to ``ner``. Returns ``(nlp, name, added_labels)``."""
+    components removed, every label of ``labels`` known to ``ner``.
+
+    model (str | None): The pre-annotation model, a package name or path (None: the first installed default).
+    labels (list[str]): The corpus version's labels.
+    RETURNS (tuple[Language, str, list[str]]): ``(nlp, name, added_labels)``: the pipeline, the name of the
+        model loaded, and the labels its ``ner`` did not know (added, in ``labels``' order).
+    RAISES (InvalidInputError): E031 when the model cannot be loaded, E032 when it has no ``ner``.
+    """
     nlp, name, keep = load_ner_pipeline(model)
     for pipe_name in [p for p in nlp.component_names if p not in keep]:
         nlp.remove_pipe(pipe_name)
@@ -47,7 +54,28 @@ def base_pipeline(model: str | None, labels: list[str]):
 
 def training_config(base_nlp, base_path: Path, train_path: Path, dev_path: Path, max_steps: int,
                     eval_frequency: int, seed: int):
-    """spaCy's config for fine-tuning ``base_nlp`` (saved at ``base_path``) on the corpus' train/dev DocBins."""
+    """spaCy's config for fine-tuning ``base_nlp`` (saved at ``base_path``) on the corpus' train/dev DocBins.
+
+    Every component is sourced from ``base_path``, and so are the tokenizer and vocabulary; training
+    runs ``max_steps`` steps (no epoch limit, no early stop) on CPU, scored by entity F1.
+
+    base_nlp (Language): The starting pipeline (:func:`base_pipeline`); its config is copied, not changed.
+    base_path (Path): Where ``base_nlp`` was saved (``nlp.to_disk``).
+    train_path (Path): The corpus version's ``train.spacy``.
+    dev_path (Path): The corpus version's ``dev.spacy``.
+    max_steps (int): Training steps.
+    eval_frequency (int): Steps between two scorings on dev.
+    seed (int): The random seed.
+    RETURNS (Config): The training config (``config.to_disk`` writes ``config.cfg``).
+
+    EXAMPLE:
+        >>> import spacy
+        >>> nlp = spacy.blank("en")
+        >>> _ = nlp.add_pipe("ner")
+        >>> config = training_config(nlp, Path("base"), Path("train.spacy"), Path("dev.spacy"), 600, 100, 0)
+        >>> config["components"]["ner"]["source"] == str(Path("base").resolve()), config["training"]["max_steps"]
+        (True, 600)
+    """
     config = base_nlp.config.copy()
     source = str(base_path.resolve())
     config["paths"] = {"train": str(train_path.resolve()), "dev": str(dev_path.resolve()), "vectors": None,
@@ -77,7 +105,21 @@ def training_config(base_nlp, base_path: Path, train_path: Path, dev_path: Path,
 
 def train_model(spec: str, output: Path, model: str | None = None, max_steps: int = 600, eval_frequency: int = 100,
                 seed: int = 0, root: Path = CORPUS_ROOT) -> dict:
-    """Fine-tune the pre-annotation model's NER on corpus version ``spec``; returns the training record."""
+    """Fine-tune the pre-annotation model's NER on corpus version ``spec``, with ``spacy train`` on CPU.
+
+    Writes ``output/`` as the module docstring shows (a previous run's models there are replaced).
+
+    spec (str): The corpus version: ``NAME``, ``NAME/vN`` or ``NAME@vN`` (checked against its manifest).
+    output (Path): The output folder (created if needed).
+    model (str | None): The model to start from, a package name or path (None: the first installed default).
+    max_steps (int): Training steps.
+    eval_frequency (int): Steps between two scorings on dev.
+    seed (int): The random seed.
+    root (Path): The folder holding the corpora.
+    RETURNS (dict): The training record (``training.json``): corpus and its hashes, base model, labels, settings,
+        dev scores and the path of ``model-best``.
+    RAISES (InvalidInputError): E094 when the train or dev split has no documents, E095 when spaCy's training fails.
+    """
     from spacy.cli.train import train as spacy_train
 
     folder = resolve(spec, root)

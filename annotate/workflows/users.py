@@ -20,11 +20,26 @@ class Accounts(Protocol):
 
     url: str
 
-    def users(self) -> list[dict[str, Any]]: ...
+    def users(self) -> list[dict[str, Any]]:
+        """Every user of the server.
 
-    def create_user(self, email: str, first_name: str = "", last_name: str = "") -> dict[str, Any]: ...
+        RETURNS (list[dict[str, Any]]): Label Studio's user records (``id``, ``email``, ``first_name``, ...).
+        """
 
-    def invite_url(self) -> str: ...
+    def create_user(self, email: str, first_name: str = "", last_name: str = "") -> dict[str, Any]:
+        """Create a user (without a password: Label Studio's API cannot set one).
+
+        email (str): The user's email (their login).
+        first_name (str): First name ("" for none).
+        last_name (str): Last name ("" for none).
+        RETURNS (dict[str, Any]): Label Studio's record of the new user, with its ``id``.
+        """
+
+    def invite_url(self) -> str:
+        """The organisation's sign-up link, for a user to set their own password.
+
+        RETURNS (str): The link.
+        """
 
 
 @dataclass(frozen=True)
