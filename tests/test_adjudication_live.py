@@ -17,23 +17,38 @@ MISALIGNED = ("Syria‘s", "Western-")  # two seed gold spans that do not fall o
 
 
 def results(text, spans):
-    return [{"from_name": "label", "to_name": "text", "type": "labels",
-             "value": {"start": s["start"], "end": s["end"], "text": text[s["start"]:s["end"]], "labels": [s["label"]]}}
-            for s in spans]
+    return [
+        {
+            "from_name": "label",
+            "to_name": "text",
+            "type": "labels",
+            "value": {
+                "start": s["start"],
+                "end": s["end"],
+                "text": text[s["start"] : s["end"]],
+                "labels": [s["label"]],
+            },
+        }
+        for s in spans
+    ]
 
 
 def make_user(client, name, suffix):
     email = f"{name}-{suffix}@example.com"
-    user = client.request("POST", "/api/users/", "creating a user",
-                          json={"email": email, "username": f"{name}{suffix}", "password": uuid.uuid4().hex})
+    user = client.request(
+        "POST",
+        "/api/users/",
+        "creating a user",
+        json={"email": email, "username": f"{name}{suffix}", "password": uuid.uuid4().hex},
+    )
     return user["id"], email
 
 
-def test_conflicts_adjudicated_in_label_studio_settle_the_next_version(ls_server, client, preannotated, schema,
-                                                                      title, tmp_path):
+def test_conflicts_adjudicated_in_label_studio_settle_the_next_version(
+    ls_server, client, preannotated, schema, title, tmp_path
+):
     gold = {g["id"]: g for g in srsly.read_jsonl(GOLD)}
-    chosen = [d for d in preannotated if len(gold[d.id]["spans"]) >= 2
-              and not any(m in d.text for m in MISALIGNED)][:8]
+    chosen = [d for d in preannotated if len(gold[d.id]["spans"]) >= 2 and not any(m in d.text for m in MISALIGNED)][:8]
     pushed = push(client, chosen, schema, title)
     tasks = {t["data"]["doc_id"]: t["id"] for t in client.iter_tasks(pushed.project_id)}
     suffix = uuid.uuid4().hex[:6]
@@ -47,13 +62,29 @@ def test_conflicts_adjudicated_in_label_studio_settle_the_next_version(ls_server
             theirs = spans[1:]
             disputed.add(doc.id)
         for user, mine in ((alice, spans), (bob, theirs)):
-            client.request("POST", f"/api/tasks/{tasks[doc.id]}/annotations/", "annotating",
-                           json={"result": results(doc.text, mine), "completed_by": user, "lead_time": 3.0})
+            client.request(
+                "POST",
+                f"/api/tasks/{tasks[doc.id]}/annotations/",
+                "annotating",
+                json={"result": results(doc.text, mine), "completed_by": user, "lead_time": 3.0},
+            )
 
     env = ("--env-file", str(ls_server["env_file"]))
     corpus = ("--root", str(tmp_path / "corpus"))
-    assert run_cli("pull", "--project", title, "-o", str(tmp_path / "pull"), "--raw-dir", str(tmp_path / "raw"),
-                   *env, cwd=tmp_path).returncode == 0
+    assert (
+        run_cli(
+            "pull",
+            "--project",
+            title,
+            "-o",
+            str(tmp_path / "pull"),
+            "--raw-dir",
+            str(tmp_path / "raw"),
+            *env,
+            cwd=tmp_path,
+        ).returncode
+        == 0
+    )
     first = run_cli("compile", str(tmp_path / "pull"), "--name", "adj", *corpus)
     assert first.returncode == 0, first.stderr
     v1 = tmp_path / "corpus" / "adj" / "v1"
@@ -65,8 +96,10 @@ def test_conflicts_adjudicated_in_label_studio_settle_the_next_version(ls_server
         assert {a["annotator"] for a in record["annotations"]} == {alice_email, bob_email}
 
     adjudication_title = f"{title[:34]} – adjudication"
-    pushed_twice = [run_cli("adjudicate", "push", "--corpus", "adj@v1", "--project", adjudication_title,
-                            *corpus, *env) for _ in range(2)]
+    pushed_twice = [
+        run_cli("adjudicate", "push", "--corpus", "adj@v1", "--project", adjudication_title, *corpus, *env)
+        for _ in range(2)
+    ]
     assert all(r.returncode == 0 for r in pushed_twice), pushed_twice[0].stderr + pushed_twice[1].stderr
     assert f"{len(disputed)} new" in pushed_twice[0].stdout and "0 new" in pushed_twice[1].stdout  # idempotent
     project = next(p for p in client.projects() if p["title"] == adjudication_title)
@@ -75,22 +108,47 @@ def test_conflicts_adjudicated_in_label_studio_settle_the_next_version(ls_server
     for task in adjudication_tasks:
         assert task["data"]["adjudicating"] == "adj@v1"
         predictions = client.request("GET", f"/api/predictions/?task={task['id']}", "listing predictions")
-        versions = {p["model_version"]: {(r["value"]["start"], r["value"]["labels"][0]) for r in p["result"]}
-                    for p in predictions}
+        versions = {
+            p["model_version"]: {(r["value"]["start"], r["value"]["labels"][0]) for r in p["result"]}
+            for p in predictions
+        }
         assert set(versions) == {alice_email, bob_email}
         assert len(versions[alice_email]) == len(versions[bob_email]) + 1  # bob's version lacks one span
 
     judge, judge_email = make_user(client, "judge", suffix)
     for task in adjudication_tasks:  # the adjudicator takes alice's version
         doc_id = task["data"]["doc_id"]
-        client.request("POST", f"/api/tasks/{task['id']}/annotations/", "adjudicating",
-                       json={"result": results(task["data"]["text"], gold[doc_id]["spans"]), "completed_by": judge})
+        client.request(
+            "POST",
+            f"/api/tasks/{task['id']}/annotations/",
+            "adjudicating",
+            json={"result": results(task["data"]["text"], gold[doc_id]["spans"]), "completed_by": judge},
+        )
 
-    pulled = run_cli("adjudicate", "pull", "--project", adjudication_title, "-o", str(tmp_path / "adjudication"),
-                     "--raw-dir", str(tmp_path / "raw"), *env, cwd=tmp_path)
+    pulled = run_cli(
+        "adjudicate",
+        "pull",
+        "--project",
+        adjudication_title,
+        "-o",
+        str(tmp_path / "adjudication"),
+        "--raw-dir",
+        str(tmp_path / "raw"),
+        *env,
+        cwd=tmp_path,
+    )
     assert pulled.returncode == 0, pulled.stderr
-    second = run_cli("compile", str(tmp_path / "pull"), "--name", "adj", "--strategy", "adjudicated",
-                     "--adjudication", str(tmp_path / "adjudication"), *corpus)
+    second = run_cli(
+        "compile",
+        str(tmp_path / "pull"),
+        "--name",
+        "adj",
+        "--strategy",
+        "adjudicated",
+        "--adjudication",
+        str(tmp_path / "adjudication"),
+        *corpus,
+    )
     assert second.returncode == 0, second.stderr
     v2 = tmp_path / "corpus" / "adj" / "v2"
     assert list(srsly.read_jsonl(v2 / "conflicts.jsonl")) == []
@@ -115,14 +173,44 @@ def test_conflicts_adjudicated_in_label_studio_settle_the_next_version(ls_server
 
 
 def test_compile_adjudicated_without_decisions_says_what_to_run(tmp_path):
-    export = [{"id": 1, "data": {"text": "Anna Berg met Acme."},
-               "annotations": [{"id": 1, "completed_by": 1, "result": results("Anna Berg met Acme.", [
-                   {"start": 0, "end": 9, "label": "PERSON"}])}]}]
+    export = [
+        {
+            "id": 1,
+            "data": {"text": "Anna Berg met Acme."},
+            "annotations": [
+                {
+                    "id": 1,
+                    "completed_by": 1,
+                    "result": results("Anna Berg met Acme.", [{"start": 0, "end": 9, "label": "PERSON"}]),
+                }
+            ],
+        }
+    ]
     (tmp_path / "export.json").write_text(json.dumps(export))
-    assert run_cli("pull", "--from-file", str(tmp_path / "export.json"), "-o", str(tmp_path / "pull"),
-                   "--raw-dir", str(tmp_path / "raw")).returncode == 0
-    failed = run_cli("compile", str(tmp_path / "pull"), "--name", "x", "--root", str(tmp_path / "corpus"),
-                     "--strategy", "adjudicated", "--adjudication", str(tmp_path / "nowhere"))
+    assert (
+        run_cli(
+            "pull",
+            "--from-file",
+            str(tmp_path / "export.json"),
+            "-o",
+            str(tmp_path / "pull"),
+            "--raw-dir",
+            str(tmp_path / "raw"),
+        ).returncode
+        == 0
+    )
+    failed = run_cli(
+        "compile",
+        str(tmp_path / "pull"),
+        "--name",
+        "x",
+        "--root",
+        str(tmp_path / "corpus"),
+        "--strategy",
+        "adjudicated",
+        "--adjudication",
+        str(tmp_path / "nowhere"),
+    )
     assert failed.returncode == 1
     assert "annotate adjudicate pull" in failed.stderr and "nowhere" in failed.stderr
     assert not (tmp_path / "corpus" / "x").exists() or not list((tmp_path / "corpus" / "x").iterdir())

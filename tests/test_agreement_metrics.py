@@ -68,18 +68,24 @@ def test_the_public_api_names_every_public_name_of_the_core_modules():
 
     core = [*coefficients.__all__, *matching.__all__, *report.__all__]
     assert agreement.__all__ == core
-    assert all(getattr(agreement, name) is getattr(module, name)
-               for module in (coefficients, matching, report) for name in module.__all__)
+    assert all(
+        getattr(agreement, name) is getattr(module, name)
+        for module in (coefficients, matching, report)
+        for name in module.__all__
+    )
 
 
 # --- textbook examples ---------------------------------------------------------
 
+
 def test_krippendorff_textbook_examples():
     # Krippendorff (2011), "Computing Krippendorff's alpha-reliability", the 4 coders x 12 units example
-    data = [[1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
-            [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
-            [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
-            [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None]]
+    data = [
+        [1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
+        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
+        [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
+        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None],
+    ]
     assert round(krippendorff_alpha(data, "nominal"), 3) == 0.743
     assert round(krippendorff_alpha(data, "ordinal"), 3) == 0.815
     assert round(krippendorff_alpha(data, "interval"), 3) == 0.849
@@ -89,8 +95,18 @@ def test_krippendorff_textbook_examples():
 
 def test_fleiss_textbook_example():
     # Fleiss (1971) as reproduced on Wikipedia: 10 subjects, 14 raters, 5 categories -> 0.210
-    table = [[0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
-             [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7]]
+    table = [
+        [0, 0, 0, 0, 14],
+        [0, 2, 6, 4, 2],
+        [0, 0, 3, 5, 6],
+        [0, 3, 9, 2, 0],
+        [2, 2, 8, 1, 1],
+        [7, 7, 0, 0, 0],
+        [3, 2, 6, 3, 0],
+        [2, 5, 3, 2, 2],
+        [6, 5, 2, 1, 0],
+        [0, 2, 2, 3, 7],
+    ]
     assert round(fleiss_kappa(table), 3) == 0.210
     assert same(fleiss_kappa(table), reference_fleiss(table))
 
@@ -109,33 +125,62 @@ labels = st.sampled_from(["O", "PER", "ORG", "GPE"])
 
 
 @SETTINGS
-@given(st.integers(1, 40).flatmap(lambda n: st.tuples(st.lists(labels, min_size=n, max_size=n),
-                                                         st.lists(labels, min_size=n, max_size=n))))
+@given(
+    st.integers(1, 40).flatmap(
+        lambda n: st.tuples(st.lists(labels, min_size=n, max_size=n), st.lists(labels, min_size=n, max_size=n))
+    )
+)
 def test_cohen_equals_sklearn(pair):
     a, b = pair
     assert same(cohen_kappa(a, b), reference_cohen(a, b))
 
 
 @SETTINGS
-@given(st.integers(2, 6).flatmap(lambda raters: st.lists(
-    st.lists(st.integers(0, raters), min_size=3, max_size=3).filter(lambda r: sum(r) <= raters).map(
-        lambda r: r + [raters - sum(r)]), min_size=1, max_size=30)))
+@given(
+    st.integers(2, 6).flatmap(
+        lambda raters: st.lists(
+            st.lists(st.integers(0, raters), min_size=3, max_size=3)
+            .filter(lambda r: sum(r) <= raters)
+            .map(lambda r: r + [raters - sum(r)]),
+            min_size=1,
+            max_size=30,
+        )
+    )
+)
 def test_fleiss_equals_statsmodels(table):
     assert same(fleiss_kappa(table), reference_fleiss(table))
 
 
 @SETTINGS
-@given(st.integers(1, 5).flatmap(lambda coders: st.integers(1, 25).flatmap(lambda units: st.lists(
-    st.lists(st.one_of(st.none(), st.integers(1, 4)), min_size=units, max_size=units),
-    min_size=coders, max_size=coders))), st.sampled_from(["nominal", "ordinal", "interval"]))
+@given(
+    st.integers(1, 5).flatmap(
+        lambda coders: st.integers(1, 25).flatmap(
+            lambda units: st.lists(
+                st.lists(st.one_of(st.none(), st.integers(1, 4)), min_size=units, max_size=units),
+                min_size=coders,
+                max_size=coders,
+            )
+        )
+    ),
+    st.sampled_from(["nominal", "ordinal", "interval"]),
+)
 def test_krippendorff_equals_reference(data, level):
     assert same(krippendorff_alpha(data, level), reference_alpha(data, level))
 
 
 @SETTINGS
-@given(st.integers(1, 5).flatmap(lambda coders: st.integers(1, 25).flatmap(lambda units: st.lists(
-    st.lists(st.one_of(st.none(), st.integers(1, 4)), min_size=units, max_size=units),
-    min_size=coders, max_size=coders))), st.sampled_from(["nominal", "ordinal", "interval"]))
+@given(
+    st.integers(1, 5).flatmap(
+        lambda coders: st.integers(1, 25).flatmap(
+            lambda units: st.lists(
+                st.lists(st.one_of(st.none(), st.integers(1, 4)), min_size=units, max_size=units),
+                min_size=coders,
+                max_size=coders,
+            )
+        )
+    ),
+    st.sampled_from(["nominal", "ordinal", "interval"]),
+)
 def test_krippendorff_numpy_path_equals_reference(data, level):
     matrix = np.array([[np.nan if v is None else v for v in row] for row in data], dtype=float)
     assert same(krippendorff_alpha(matrix, level), reference_alpha(data, level))
@@ -146,13 +191,16 @@ def test_krippendorff_large_random_nominal_and_strings():
     data = rng.integers(0, 5, size=(5, 2000)).astype(float)
     data[rng.random(data.shape) < 0.2] = np.nan
     rows = [[None if np.isnan(v) else int(v) for v in row] for row in data]
-    assert same(krippendorff_alpha(rows), float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")))
+    assert same(
+        krippendorff_alpha(rows), float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+    )
     names = np.array(["O", "PER", "ORG", "GPE", "LOC"])
     as_strings = [[None if v is None else names[v] for v in row] for row in rows]
     assert krippendorff_alpha(as_strings) == krippendorff_alpha(rows)
 
 
 # --- undefined and degenerate cases --------------------------------------------
+
 
 def test_undefined_cases_are_nan_never_a_made_up_number():
     # one category only
@@ -192,9 +240,13 @@ def test_malformed_input_raises_clear_errors():
 
 # --- span F1 -------------------------------------------------------------------
 
+
 def test_span_f1_strict_and_partial_by_hand():
     a = {"d1": [Span(0, 6, "GPE"), Span(10, 15, "PER"), Span(20, 24, "ORG")], "d2": [Span(0, 4, "DATE")]}
-    b = {"d1": [Span(0, 6, "GPE"), Span(8, 15, "PER"), Span(20, 24, "GPE")], "d2": [Span(0, 4, "DATE"), Span(6, 9, "ORG")]}
+    b = {
+        "d1": [Span(0, 6, "GPE"), Span(8, 15, "PER"), Span(20, 24, "GPE")],
+        "d2": [Span(0, 4, "DATE"), Span(6, 9, "ORG")],
+    }
     strict = span_f1(a, b)
     assert (strict.matches, strict.n_a, strict.n_b) == (2, 4, 5)
     assert strict.f1 == 2 * 2 / 9 and strict.recall == 2 / 4 and strict.precision == 2 / 5
@@ -224,13 +276,17 @@ def brute_force_partial(a, b):
     for skip in range(1, len(a) + 1):
         for kept in permutations(range(len(a)), len(a) - skip):
             for chosen in permutations(range(len(b)), len(kept)):
-                if all(a[i][2] == b[j][2] and a[i][0] < b[j][1] and b[j][0] < a[i][1] for i, j in zip(kept, chosen, strict=True)):
+                if all(
+                    a[i][2] == b[j][2] and a[i][0] < b[j][1] and b[j][0] < a[i][1]
+                    for i, j in zip(kept, chosen, strict=True)
+                ):
                     best = max(best, len(kept))
     return best
 
 
 span_strategy = st.tuples(st.integers(0, 20), st.integers(1, 6), st.sampled_from(["X", "Y"])).map(
-    lambda t: (t[0], t[0] + t[1], t[2]))
+    lambda t: (t[0], t[0] + t[1], t[2])
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -243,8 +299,10 @@ token_span = token_spans(12, ["PER", "ORG"])
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.lists(token_span, max_size=4).map(non_overlapping), min_size=1, max_size=4),
-       st.lists(st.lists(token_span, max_size=4).map(non_overlapping), min_size=1, max_size=4))
+@given(
+    st.lists(st.lists(token_span, max_size=4).map(non_overlapping), min_size=1, max_size=4),
+    st.lists(st.lists(token_span, max_size=4).map(non_overlapping), min_size=1, max_size=4),
+)
 def test_strict_f1_equals_seqeval(docs_a, docs_b):
     n = min(len(docs_a), len(docs_b))
     docs_a, docs_b = docs_a[:n], docs_b[:n]

@@ -10,26 +10,27 @@ P = [Span(0, 5, "ORG"), Span(10, 15, "GPE"), Span(20, 25, "PERSON"), Span(30, 35
 
 
 def test_every_predicted_span_gets_exactly_one_fate():
-    annotated = [Span(0, 5, "ORG"),            # accepted
-                 Span(10, 15, "LOC"),          # same boundaries, other label
-                 Span(20, 27, "PERSON"),       # same label, other boundaries
-                 Span(29, 33, "CARDINAL"),     # both changed
-                 Span(50, 55, "PERSON")]       # added: the model missed it; NORP 40-45 deleted
+    annotated = [
+        Span(0, 5, "ORG"),  # accepted
+        Span(10, 15, "LOC"),  # same boundaries, other label
+        Span(20, 27, "PERSON"),  # same label, other boundaries
+        Span(29, 33, "CARDINAL"),  # both changed
+        Span(50, 55, "PERSON"),
+    ]  # added: the model missed it; NORP 40-45 deleted
     groups = classify(P, annotated)
     assert groups["accepted"] == [P[0]]
     assert groups["modified_label"] == [P[1]] and groups["modified_boundary"] == [P[2]]
     assert groups["modified_both"] == [P[3]] and groups["deleted"] == [P[4]]
     assert groups["edited"] == [Span(10, 15, "LOC"), Span(20, 27, "PERSON"), Span(29, 33, "CARDINAL")]
     assert groups["added"] == [Span(50, 55, "PERSON")]
-    fates = sum(len(groups[k]) for k in ("accepted", "modified_label", "modified_boundary", "modified_both",
-                                         "deleted"))
+    fates = sum(len(groups[k]) for k in ("accepted", "modified_label", "modified_boundary", "modified_both", "deleted"))
     assert fates == len(P)
 
 
 def test_shares_and_precision_against_gold_per_annotator_and_label():
     tally = AnchoringTally()
     gold = [Span(0, 5, "ORG"), Span(10, 15, "LOC"), Span(50, 55, "PERSON")]
-    tally.add("stamp@x.org", P, P, gold)                                   # rubber-stamps everything
+    tally.add("stamp@x.org", P, P, gold)  # rubber-stamps everything
     tally.add("care@x.org", P, [Span(0, 5, "ORG"), Span(10, 15, "LOC"), Span(50, 55, "PERSON")], gold)
     report = tally.report()["annotators"]
     stamp, care = report["stamp@x.org"], report["care@x.org"]
@@ -43,10 +44,14 @@ def test_shares_and_precision_against_gold_per_annotator_and_label():
 
 def test_anchoring_for_reads_only_pre_annotated_documents():
     model = ModelInfo("m", "1")
-    docs = [Document("a", "x" * 60, "s", 0, 0, 0, spans=tuple(P), model=model),
-            Document("b", "y" * 60, "s", 0, 1, 60)]  # not pre-annotated: not counted
-    records = [AnnotationRecord("a", 1, 1, "ann", tuple(P[:2]), None, None, None, False, None),
-               AnnotationRecord("b", 2, 2, "ann", (Span(0, 3, "ORG"),), None, None, None, False, None)]
+    docs = [
+        Document("a", "x" * 60, "s", 0, 0, 0, spans=tuple(P), model=model),
+        Document("b", "y" * 60, "s", 0, 1, 60),
+    ]  # not pre-annotated: not counted
+    records = [
+        AnnotationRecord("a", 1, 1, "ann", tuple(P[:2]), None, None, None, False, None),
+        AnnotationRecord("b", 2, 2, "ann", (Span(0, 3, "ORG"),), None, None, None, False, None),
+    ]
     report = anchoring_for(docs, records)
     assert report["pre_annotated_documents"] == 1
     row = report["annotators"]["ann"]

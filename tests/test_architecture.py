@@ -21,18 +21,74 @@ ROOT = PACKAGE.parent
 CORE = PACKAGE / "core"
 
 # Modules the core never imports: I/O, processes, network, clocks, and the shell's libraries.
-FORBIDDEN_IMPORTS = {"os", "io", "pathlib", "shutil", "tempfile", "glob", "subprocess", "socket", "select",
-                     "signal", "time", "datetime", "urllib", "http", "requests", "httpx", "typer", "rich", "dotenv",
-                     "ijson", "logging", "sqlite3", "multiprocessing", "threading", "asyncio"}
+FORBIDDEN_IMPORTS = {
+    "os",
+    "io",
+    "pathlib",
+    "shutil",
+    "tempfile",
+    "glob",
+    "subprocess",
+    "socket",
+    "select",
+    "signal",
+    "time",
+    "datetime",
+    "urllib",
+    "http",
+    "requests",
+    "httpx",
+    "typer",
+    "rich",
+    "dotenv",
+    "ijson",
+    "logging",
+    "sqlite3",
+    "multiprocessing",
+    "threading",
+    "asyncio",
+}
 FORBIDDEN_CALLS = {"open", "input", "print", "exec", "eval", "__import__"}
-FILE_METHODS = {"read_text", "read_bytes", "write_text", "write_bytes", "open", "mkdir", "unlink", "rmdir",
-                "touch", "iterdir", "glob", "rglob", "is_file", "is_dir", "rename", "symlink_to"}
-FORBIDDEN_ATTRIBUTES = {("os", "environ"), ("os", "getenv"), ("time", "time"), ("time", "monotonic"),
-                        ("time", "perf_counter"), ("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"),
-                        ("date", "today"), ("sys", "argv"), ("sys", "stdin"), ("sys", "stdout"), ("sys", "stderr"),
-                        ("srsly", "read_json"), ("srsly", "read_jsonl"), ("srsly", "read_yaml"),
-                        ("srsly", "write_json"), ("srsly", "write_jsonl"), ("srsly", "write_yaml"),
-                        ("spacy", "load")}
+FILE_METHODS = {
+    "read_text",
+    "read_bytes",
+    "write_text",
+    "write_bytes",
+    "open",
+    "mkdir",
+    "unlink",
+    "rmdir",
+    "touch",
+    "iterdir",
+    "glob",
+    "rglob",
+    "is_file",
+    "is_dir",
+    "rename",
+    "symlink_to",
+}
+FORBIDDEN_ATTRIBUTES = {
+    ("os", "environ"),
+    ("os", "getenv"),
+    ("time", "time"),
+    ("time", "monotonic"),
+    ("time", "perf_counter"),
+    ("datetime", "now"),
+    ("datetime", "utcnow"),
+    ("datetime", "today"),
+    ("date", "today"),
+    ("sys", "argv"),
+    ("sys", "stdin"),
+    ("sys", "stdout"),
+    ("sys", "stderr"),
+    ("srsly", "read_json"),
+    ("srsly", "read_jsonl"),
+    ("srsly", "read_yaml"),
+    ("srsly", "write_json"),
+    ("srsly", "write_jsonl"),
+    ("srsly", "write_yaml"),
+    ("spacy", "load"),
+}
 ALLOWED_OWN = ("annotate.core", "annotate.errors")
 
 
@@ -54,8 +110,9 @@ def impurities(source: str, module: str = "annotate.core.x") -> list[str]:
         for name in names:
             if name.split(".")[0] in FORBIDDEN_IMPORTS:
                 found.append(f"{line}: imports {name}")
-            if name.split(".")[0] == "annotate" and not any(name == ok or name.startswith(ok + ".")
-                                                            for ok in ALLOWED_OWN):
+            if name.split(".")[0] == "annotate" and not any(
+                name == ok or name.startswith(ok + ".") for ok in ALLOWED_OWN
+            ):
                 found.append(f"{line}: imports {name} (the core imports only {', '.join(ALLOWED_OWN)})")
         if isinstance(node, ast.Call):
             func = node.func
@@ -63,8 +120,11 @@ def impurities(source: str, module: str = "annotate.core.x") -> list[str]:
                 found.append(f"{line}: calls {func.id}()")
             if isinstance(func, ast.Attribute) and func.attr in FILE_METHODS:
                 found.append(f"{line}: calls .{func.attr}() (a file-system method)")
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and \
-                (node.value.id, node.attr) in FORBIDDEN_ATTRIBUTES:
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and (node.value.id, node.attr) in FORBIDDEN_ATTRIBUTES
+        ):
             found.append(f"{line}: uses {node.value.id}.{node.attr}")
     return found
 
@@ -79,21 +139,24 @@ def test_core_modules_are_pure(path):
     assert impurities(path.read_text(encoding="utf-8"), module) == []
 
 
-@pytest.mark.parametrize("bad", [
-    "open('x.txt')",
-    "from pathlib import Path\nPath('x').read_text()",
-    "text = path.write_bytes(b'')",
-    "import os\nkey = os.environ['KEY']",
-    "import time\nnow = time.time()",
-    "from datetime import datetime\nstamp = datetime.now()",
-    "import subprocess",
-    "from socket import socket",
-    "import httpx",
-    "from annotate.io.jsonl import write_jsonl",
-    "from annotate.workflows import pull",
-    "from ..labelstudio import export",
-    "import annotate.cli",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "open('x.txt')",
+        "from pathlib import Path\nPath('x').read_text()",
+        "text = path.write_bytes(b'')",
+        "import os\nkey = os.environ['KEY']",
+        "import time\nnow = time.time()",
+        "from datetime import datetime\nstamp = datetime.now()",
+        "import subprocess",
+        "from socket import socket",
+        "import httpx",
+        "from annotate.io.jsonl import write_jsonl",
+        "from annotate.workflows import pull",
+        "from ..labelstudio import export",
+        "import annotate.cli",
+    ],
+)
 def test_the_purity_check_finds_impure_code(bad):
     assert impurities(bad, "annotate.core.spans"), bad
 
@@ -103,8 +166,9 @@ def lint_imports(cwd: Path) -> subprocess.CompletedProcess:
     executable = Path(sys.executable).parent / "lint-imports"
     assert executable.exists(), f"import-linter is not installed beside {sys.executable} (pip install import-linter)"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(cwd), os.environ.get("PYTHONPATH")]))}
-    return subprocess.run([str(executable), "--no-cache"], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [str(executable), "--no-cache"], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_the_layer_contracts_are_kept():
@@ -113,12 +177,15 @@ def test_the_layer_contracts_are_kept():
     assert "0 broken" in done.stdout, done.stdout
 
 
-@pytest.mark.parametrize("module, bad_import", [
-    ("core/changes.py", "from annotate.io import files"),
-    ("core/spans.py", "import annotate.labelstudio.client"),
-    ("core/splits.py", "import httpx"),
-    ("io/documents.py", "from annotate.corpus import version"),
-])
+@pytest.mark.parametrize(
+    "module, bad_import",
+    [
+        ("core/changes.py", "from annotate.io import files"),
+        ("core/spans.py", "import annotate.labelstudio.client"),
+        ("core/splits.py", "import httpx"),
+        ("io/documents.py", "from annotate.corpus import version"),
+    ],
+)
 def test_the_layer_contracts_fail_on_a_bad_import(tmp_path, module, bad_import):
     shutil.copytree(PACKAGE, tmp_path / "annotate", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")

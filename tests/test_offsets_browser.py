@@ -61,16 +61,32 @@ def test_label_studio_text_offsets_are_code_points(ls_server, client, schema, ti
 
     assert Path(CHROMIUM).exists(), f"Chromium is needed at {CHROMIUM} (Debian package chromium; .ci/run installs it)"
     lavrov = TEXT.index("Lavrov")
-    doc = Document(id="emoji-doc", text=TEXT, source="emoji.txt", article=0, paragraph=0, offset=0,
-                   spans=(Span(lavrov, lavrov + 6, "PERSON"),), model=ModelInfo("test_model", "1"))
+    doc = Document(
+        id="emoji-doc",
+        text=TEXT,
+        source="emoji.txt",
+        article=0,
+        paragraph=0,
+        offset=0,
+        spans=(Span(lavrov, lavrov + 6, "PERSON"),),
+        model=ModelInfo("test_model", "1"),
+    )
     report = push(client, [doc], schema, title)
     user, password = login(ls_server)
     ARTIFACTS.mkdir(exist_ok=True)
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-            "--disable-component-update", "--disable-sync"])
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--no-first-run",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         page = browser.new_page(viewport={"width": 1300, "height": 800})
         page.goto(f"{ls_server['url']}/user/login")
         page.fill("input[name=email]", user)
@@ -101,12 +117,23 @@ def test_label_studio_text_offsets_are_code_points(ls_server, client, schema, ti
         browser.close()
 
     out = tmp_path / "pull"
-    pulled = run_cli("pull", "--project", title, "-o", str(out), "--raw-dir", str(tmp_path / "raw"),
-                     "--env-file", str(ls_server["env_file"]), cwd=tmp_path)
+    pulled = run_cli(
+        "pull",
+        "--project",
+        title,
+        "-o",
+        str(out),
+        "--raw-dir",
+        str(tmp_path / "raw"),
+        "--env-file",
+        str(ls_server["env_file"]),
+        cwd=tmp_path,
+    )
     assert pulled.returncode == 0, pulled.stderr
     raw = json.loads(Path(json.loads((out / "pull.json").read_text())["raw_export"]["path"]).read_text())
-    values = sorted((r["value"]["start"], r["value"]["end"], r["value"]["text"])
-                    for a in raw[0]["annotations"] for r in a["result"])
+    values = sorted(
+        (r["value"]["start"], r["value"]["end"], r["value"]["text"]) for a in raw[0]["annotations"] for r in a["result"]
+    )
     damascus, homs = TEXT.index("Damascus"), TEXT.index("Homs")
     # Label Studio stored Python (code point) offsets; UTF-16 ones would be 2 and 3 higher
     assert values[0] == (damascus, damascus + 8, "Damascus")

@@ -18,7 +18,7 @@ def test_spans_match_the_model_and_use_only_schema_labels(preannotated, nlp_and_
         for span in doc.spans:
             assert span.label in schema.label_names
             ent = ents[(span.start, span.end)]
-            assert doc.text[span.start:span.end] == ent.text
+            assert doc.text[span.start : span.end] == ent.text
             assert schema.map_model_label(ent.label_) == span.label
 
 

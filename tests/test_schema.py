@@ -41,7 +41,8 @@ def test_label_config_is_generated_from_the_schema(schema):
     assert root.find("Text").get("value") == "$text"
     assert config_difference(config, config) is None
     assert config_difference(config, config.replace('value="LOC"', 'value="PLACE"')) == (
-        "labels missing in the project: LOC; labels only in the project: PLACE")
+        "labels missing in the project: LOC; labels only in the project: PLACE"
+    )
 
 
 def test_cli_prints_config(schema):
@@ -50,12 +51,15 @@ def test_cli_prints_config(schema):
     assert result.stdout.strip() == label_config(schema)
 
 
-@pytest.mark.parametrize("mutate, reason", [
-    (lambda d: d.pop("labels"), "missing key 'labels'"),
-    (lambda d: d["labels"][0].update(color="red"), "must look like #RRGGBB"),
-    (lambda d: d["labels"][1].update(hotkey="p"), "hotkeys must be unique"),
-    (lambda d: d["model_labels"].update(EVENT="EVENTS"), "not a schema label"),
-])
+@pytest.mark.parametrize(
+    "mutate, reason",
+    [
+        (lambda d: d.pop("labels"), "missing key 'labels'"),
+        (lambda d: d["labels"][0].update(color="red"), "must look like #RRGGBB"),
+        (lambda d: d["labels"][1].update(hotkey="p"), "hotkeys must be unique"),
+        (lambda d: d["model_labels"].update(EVENT="EVENTS"), "not a schema label"),
+    ],
+)
 def test_invalid_schema_is_refused_with_the_reason(tmp_path, mutate, reason):
     data = srsly.read_yaml(SCHEMA)
     mutate(data)

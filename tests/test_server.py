@@ -15,8 +15,17 @@ def test_server_start_wrote_env_file_and_answers(ls_server):
         from annotate.labelstudio.server import free_port
 
         folder = ls_server["folder"]
-        result = run_cli("server", "start", "--data-dir", str(folder / "data"), "--port", str(free_port()),
-                         "--env-file", str(folder / "own.env"), cwd=folder)
+        result = run_cli(
+            "server",
+            "start",
+            "--data-dir",
+            str(folder / "data"),
+            "--port",
+            str(free_port()),
+            "--env-file",
+            str(folder / "own.env"),
+            cwd=folder,
+        )
         assert result.returncode == 0, result.stderr
         env_file, data_dir = folder / "own.env", folder / "data"
     else:
@@ -26,8 +35,10 @@ def test_server_start_wrote_env_file_and_answers(ls_server):
     assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
     assert env["LABEL_STUDIO_URL"].startswith("http://localhost:")
     assert len(env["LABEL_STUDIO_API_KEY"]) == 40
-    response = httpx.get(f"{env['LABEL_STUDIO_URL']}/api/current-user/whoami",
-                         headers={"Authorization": f"Token {env['LABEL_STUDIO_API_KEY']}"})
+    response = httpx.get(
+        f"{env['LABEL_STUDIO_URL']}/api/current-user/whoami",
+        headers={"Authorization": f"Token {env['LABEL_STUDIO_API_KEY']}"},
+    )
     assert response.status_code == 200
     assert response.json()["email"] == env["LABEL_STUDIO_USERNAME"]
     output = ls_server.get("start_output") or result.stdout
@@ -38,14 +49,23 @@ def test_server_start_wrote_env_file_and_answers(ls_server):
     assert status.returncode == 0 and "healthy" in status.stdout
 
     # a second start finds it running instead of starting another
-    again = run_cli("server", "start", "--data-dir", str(data_dir), "--env-file", str(env_file),
-                    "--port", env["LABEL_STUDIO_URL"].rsplit(":", 1)[1])
+    again = run_cli(
+        "server",
+        "start",
+        "--data-dir",
+        str(data_dir),
+        "--env-file",
+        str(env_file),
+        "--port",
+        env["LABEL_STUDIO_URL"].rsplit(":", 1)[1],
+    )
     assert again.returncode == 0 and "already running" in again.stdout
 
 
 def test_server_binds_loopback_only_unless_public(tmp_path):
-    result = run_cli("server", "start", "--host", "0.0.0.0", "--data-dir", str(tmp_path / "d"),
-                     "--env-file", str(tmp_path / ".env"))
+    result = run_cli(
+        "server", "start", "--host", "0.0.0.0", "--data-dir", str(tmp_path / "d"), "--env-file", str(tmp_path / ".env")
+    )
     assert result.returncode == 1 and "Refusing to bind Label Studio to 0.0.0.0" in result.stderr
     assert not (tmp_path / ".env").exists() and not (tmp_path / "d").exists()
 

@@ -22,18 +22,31 @@ GOLD = ROOT / "tests" / "fixtures" / "seeds_gold.jsonl"
 
 
 def results(text, spans):
-    return [{"from_name": "label", "to_name": "text", "type": "labels",
-             "value": {"start": s["start"], "end": s["end"], "text": text[s["start"]:s["end"]], "labels": [s["label"]]}}
-            for s in spans]
+    return [
+        {
+            "from_name": "label",
+            "to_name": "text",
+            "type": "labels",
+            "value": {
+                "start": s["start"],
+                "end": s["end"],
+                "text": text[s["start"] : s["end"]],
+                "labels": [s["label"]],
+            },
+        }
+        for s in spans
+    ]
 
 
 def can_log_in(url: str, email: str, password: str) -> bool:
     """Log in through Label Studio's own login form, as a person would."""
     with httpx.Client(base_url=url, follow_redirects=False, timeout=30) as web:
         web.get("/user/login/")
-        answer = web.post("/user/login/", data={"email": email, "password": password,
-                                                "csrfmiddlewaretoken": web.cookies.get("csrftoken")},
-                          headers={"Referer": f"{url}/user/login/"})
+        answer = web.post(
+            "/user/login/",
+            data={"email": email, "password": password, "csrfmiddlewaretoken": web.cookies.get("csrftoken")},
+            headers={"Referer": f"{url}/user/login/"},
+        )
         return answer.status_code == 302 and "/user/login" not in answer.headers.get("location", "")
 
 
@@ -55,8 +68,16 @@ def test_users_overlap_status_pull_compile_on_postgresql(ls_postgres, preannotat
     suffix = uuid.uuid4().hex[:6]
     emails = [f"{name}-{suffix}@example.com" for name in ("alice", "bob", "carol")]
     for email in emails:
-        added = run_cli("users", "add", email, "--first", email.split("-")[0].title(),
-                        "--data-dir", str(ls_postgres["folder"] / "data"), *env)
+        added = run_cli(
+            "users",
+            "add",
+            email,
+            "--first",
+            email.split("-")[0].title(),
+            "--data-dir",
+            str(ls_postgres["folder"] / "data"),
+            *env,
+        )
         assert added.returncode == 0, added.stderr
         password = re.search(r"the password (\S+) ", added.stdout).group(1)
         assert f"{ls_postgres['url']}/user/login/" in added.stdout
@@ -87,14 +108,22 @@ def test_users_overlap_status_pull_compile_on_postgresql(ls_postgres, preannotat
         for i, doc in enumerate(docs):
             pair = [emails[i % 3], emails[(i + 1) % 3]]
             for n, email in enumerate(pair):
-                client.request("POST", f"/api/tasks/{tasks[doc.id]}/annotations/", "annotating",
-                               json={"result": results(doc.text, gold[doc.id]["spans"]), "completed_by": users[email]})
+                client.request(
+                    "POST",
+                    f"/api/tasks/{tasks[doc.id]}/annotations/",
+                    "annotating",
+                    json={"result": results(doc.text, gold[doc.id]["spans"]), "completed_by": users[email]},
+                )
                 labeled = client.request("GET", f"/api/tasks/{tasks[doc.id]}/", "reading the task")["is_labeled"]
                 # Community honours the overlap: a task stays unlabeled until its second annotation
                 assert labeled is (n == 1), (doc.id, n, labeled)
             if i == 0:  # a third annotator skips the first task
-                client.request("POST", f"/api/tasks/{tasks[doc.id]}/annotations/", "skipping",
-                               json={"result": [], "completed_by": users[emails[2]], "was_cancelled": True})
+                client.request(
+                    "POST",
+                    f"/api/tasks/{tasks[doc.id]}/annotations/",
+                    "skipping",
+                    json={"result": [], "completed_by": users[emails[2]], "was_cancelled": True},
+                )
 
     status = run_cli("status", "--project", title, "--json", *env)
     assert status.returncode == 0, status.stderr
@@ -106,11 +135,13 @@ def test_users_overlap_status_pull_compile_on_postgresql(ls_postgres, preannotat
     table = run_cli("status", "--project", title, *env)
     assert table.returncode == 0 and "12 complete (100%)" in table.stdout
 
-    pulled = run_cli("pull", "--project", title, "-o", str(tmp_path / "pull"), "--raw-dir", str(tmp_path / "raw"),
-                     *env, cwd=tmp_path)
+    pulled = run_cli(
+        "pull", "--project", title, "-o", str(tmp_path / "pull"), "--raw-dir", str(tmp_path / "raw"), *env, cwd=tmp_path
+    )
     assert pulled.returncode == 0, pulled.stderr
-    compiled = run_cli("compile", str(tmp_path / "pull"), "--name", "team", "--root", str(tmp_path / "corpus"),
-                       "--min-annotators", "2")
+    compiled = run_cli(
+        "compile", str(tmp_path / "pull"), "--name", "team", "--root", str(tmp_path / "corpus"), "--min-annotators", "2"
+    )
     assert compiled.returncode == 0, compiled.stderr
     manifest = json.loads((tmp_path / "corpus" / "team" / "v1" / "manifest.json").read_text())
     assert manifest["counts"]["documents"] == 12 and manifest["counts"]["left_out"] == 0
@@ -138,10 +169,14 @@ def test_three_annotators_submitting_at_once_lose_nothing(ls_postgres, preannota
             start.wait(timeout=60)
             for task_id, doc_id in tasks:
                 try:
-                    body = {"result": results(gold[doc_id]["text"], gold[doc_id]["spans"]), "completed_by": user,
-                            "lead_time": 1.0}
-                    created[user].append(own.request("POST", f"/api/tasks/{task_id}/annotations/", "annotating",
-                                                     json=body)["id"])
+                    body = {
+                        "result": results(gold[doc_id]["text"], gold[doc_id]["spans"]),
+                        "completed_by": user,
+                        "lead_time": 1.0,
+                    }
+                    created[user].append(
+                        own.request("POST", f"/api/tasks/{task_id}/annotations/", "annotating", json=body)["id"]
+                    )
                 except Exception as err:  # noqa: BLE001  (reported below)
                     failures.append(f"{user} on {task_id}: {err}")
 
@@ -158,8 +193,9 @@ def test_three_annotators_submitting_at_once_lose_nothing(ls_postgres, preannota
     assert len(submitted) == len(ids) * len(tasks)
 
     env = ("--env-file", str(ls_postgres["env_file"]))
-    pulled = run_cli("pull", "--project", title, "-o", str(tmp_path / "pull"), "--raw-dir", str(tmp_path / "raw"),
-                     *env, cwd=tmp_path)
+    pulled = run_cli(
+        "pull", "--project", title, "-o", str(tmp_path / "pull"), "--raw-dir", str(tmp_path / "raw"), *env, cwd=tmp_path
+    )
     assert pulled.returncode == 0, pulled.stderr
     records = list(srsly.read_jsonl(tmp_path / "pull" / "annotations.jsonl"))
     aside = list(srsly.read_jsonl(tmp_path / "pull" / "set_aside.jsonl"))

@@ -15,8 +15,18 @@ def test_up_runs_the_main_job_in_a_fresh_folder(tmp_path):
     title = f"up {uuid.uuid4().hex[:8]}"
     data_dir = tmp_path / "ls"
     try:
-        result = run_cli("up", str(SEEDS), "--project", title, "--port", str(free_port()), "--data-dir",
-                         str(data_dir), cwd=tmp_path, timeout=900)
+        result = run_cli(
+            "up",
+            str(SEEDS),
+            "--project",
+            title,
+            "--port",
+            str(free_port()),
+            "--data-dir",
+            str(data_dir),
+            cwd=tmp_path,
+            timeout=900,
+        )
         assert result.returncode == 0, result.stdout + result.stderr
         assert "Ready to annotate" in result.stdout and "78 tasks, pre-annotated" in result.stdout
         docs = [json.loads(line) for line in (tmp_path / "data" / "preannotated.jsonl").read_text().splitlines()]

@@ -22,8 +22,10 @@ def doc(doc_id, spans=(), source="a.txt", article=0, paragraph=0):
     return Document(doc_id, "Ada met Bob in Paris.", source, article, paragraph, 0, tuple(spans))
 
 
-GOLD = [doc("d1", [Span(0, 3, "PERSON"), Span(8, 11, "PERSON")], paragraph=0),
-        doc("d2", [Span(15, 20, "GPE")], paragraph=1)]
+GOLD = [
+    doc("d1", [Span(0, 3, "PERSON"), Span(8, 11, "PERSON")], paragraph=0),
+    doc("d2", [Span(15, 20, "GPE")], paragraph=1),
+]
 
 
 def test_predictions_outside_the_gold_are_refused_with_their_line():
@@ -34,7 +36,9 @@ def test_predictions_outside_the_gold_are_refused_with_their_line():
 
 def test_predictions_of_other_splits_are_known_but_not_scored():
     predicted = [doc("d1", [Span(0, 3, "PERSON")]), doc("d2", [Span(15, 20, "GPE")])]
-    assert check_predictions(predicted, {"d1", "d2"}, {"d1"}, Path("p.jsonl"), "gold") == {"d1": (Span(0, 3, "PERSON"),)}
+    assert check_predictions(predicted, {"d1", "d2"}, {"d1"}, Path("p.jsonl"), "gold") == {
+        "d1": (Span(0, 3, "PERSON"),)
+    }
 
 
 def test_score_warns_about_gold_documents_without_predictions(schema):
@@ -86,8 +90,15 @@ class Accounts:
 
 def test_on_the_server_this_folder_runs_the_account_gets_a_password():
     accounts, set_here = Accounts(["admin@annotate.local"]), []
-    user = add_account(accounts, "ada@example.com", "Ada", "Lovelace", True,
-                       lambda email, password: set_here.append((email, password)), new_password=lambda: "s3cret")
+    user = add_account(
+        accounts,
+        "ada@example.com",
+        "Ada",
+        "Lovelace",
+        True,
+        lambda email, password: set_here.append((email, password)),
+        new_password=lambda: "s3cret",
+    )
     assert (user.id, user.full_name, user.password, user.invite) == (2, "Ada Lovelace", "s3cret", None)
     assert set_here == [("ada@example.com", "s3cret")]
 
@@ -128,7 +139,8 @@ def test_ingest_counts_articles_and_documents_per_source():
 
 def test_whitespace_warning_says_whether_spans_were_trimmed():
     assert whitespace_warnings({"trim": True, "counts": {"whitespace": 2, "trimmed": 2}}) == (
-        "[W002] 2 spans start or end with whitespace: trimmed (2).",)
+        "[W002] 2 spans start or end with whitespace: trimmed (2).",
+    )
 
 
 def test_silent_feedback_shows_nothing_and_lets_the_work_run():

@@ -27,4 +27,5 @@ def non_overlapping(spans):
 def token_spans(n_tokens, labels):
     """A strategy for one ``(start_token, end_token, label)`` span of 1 to 3 tokens."""
     return st.tuples(st.integers(0, n_tokens - 1), st.integers(1, 3), st.sampled_from(labels)).map(
-        lambda t: (t[0], min(t[0] + t[1], n_tokens), t[2]))
+        lambda t: (t[0], min(t[0] + t[1], n_tokens), t[2])
+    )

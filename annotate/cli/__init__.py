@@ -41,23 +41,43 @@ from annotate.cli.up import up_cli
 from annotate.cli.users import status_cli, users_app
 from annotate.errors import AnnotateError
 
-app = typer.Typer(help="Turn raw news articles into a versioned, measured gold NER corpus around Label Studio.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Turn raw news articles into a versioned, measured gold NER corpus around Label Studio.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 
 # The order of the help's command list: the top-level verbs, then the groups.
-for name, command in (("ingest", ingest_cli), ("preannotate", preannotate_cli), ("push", push_cli),
-                      ("pull", pull_cli), ("agree", agree_cli), ("compile", compile_cli), ("train", train_cli),
-                      ("status", status_cli), ("evaluate", evaluate_cli), ("report", report_cli), ("up", up_cli)):
+for name, command in (
+    ("ingest", ingest_cli),
+    ("preannotate", preannotate_cli),
+    ("push", push_cli),
+    ("pull", pull_cli),
+    ("agree", agree_cli),
+    ("compile", compile_cli),
+    ("train", train_cli),
+    ("status", status_cli),
+    ("evaluate", evaluate_cli),
+    ("report", report_cli),
+    ("up", up_cli),
+):
     app.command(name)(command)
-for name, group in (("server", server_app), ("schema", schema_app), ("users", users_app),
-                    ("adjudicate", adjudicate_app), ("corpus", corpus_app)):
+for name, group in (
+    ("server", server_app),
+    ("schema", schema_app),
+    ("users", users_app),
+    ("adjudicate", adjudicate_app),
+    ("corpus", corpus_app),
+):
     app.add_typer(group, name=name)
 
 
 @app.callback()
 def _global_options(
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what is done, HTTP calls included (the API key "
-                                 "is never shown)."),
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="Log what is done, HTTP calls included (the API key is never shown)."
+    ),
 ) -> None:
     if verbose:
         import logging
@@ -76,8 +96,7 @@ def main() -> None:
     """Run the command line: one error line and exit 1 for an AnnotateError, exit 130 on Ctrl-C."""
     import click
 
-    interrupted = ("Interrupted. Files are written atomically, so nothing is half-written; "
-                   "re-run the command to resume.")
+    interrupted = "Interrupted. Files are written atomically, so nothing is half-written; re-run the command to resume."
     try:
         code = app(standalone_mode=False)
     except AnnotateError as error:

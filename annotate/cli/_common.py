@@ -31,8 +31,14 @@ def progress_bar() -> Progress:
 
     RETURNS (Progress): A Rich progress display, not started.
     """
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=err, transient=True)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    )
 
 
 class RichFeedback:

@@ -12,8 +12,9 @@ from annotate.corpus.pull import RAW_DIR
 from annotate.workflows.adjudicate import adjudicate_pull, adjudicate_push
 from annotate.workflows.compile import ADJUDICATION_DIR
 
-adjudicate_app = typer.Typer(help="Settle a version's conflicts in Label Studio: push them, pull the decisions.",
-                             no_args_is_help=True)
+adjudicate_app = typer.Typer(
+    help="Settle a version's conflicts in Label Studio: push them, pull the decisions.", no_args_is_help=True
+)
 
 
 @adjudicate_app.command("push")
@@ -28,10 +29,14 @@ def adjudicate_push_cli(
     pushed = adjudicate_push(corpus, project, root, schema, env_file)
     report = pushed.report
     verb = "created" if report.created else "reused"
-    out.print(f"Adjudication project {project!r} ({verb}, id {report.project_id}): {report.new} new, "
-              f"{report.present} already present; {pushed.documents} conflicted documents of {pushed.spec}.")
-    out.print(f"Open: {report.project_url}  — then `annotate adjudicate pull --project {project!r}` and "
-              f"`annotate compile --strategy adjudicated`.")
+    out.print(
+        f"Adjudication project {project!r} ({verb}, id {report.project_id}): {report.new} new, "
+        f"{report.present} already present; {pushed.documents} conflicted documents of {pushed.spec}."
+    )
+    out.print(
+        f"Open: {report.project_url}  — then `annotate adjudicate pull --project {project!r}` and "
+        f"`annotate compile --strategy adjudicated`."
+    )
 
 
 @adjudicate_app.command("pull")

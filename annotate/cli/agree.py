@@ -43,11 +43,20 @@ def print_anchoring(anchoring: dict[str, Any]) -> None:
     for column in ("annotator", "docs", "predicted", "accepted", "modified", "deleted", "added"):
         table.add_column(column, justify="left" if column == "annotator" else "right")
     for name, r in rows.items():
-        table.add_row(name, str(r["documents"]), str(r["predicted"]), share(r["accepted_share"]),
-                      share(r["modified_share"]), share(r["deleted_share"]), str(r["added"]))
+        table.add_row(
+            name,
+            str(r["documents"]),
+            str(r["predicted"]),
+            share(r["accepted_share"]),
+            share(r["modified_share"]),
+            share(r["deleted_share"]),
+            str(r["added"]),
+        )
     out.print(table)
-    out.print("[dim]accepted = model spans kept unchanged; modified = boundary or label changed; added = spans the "
-              "model missed. Per label and against gold: --json, `annotate report`, the corpus manifest.[/]")
+    out.print(
+        "[dim]accepted = model spans kept unchanged; modified = boundary or label changed; added = spans the "
+        "model missed. Per label and against gold: --json, `annotate report`, the corpus manifest.[/]"
+    )
 
 
 def print_agreement(report: AgreementReport) -> None:
@@ -60,12 +69,20 @@ def print_agreement(report: AgreementReport) -> None:
     for column in ("annotator A", "annotator B", "docs", "F1 strict", "F1 partial", "Cohen's κ (tokens)"):
         table.add_column(column, justify="right" if column not in ("annotator A", "annotator B") else "left")
     for p in report.pairwise:
-        table.add_row(p["annotator_a"], p["annotator_b"], str(p["n_documents"]), fmt(p["f1_strict"]),
-                      fmt(p["f1_partial"]), fmt(p["cohen_kappa"]))
+        table.add_row(
+            p["annotator_a"],
+            p["annotator_b"],
+            str(p["n_documents"]),
+            fmt(p["f1_strict"]),
+            fmt(p["f1_partial"]),
+            fmt(p["cohen_kappa"]),
+        )
     out.print(table)
     out.print(f"Krippendorff's α (tokens, nominal, all annotators): {fmt(report.krippendorff_alpha)}")
-    out.print(f"Fleiss' κ (tokens; {report.fleiss_n_documents} documents with {report.fleiss_n_annotators} "
-              f"annotators each): {fmt(report.fleiss_kappa)}")
+    out.print(
+        f"Fleiss' κ (tokens; {report.fleiss_n_documents} documents with {report.fleiss_n_annotators} "
+        f"annotators each): {fmt(report.fleiss_kappa)}"
+    )
     labels = Table(title="Per label (strict span F1 across pairs)")
     labels.add_column("label")
     labels.add_column("F1 strict", justify="right")

@@ -15,23 +15,42 @@ from annotate.workflows.compile import ADJUDICATION_DIR, CompileOutcome, compile
 def compile_cli(
     source: Path = typer.Argument(PULL_DIR, help="A pull folder (from `annotate pull`)."),
     name: str = typer.Option(..., "--name", help="Corpus name: versions go to corpus/NAME/vN."),
-    strategy: str = typer.Option("majority", help="majority, ground-truth, adjudicator:EMAIL, or adjudicated (the "
-                                 "decisions of `annotate adjudicate pull` settle the documents they cover)."),
-    adjudication: Path = typer.Option(ADJUDICATION_DIR, "--adjudication",
-                                      help="Pull folder of the adjudication project (for --strategy adjudicated)."),
+    strategy: str = typer.Option(
+        "majority",
+        help="majority, ground-truth, adjudicator:EMAIL, or adjudicated (the "
+        "decisions of `annotate adjudicate pull` settle the documents they cover).",
+    ),
+    adjudication: Path = typer.Option(
+        ADJUDICATION_DIR, "--adjudication", help="Pull folder of the adjudication project (for --strategy adjudicated)."
+    ),
     min_annotators: int = typer.Option(1, "--min-annotators", help="Leave out documents with fewer annotations."),
     train: float = typer.Option(0.8, help="Share of documents for train (whole stories)."),
     dev: float = typer.Option(0.1, help="Share for dev."),
     test: float = typer.Option(0.1, help="Share for test."),
     seed: int = typer.Option(0, help="Seed of the split."),
     root: Path = Root,
-    empty_means_none: bool = typer.Option(True, "--empty-means-none/--skip-empty",
-                                          help="Count a submission without spans as 'no entities' (default) or leave it out."),
+    empty_means_none: bool = typer.Option(
+        True,
+        "--empty-means-none/--skip-empty",
+        help="Count a submission without spans as 'no entities' (default) or leave it out.",
+    ),
     schema: Path | None = SchemaOption,
 ) -> None:
     """Adjudicate a pull into the next immutable corpus version (gold, splits, exports, manifest, CHANGES)."""
-    print_compile(compile_version(name, source, strategy, adjudication, min_annotators, (train, dev, test), seed,
-                                  root, empty_means_none, schema))
+    print_compile(
+        compile_version(
+            name,
+            source,
+            strategy,
+            adjudication,
+            min_annotators,
+            (train, dev, test),
+            seed,
+            root,
+            empty_means_none,
+            schema,
+        )
+    )
 
 
 def print_compile(outcome: CompileOutcome) -> None:
@@ -44,11 +63,15 @@ def print_compile(outcome: CompileOutcome) -> None:
         out.print(f"No change: {outcome.name} v{result.version} is current ({result.path}). Nothing written.")
         return
     c = result.manifest["counts"]
-    out.print(f"Wrote {result.path}: {c['documents']} documents, {c['spans']} gold spans, "
-              f"{c['conflicts']} conflicts, {c['left_out']} left out.")
+    out.print(
+        f"Wrote {result.path}: {c['documents']} documents, {c['spans']} gold spans, "
+        f"{c['conflicts']} conflicts, {c['left_out']} left out."
+    )
     a = c["accounting"]
-    out.print(f"Every annotator's span accounted for: {a['kept_spans']} kept in the pull = {a['in_gold']} in gold + "
-              f"{a['in_conflicts']} in conflicts + {a['outvoted']} outvoted + {a['in_left_out']} in left-out documents.")
+    out.print(
+        f"Every annotator's span accounted for: {a['kept_spans']} kept in the pull = {a['in_gold']} in gold + "
+        f"{a['in_conflicts']} in conflicts + {a['outvoted']} outvoted + {a['in_left_out']} in left-out documents."
+    )
     table = Table()
     for column in ("split", "documents", "stories", "spans"):
         table.add_column(column, justify="right" if column != "split" else "left")

@@ -16,12 +16,19 @@ from annotate.workflows.evaluate import ComparisonRow, Scored, evaluate
 def evaluate_cli(
     gold: str = typer.Option(..., "--gold", help="Corpus version (corpus/NAME/vN, NAME@vN) or a gold JSONL file."),
     predictions: Path | None = typer.Option(None, "--predictions", help="Predicted documents JSONL (id + spans)."),
-    model: list[str] | None = typer.Option(None, "--model", help="Or a spaCy model (package or path) to run; "
-                                              "repeat to compare models on the same documents."),
+    model: list[str] | None = typer.Option(
+        None,
+        "--model",
+        help="Or a spaCy model (package or path) to run; repeat to compare models on the same documents.",
+    ),
     split: str = typer.Option("test", help="train, dev, test or all (for a corpus version)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-    save: Path | None = typer.Option(None, "--save", help="Also write the result, with every document's gold and "
-                                        "predicted spans, as JSON (input for `annotate report`)."),
+    save: Path | None = typer.Option(
+        None,
+        "--save",
+        help="Also write the result, with every document's gold and "
+        "predicted spans, as JSON (input for `annotate report`).",
+    ),
     bootstrap: int = typer.Option(1000, help="Bootstrap resamples for the 95% intervals (0: none)."),
     seed: int = typer.Option(0, help="Bootstrap seed."),
     schema: Path | None = SchemaOption,
@@ -52,8 +59,15 @@ def print_evaluation(scored: Scored) -> None:
 
     def row(name: str, s: dict, p: dict) -> None:
         ci = s["ci95"]["f1"] if s.get("ci95") else [None, None]
-        table.add_row(name, fmt(s["precision"]), fmt(s["recall"]), fmt(s["f1"]),
-                      f"{fmt(ci[0])}–{fmt(ci[1])}", str(s["support"]), fmt(p["f1"]))
+        table.add_row(
+            name,
+            fmt(s["precision"]),
+            fmt(s["recall"]),
+            fmt(s["f1"]),
+            f"{fmt(ci[0])}–{fmt(ci[1])}",
+            str(s["support"]),
+            fmt(p["f1"]),
+        )
 
     for label in report.strict["per_label"]:
         row(label, report.strict["per_label"][label], report.partial["per_label"][label])
@@ -73,6 +87,12 @@ def print_comparison(gold: str, rows: tuple[ComparisonRow, ...]) -> None:
     for column in ("model", "P", "R", "F1", "F1 95% CI", "ΔF1 vs the first"):
         table.add_column(column, justify="left" if column == "model" else "right")
     for r in rows:
-        table.add_row(r.predictions, fmt(r.precision), fmt(r.recall), fmt(r.f1),
-                      f"{fmt(r.ci95[0])}–{fmt(r.ci95[1])}", "" if r.delta_f1 is None else f"{r.delta_f1:+.3f}")
+        table.add_row(
+            r.predictions,
+            fmt(r.precision),
+            fmt(r.recall),
+            fmt(r.f1),
+            f"{fmt(r.ci95[0])}–{fmt(r.ci95[1])}",
+            "" if r.delta_f1 is None else f"{r.delta_f1:+.3f}",
+        )
     out.print(table)

@@ -14,7 +14,9 @@ from annotate.workflows.ingest import DOCUMENTS, IngestResult, ingest
 def ingest_cli(
     path: Path = typer.Argument(..., help="A folder of .txt articles, or one .txt file."),
     output: Path = typer.Option(DOCUMENTS, "-o", "--output", help="Documents JSONL to write."),
-    paragraphs: str = typer.Option("auto", help="Paragraph splitting: auto, lines (one per line) or blank (blank-line separated)."),
+    paragraphs: str = typer.Option(
+        "auto", help="Paragraph splitting: auto, lines (one per line) or blank (blank-line separated)."
+    ),
 ) -> None:
     """Split articles into paragraph documents with stable ids and exact offsets."""
     print_ingest(ingest(path, output, paragraphs))

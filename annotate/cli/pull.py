@@ -14,12 +14,20 @@ from annotate.workflows.pull import PullResult, pull
 
 def pull_cli(
     project: str | None = typer.Option(None, "--project", help="Title of the Label Studio project to export."),
-    from_file: Path | None = typer.Option(None, "--from-file", help="A Label Studio JSON/JSON-MIN export file instead."),
+    from_file: Path | None = typer.Option(
+        None, "--from-file", help="A Label Studio JSON/JSON-MIN export file instead."
+    ),
     output: Path = typer.Option(PULL_DIR, "-o", "--output", help="Pull folder to (re)write."),
     raw_dir: Path = typer.Option(RAW_DIR, "--raw-dir", help="Where raw exports are kept, named by sha256."),
-    schema: Path | None = typer.Option(None, "--schema", help="Check labels against this schema (default: "
-                                          "schemas/news.yml if the export uses its labels, else the export's own labels)."),
-    trim: bool = typer.Option(False, "--trim", help="Trim leading/trailing whitespace inside spans (reported either way)."),
+    schema: Path | None = typer.Option(
+        None,
+        "--schema",
+        help="Check labels against this schema (default: "
+        "schemas/news.yml if the export uses its labels, else the export's own labels).",
+    ),
+    trim: bool = typer.Option(
+        False, "--trim", help="Trim leading/trailing whitespace inside spans (reported either way)."
+    ),
     text_key: str | None = typer.Option(None, "--text-key", help="Task data field holding the text (default: text)."),
     env_file: Path = EnvFile,
 ) -> None:
@@ -48,10 +56,17 @@ def print_pull(result: PullResult) -> None:
         table.add_row(f"rejected: {REASONS.get(reason, reason)}", str(n))
     table.add_row("kept + rejected", str(c["spans_kept"] + sum(c["rejected"].values())), style="bold")
     out.print(table)
-    aside = ", ".join(f"{n} {SET_ASIDE.get(k, k).split(' (')[0].split(',')[0]}" for k, n in sorted(c["set_aside"].items()))
-    out.print(f"{c['tasks']} tasks, {c['annotations_in']} annotations in → {c['records']} normalised records"
-              + (f"; set aside: {aside}" if aside else "") + ".")
+    aside = ", ".join(
+        f"{n} {SET_ASIDE.get(k, k).split(' (')[0].split(',')[0]}" for k, n in sorted(c["set_aside"].items())
+    )
+    out.print(
+        f"{c['tasks']} tasks, {c['annotations_in']} annotations in → {c['records']} normalised records"
+        + (f"; set aside: {aside}" if aside else "")
+        + "."
+    )
     if c["utf16_converted"]:
         out.print(f"{c['utf16_converted']} spans had UTF-16 (JavaScript) offsets and were converted to code points.")
     print_warnings(result.warnings)
-    out.print(f"Pull written to {result.output}/ (annotations.jsonl, documents.jsonl, set_aside.jsonl, rejected.jsonl).")
+    out.print(
+        f"Pull written to {result.output}/ (annotations.jsonl, documents.jsonl, set_aside.jsonl, rejected.jsonl)."
+    )

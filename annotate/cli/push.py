@@ -13,12 +13,18 @@ from annotate.workflows.push import PushResult, push
 
 
 def push_cli(
-    input: Path = typer.Argument(PREANNOTATED, help="Documents JSONL (from preannotate, or ingest for no predictions)."),
+    input: Path = typer.Argument(
+        PREANNOTATED, help="Documents JSONL (from preannotate, or ingest for no predictions)."
+    ),
     project: str = typer.Option(..., "--project", help="Label Studio project title (created if missing)."),
     schema: Path | None = SchemaOption,
     batch_size: int = typer.Option(DEFAULT_BATCH_SIZE, help="Tasks per bulk import request."),
-    overlap: int | None = typer.Option(None, "--overlap", help="Show each task to K different annotators "
-                                          "(Label Studio's annotations per task; default: leave as is, 1 when new)."),
+    overlap: int | None = typer.Option(
+        None,
+        "--overlap",
+        help="Show each task to K different annotators "
+        "(Label Studio's annotations per task; default: leave as is, 1 when new).",
+    ),
     env_file: Path = EnvFile,
 ) -> None:
     """Create or reuse the project and import tasks with predictions. Idempotent and resumable."""
@@ -33,12 +39,16 @@ def print_push(result: PushResult) -> None:
     report, project, the_schema = result.report, result.project, result.schema
     verb = "created" if report.created else "reused"
     if report.schema_updated:
-        out.print(f"Project {project!r} brought up to schema {the_schema.name} v{the_schema.version} "
-                  "(label hints, hotkeys, colours and instructions).")
-    out.print(f"Project {project!r} ({verb}, id {report.project_id}): {report.new} new, "
-              f"{report.present} already present; {report.documents} documents = "
-              f"{report.tasks_for_documents} tasks; each shown to {report.overlap} annotator"
-              f"{'s' if report.overlap > 1 else ''}.")
+        out.print(
+            f"Project {project!r} brought up to schema {the_schema.name} v{the_schema.version} "
+            "(label hints, hotkeys, colours and instructions)."
+        )
+    out.print(
+        f"Project {project!r} ({verb}, id {report.project_id}): {report.new} new, "
+        f"{report.present} already present; {report.documents} documents = "
+        f"{report.tasks_for_documents} tasks; each shown to {report.overlap} annotator"
+        f"{'s' if report.overlap > 1 else ''}."
+    )
     if report.duplicates_removed:
         out.print(f"Removed {report.duplicates_removed} duplicate tasks left by an interrupted push.")
     print_warnings(result.warnings)

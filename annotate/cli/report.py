@@ -11,15 +11,21 @@ from annotate.workflows.report import report
 
 
 def report_cli(
-    source: str = typer.Argument(..., help="A pull folder, a corpus version (folder or NAME@vN), or an evaluation "
-                                 "result saved with `annotate evaluate --save`."),
+    source: str = typer.Argument(
+        ...,
+        help="A pull folder, a corpus version (folder or NAME@vN), or an evaluation "
+        "result saved with `annotate evaluate --save`.",
+    ),
     output: Path = typer.Option(Path("report.html"), "-o", "--output", help="HTML file to write."),
-    gold: str | None = typer.Option(None, "--gold", help="For a pull: a corpus version or gold JSONL to score "
-                                       "each annotator against."),
+    gold: str | None = typer.Option(
+        None, "--gold", help="For a pull: a corpus version or gold JSONL to score each annotator against."
+    ),
     schema: Path | None = SchemaOption,
     root: Path = BareRoot,
 ) -> None:
     """One self-contained HTML report: agreement, disagreements, corpus version or evaluation."""
     result = report(source, output, gold, schema, root)
-    out.print(f"Wrote the {result.kind} report to {result.output} ({result.characters // 1024} KB, self-contained: "
-              "open it in any browser).")
+    out.print(
+        f"Wrote the {result.kind} report to {result.output} ({result.characters // 1024} KB, self-contained: "
+        "open it in any browser)."
+    )

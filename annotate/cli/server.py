@@ -12,8 +12,9 @@ from annotate.labelstudio import server as server_mod
 from annotate.labelstudio.server import ServerInfo
 from annotate.workflows.server import server_status, start_server, stop_server
 
-server_app = typer.Typer(help="Run a local Label Studio (127.0.0.1, SQLite) for this project folder.",
-                         no_args_is_help=True)
+server_app = typer.Typer(
+    help="Run a local Label Studio (127.0.0.1, SQLite) for this project folder.", no_args_is_help=True
+)
 
 
 @server_app.command("start")
@@ -23,9 +24,13 @@ def server_start_cli(
     host: str = typer.Option(server_mod.DEFAULT_HOST, help="Address to bind (loopback unless --public)."),
     public: bool = typer.Option(False, "--public", help="Allow binding to a non-loopback address."),
     env_file: Path = typer.Option(Path(ENV_FILE), help="Where URL, API key and login are kept (mode 600)."),
-    database: str | None = typer.Option(None, "--database", help="postgresql://USER:PASSWORD@HOST:PORT/DB: keep "
-                                           "Label Studio's data in PostgreSQL (teams) instead of SQLite; remembered "
-                                           "in the env file. Or set ANNOTATE_DATABASE_URL."),
+    database: str | None = typer.Option(
+        None,
+        "--database",
+        help="postgresql://USER:PASSWORD@HOST:PORT/DB: keep "
+        "Label Studio's data in PostgreSQL (teams) instead of SQLite; remembered "
+        "in the env file. Or set ANNOTATE_DATABASE_URL.",
+    ),
 ) -> None:
     """Start Label Studio in the background and wait until it is healthy (URL and key go to .env)."""
     print_started(start_server(data_dir, port, host, public, env_file, database, feedback=FEEDBACK), env_file)

@@ -29,13 +29,22 @@ def up_cli(
 ) -> None:
     """The main job: start Label Studio, then ingest, pre-annotate and push the seeds."""
     env_file = Path(ENV_FILE)
-    result = up(seeds, project, model, port, data_dir, env_file, feedback=FEEDBACK,
-                on_step=lambda step: print_step(step, env_file))
+    result = up(
+        seeds,
+        project,
+        model,
+        port,
+        data_dir,
+        env_file,
+        feedback=FEEDBACK,
+        on_step=lambda step: print_step(step, env_file),
+    )
     out.rule("Ready to annotate")
     out.print(f"Label Studio: {result.server.url}")
     print_login(result.server, env_file)
-    out.print(f"Project {project!r}: {result.push.report.project_url}  ({result.push.report.documents} tasks, "
-              "pre-annotated)")
+    out.print(
+        f"Project {project!r}: {result.push.report.project_url}  ({result.push.report.documents} tasks, pre-annotated)"
+    )
     out.print("Stop the server with: annotate server stop")
 
 

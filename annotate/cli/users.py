@@ -32,11 +32,15 @@ def users_add_cli(
     user = add_user(email, first, last, data_dir, env_file)
     out.print(f"Created user {user.id}: {user.email}" + (f" ({user.full_name})." if user.full_name else "."))
     if user.password is not None:
-        out.print(f"They log in at {user.url}/user/login/ with the email {user.email} and the password "
-                  f"{user.password} (shown once: hand it over privately; they can change it under Account & Settings).")
+        out.print(
+            f"They log in at {user.url}/user/login/ with the email {user.email} and the password "
+            f"{user.password} (shown once: hand it over privately; they can change it under Account & Settings)."
+        )
     else:
-        out.print(f"They sign up at {user.invite} with the email {user.email} and a password of their own "
-                  f"(Label Studio's API cannot set passwords on a server this folder does not run).")
+        out.print(
+            f"They sign up at {user.invite} with the email {user.email} and a password of their own "
+            f"(Label Studio's API cannot set passwords on a server this folder does not run)."
+        )
 
 
 @users_app.command("list")
@@ -72,8 +76,12 @@ def print_status(result: StatusResult) -> None:
     """
     state, project, overlap = result.progress, result.project, result.overlap
     done = state.complete
-    out.print(f"{project!r}: {state.tasks} tasks, each for {overlap} annotator{'s' if overlap > 1 else ''}; "
-              f"{done} complete ({100 * done / state.tasks:.0f}%)." if state.tasks else f"{project!r}: no tasks yet.")
+    out.print(
+        f"{project!r}: {state.tasks} tasks, each for {overlap} annotator{'s' if overlap > 1 else ''}; "
+        f"{done} complete ({100 * done / state.tasks:.0f}%)."
+        if state.tasks
+        else f"{project!r}: no tasks yet."
+    )
     table = Table(title="Tasks by submitted annotations")
     table.add_column("annotations")
     table.add_column("tasks", justify="right")

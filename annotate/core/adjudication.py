@@ -88,9 +88,14 @@ class Conflict:
         text (str): The document's text.
         RETURNS (dict): ``{"doc_id", "reason", "spans"}``.
         """
-        return {"doc_id": self.doc_id, "reason": self.reason,
-                "spans": [{**span.to_dict(), "text": text[span.start:span.end], "annotators": list(who)}
-                          for span, who in self.spans]}
+        return {
+            "doc_id": self.doc_id,
+            "reason": self.reason,
+            "spans": [
+                {**span.to_dict(), "text": text[span.start : span.end], "annotators": list(who)}
+                for span, who in self.spans
+            ],
+        }
 
 
 @dataclass(frozen=True)
@@ -119,8 +124,9 @@ def _marked_by(records: Sequence[AnnotationRecord]) -> dict[Span, tuple[str, ...
     return {span: tuple(sorted(names)) for span, names in who.items()}
 
 
-def _majority(doc_id: str, records: Sequence[AnnotationRecord],
-              marked: dict[Span, tuple[str, ...]]) -> tuple[list[Span], list[Conflict]]:
+def _majority(
+    doc_id: str, records: Sequence[AnnotationRecord], marked: dict[Span, tuple[str, ...]]
+) -> tuple[list[Span], list[Conflict]]:
     """Spans marked by more than half of the records (``marked``: who marked each span); ties are conflicts."""
     n = len(records)
     gold = [span for span, who in marked.items() if 2 * len(who) > n]
@@ -148,7 +154,9 @@ def _clusters(spans: Sequence[Span]) -> list[list[Span]]:
     return groups
 
 
-def remove_overlaps(doc_id: str, gold: Sequence[Span], marked: dict[Span, tuple[str, ...]]) -> tuple[list[Span], list[Conflict]]:
+def remove_overlaps(
+    doc_id: str, gold: Sequence[Span], marked: dict[Span, tuple[str, ...]]
+) -> tuple[list[Span], list[Conflict]]:
     """Keep gold spans that overlap no other gold span; overlapping clusters become conflicts.
 
     doc_id (str): The document.
@@ -165,8 +173,9 @@ def remove_overlaps(doc_id: str, gold: Sequence[Span], marked: dict[Span, tuple[
     return kept, conflicts
 
 
-def adjudicate(doc_id: str, records: Sequence[AnnotationRecord], strategy: Strategy,
-               decision: AnnotationRecord | None = None) -> Decision:
+def adjudicate(
+    doc_id: str, records: Sequence[AnnotationRecord], strategy: Strategy, decision: AnnotationRecord | None = None
+) -> Decision:
     """Gold spans and conflicts for one document from its annotators' records.
 
     doc_id (str): The document.

@@ -78,12 +78,19 @@ class AgreementReport:
                 return [clean(v) for v in value]
             return value
 
-        return clean({
-            "n_documents": self.n_documents, "annotators": self.annotators, "pairwise": self.pairwise,
-            "krippendorff_alpha": self.krippendorff_alpha, "fleiss_kappa": self.fleiss_kappa,
-            "fleiss_n_documents": self.fleiss_n_documents, "fleiss_n_annotators": self.fleiss_n_annotators,
-            "per_label": self.per_label, "notes": self.notes,
-        })
+        return clean(
+            {
+                "n_documents": self.n_documents,
+                "annotators": self.annotators,
+                "pairwise": self.pairwise,
+                "krippendorff_alpha": self.krippendorff_alpha,
+                "fleiss_kappa": self.fleiss_kappa,
+                "fleiss_n_documents": self.fleiss_n_documents,
+                "fleiss_n_annotators": self.fleiss_n_annotators,
+                "per_label": self.per_label,
+                "notes": self.notes,
+            }
+        )
 
 
 class AgreementTally:
@@ -132,9 +139,15 @@ class AgreementTally:
         if len(names) < 2:
             return
         coded: dict[int, list[int]] = {}  # one coding per distinct label list (annotators often agree)
-        rows = np.array([coded[id(token_labels[n])] if id(token_labels[n]) in coded else
-                         coded.setdefault(id(token_labels[n]), self._coded(token_labels[n])) for n in names],
-                        dtype=np.int64).reshape(len(names), -1)
+        rows = np.array(
+            [
+                coded[id(token_labels[n])]
+                if id(token_labels[n]) in coded
+                else coded.setdefault(id(token_labels[n]), self._coded(token_labels[n]))
+                for n in names
+            ],
+            dtype=np.int64,
+        ).reshape(len(names), -1)
         marked = {n: frozenset(spans[n]) for n in names}
         totals = self.label_totals
         for n in names:  # each annotator's spans are compared in len(names) - 1 pairs
@@ -202,13 +215,25 @@ class AgreementTally:
         pairwise = []
         for x, y in combinations(annotators, 2):
             docs, strict, partial, n_x, n_y = self.pairs.get((x, y), [0, 0, 0, 0, 0])
-            pairwise.append({"annotator_a": x, "annotator_b": y, "n_documents": docs,
-                             "f1_strict": SpanScores.from_counts(strict, n_x, n_y).f1,
-                             "f1_partial": SpanScores.from_counts(partial, n_x, n_y).f1,
-                             "cohen_kappa": cohen_kappa_from_confusion(self.confusion.get((x, y), {}))})
-        per_label = {label: {"f1_strict": (2 * self.label_matches[label] / self.label_totals[label])
-                             if self.label_totals[label] else NAN, "support": self.label_totals[label]}
-                     for label in self.labels}
+            pairwise.append(
+                {
+                    "annotator_a": x,
+                    "annotator_b": y,
+                    "n_documents": docs,
+                    "f1_strict": SpanScores.from_counts(strict, n_x, n_y).f1,
+                    "f1_partial": SpanScores.from_counts(partial, n_x, n_y).f1,
+                    "cohen_kappa": cohen_kappa_from_confusion(self.confusion.get((x, y), {})),
+                }
+            )
+        per_label = {
+            label: {
+                "f1_strict": (2 * self.label_matches[label] / self.label_totals[label])
+                if self.label_totals[label]
+                else NAN,
+                "support": self.label_totals[label],
+            }
+            for label in self.labels
+        }
         alpha = alpha_from_coincidences(self.coincidence) if self.coincidence.size else NAN
         notes = []
         fleiss, fleiss_docs, fleiss_n = NAN, 0, 0
@@ -217,14 +242,22 @@ class AgreementTally:
             fleiss_docs, subjects, squares, totals = self.fleiss[fleiss_n]
             fleiss = fleiss_kappa_from_totals(fleiss_n, subjects, squares, totals)
             if fleiss_docs < self.n_documents:
-                notes.append(f"Fleiss' kappa covers the {fleiss_docs} documents with {fleiss_n} annotators each "
-                             f"(of {self.n_documents}); it needs the same number of annotators on every document.")
+                notes.append(
+                    f"Fleiss' kappa covers the {fleiss_docs} documents with {fleiss_n} annotators each "
+                    f"(of {self.n_documents}); it needs the same number of annotators on every document."
+                )
         else:
             notes.append("No document has two or more annotators: agreement is undefined.")
         return AgreementReport(
-            n_documents=self.n_documents, annotators=annotators, pairwise=pairwise, krippendorff_alpha=alpha,
-            fleiss_kappa=fleiss, fleiss_n_documents=fleiss_docs, fleiss_n_annotators=fleiss_n,
-            per_label=per_label, notes=notes,
+            n_documents=self.n_documents,
+            annotators=annotators,
+            pairwise=pairwise,
+            krippendorff_alpha=alpha,
+            fleiss_kappa=fleiss,
+            fleiss_n_documents=fleiss_docs,
+            fleiss_n_annotators=fleiss_n,
+            per_label=per_label,
+            notes=notes,
         )
 
 
@@ -260,8 +293,9 @@ def agreement_report(
     return tally.report()
 
 
-def agreement_for(documents: Sequence[Any], records: Sequence[Any], labels: Sequence[str],
-                  lang: str = "en") -> AgreementReport:
+def agreement_for(
+    documents: Sequence[Any], records: Sequence[Any], labels: Sequence[str], lang: str = "en"
+) -> AgreementReport:
     """The agreement report of normalised annotation records over their documents.
 
     Tokens come from spaCy's tokenizer for ``lang``; a token's label is the
@@ -282,6 +316,8 @@ def agreement_for(documents: Sequence[Any], records: Sequence[Any], labels: Sequ
     nlp = blank_pipeline(lang)
     tally = AgreementTally(labels)
     for doc_id, per_annotator in spans.items():  # one annotator: a document counted, no tokens to compare
-        tally.add(per_annotator, token_labels_by_annotator(nlp.make_doc(texts[doc_id]), per_annotator)
-                  if len(per_annotator) >= 2 else {})
+        tally.add(
+            per_annotator,
+            token_labels_by_annotator(nlp.make_doc(texts[doc_id]), per_annotator) if len(per_annotator) >= 2 else {},
+        )
     return tally.report()

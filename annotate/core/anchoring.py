@@ -37,8 +37,18 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from annotate.core.spans import Span
 
-KINDS = ("predicted", "accepted", "modified", "modified_boundary", "modified_label", "modified_both", "deleted",
-         "annotated", "edited", "added")
+KINDS = (
+    "predicted",
+    "accepted",
+    "modified",
+    "modified_boundary",
+    "modified_label",
+    "modified_both",
+    "deleted",
+    "annotated",
+    "edited",
+    "added",
+)
 GOLD_KINDS = ("accepted_in_gold", "accepted_scored", "edited_in_gold", "edited_scored")
 
 
@@ -56,8 +66,10 @@ def classify(predicted: Iterable[Span], annotated: Iterable[Span]) -> dict[str, 
         ([Span(start=0, end=5, label='ORG')], [Span(start=0, end=5, label='PER')])
     """
     predicted, annotated = set(predicted), set(annotated)
-    out: dict[str, list[Span]] = {k: [] for k in ("accepted", "modified_boundary", "modified_label",
-                                                  "modified_both", "deleted", "edited", "added")}
+    out: dict[str, list[Span]] = {
+        k: []
+        for k in ("accepted", "modified_boundary", "modified_label", "modified_both", "deleted", "edited", "added")
+    }
     new = sorted(annotated - predicted)
     for p in sorted(predicted):
         if p in annotated:
@@ -81,12 +93,14 @@ class AnchoringTally:
     """Anchoring counts per annotator and label, added one annotation at a time; :meth:`report` gives the table."""
 
     def __init__(self) -> None:
-        self.counts: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: dict.fromkeys(
-            KINDS + GOLD_KINDS, 0)))
+        self.counts: dict[str, dict[str, dict[str, int]]] = defaultdict(
+            lambda: defaultdict(lambda: dict.fromkeys(KINDS + GOLD_KINDS, 0))
+        )
         self.documents: dict[str, int] = defaultdict(int)
 
-    def add(self, annotator: str, predicted: Sequence[Span], annotated: Sequence[Span],
-            gold: Sequence[Span] | None = None) -> None:
+    def add(
+        self, annotator: str, predicted: Sequence[Span], annotated: Sequence[Span], gold: Sequence[Span] | None = None
+    ) -> None:
         """Count one annotator's spans on one pre-annotated document.
 
         annotator (str): Who annotated.
@@ -98,8 +112,11 @@ class AnchoringTally:
         rows = self.counts[annotator]
         predicted_set, annotated_set = set(predicted), set(annotated)  # a span given twice counts once
         # Accepted as predicted, every span (the common case): no need to look for overlaps.
-        groups = {"accepted": list(predicted_set), "edited": [], "added": []} if predicted_set == annotated_set \
+        groups = (
+            {"accepted": list(predicted_set), "edited": [], "added": []}
+            if predicted_set == annotated_set
             else classify(predicted_set, annotated_set)
+        )
         for p in predicted_set:
             rows[p.label]["predicted"] += 1
         for a in annotated_set:
@@ -163,8 +180,12 @@ def anchoring_for(documents: Iterable, records: Iterable, gold: Mapping[str, Seq
     tally = AnchoringTally()
     for record in records:
         if record.doc_id in predicted:
-            tally.add(record.annotator, predicted[record.doc_id], record.spans,
-                      gold.get(record.doc_id) if gold is not None else None)
+            tally.add(
+                record.annotator,
+                predicted[record.doc_id],
+                record.spans,
+                gold.get(record.doc_id) if gold is not None else None,
+            )
     report = tally.report()
     report["pre_annotated_documents"] = len(predicted)
     return report

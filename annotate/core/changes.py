@@ -79,8 +79,7 @@ def diff_gold(old: Mapping[str, Sequence[Span]], new: Mapping[str, Sequence[Span
     return changes
 
 
-def changes_markdown(changes: Changes, name: str, version: int, previous: int | None,
-                     notes: Sequence[str] = ()) -> str:
+def changes_markdown(changes: Changes, name: str, version: int, previous: int | None, notes: Sequence[str] = ()) -> str:
     """The CHANGES.md of a version.
 
     changes (Changes): Against the previous version (everything added for a first version).
@@ -104,19 +103,31 @@ def changes_markdown(changes: Changes, name: str, version: int, previous: int | 
     if notes:
         lines += [f"- {note}" for note in notes] + [""]
     if previous is None:
-        lines += ["First version.", "", f"- {len(changes.added_documents)} documents",
-                  f"- {sum(changes.spans_added.values())} gold spans"]
+        lines += [
+            "First version.",
+            "",
+            f"- {len(changes.added_documents)} documents",
+            f"- {sum(changes.spans_added.values())} gold spans",
+        ]
         for label, n in sorted(changes.spans_added.items()):
             lines.append(f"  - {label}: {n}")
         return "\n".join(lines) + "\n"
-    lines += [f"Changes against v{previous}.", "",
-              f"- documents added: {len(changes.added_documents)}",
-              f"- documents removed: {len(changes.removed_documents)}",
-              f"- documents with changed spans: {len(changes.changed_documents)}", "",
-              "| label | spans added | spans removed | relabelled from | relabelled to |",
-              "|---|---:|---:|---:|---:|"]
-    labels = sorted(set(changes.spans_added) | set(changes.spans_removed)
-                    | {a for a, _ in changes.relabelled} | {b for _, b in changes.relabelled})
+    lines += [
+        f"Changes against v{previous}.",
+        "",
+        f"- documents added: {len(changes.added_documents)}",
+        f"- documents removed: {len(changes.removed_documents)}",
+        f"- documents with changed spans: {len(changes.changed_documents)}",
+        "",
+        "| label | spans added | spans removed | relabelled from | relabelled to |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    labels = sorted(
+        set(changes.spans_added)
+        | set(changes.spans_removed)
+        | {a for a, _ in changes.relabelled}
+        | {b for _, b in changes.relabelled}
+    )
     for label in labels:
         out_of = sum(n for (a, _), n in changes.relabelled.items() if a == label)
         into = sum(n for (_, b), n in changes.relabelled.items() if b == label)

@@ -40,6 +40,7 @@ LEVELS = ("nominal", "ordinal", "interval")
 
 # --- Cohen's kappa -----------------------------------------------------------
 
+
 def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
     """Cohen's kappa of two raters' labels for the same items (``a[i]`` and ``b[i]`` rate item i).
 
@@ -87,6 +88,7 @@ def cohen_kappa_from_confusion(confusion: Mapping[tuple[Hashable, Hashable], int
 
 # --- Fleiss' kappa -----------------------------------------------------------
 
+
 def fleiss_kappa(table: Sequence[Sequence[float]] | np.ndarray) -> float:
     """Fleiss' kappa from a subjects x categories table of counts.
 
@@ -109,8 +111,9 @@ def fleiss_kappa(table: Sequence[Sequence[float]] | np.ndarray) -> float:
     return fleiss_kappa_from_totals(n, t.shape[0], float((t * t).sum()), t.sum(axis=0))
 
 
-def fleiss_kappa_from_totals(raters: float, subjects: int, sum_of_squares: float,
-                             category_totals: Sequence[float] | np.ndarray) -> float:
+def fleiss_kappa_from_totals(
+    raters: float, subjects: int, sum_of_squares: float, category_totals: Sequence[float] | np.ndarray
+) -> float:
     """Fleiss' kappa from a table's totals, for tables built one block of rows at a time.
 
     raters (float): Ratings per subject (every row's sum).
@@ -135,6 +138,7 @@ def fleiss_kappa_from_totals(raters: float, subjects: int, sum_of_squares: float
 
 
 # --- Krippendorff's alpha ----------------------------------------------------
+
 
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))

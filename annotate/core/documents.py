@@ -102,8 +102,12 @@ class Document:
         """
         meta = {"source": self.source, "article": self.article, "paragraph": self.paragraph, "offset": self.offset}
         meta.update(self.extra_meta)
-        record: dict[str, Any] = {"id": self.id, "text": self.text, "meta": meta,
-                                  "spans": [s.to_dict() for s in self.spans]}
+        record: dict[str, Any] = {
+            "id": self.id,
+            "text": self.text,
+            "meta": meta,
+            "spans": [s.to_dict() for s in self.spans],
+        }
         record["model"] = {"name": self.model.name, "version": self.model.version} if self.model else None
         return record
 
@@ -202,5 +206,3 @@ def is_in_reading_order(documents: Sequence) -> bool:
     RETURNS (bool): Whether each comes after the one before.
     """
     return all(_reading_key(a) <= _reading_key(b) for a, b in zip(documents, documents[1:], strict=False))
-
-

@@ -61,8 +61,15 @@ def classify_errors(gold: Sequence[Span], pred: Sequence[Span]) -> dict[str, int
         same_bounds = any(g.start == p.start and g.end == p.end for g in gold_set)
         same_label = any(g.overlaps(p) and g.label == p.label for g in gold_set)
         other = any(g.overlaps(p) for g in gold_set)
-        key = ("wrong_label" if same_bounds else "wrong_boundary" if same_label
-               else "wrong_label_and_boundary" if other else "spurious")
+        key = (
+            "wrong_label"
+            if same_bounds
+            else "wrong_boundary"
+            if same_label
+            else "wrong_label_and_boundary"
+            if other
+            else "spurious"
+        )
         counts[key] += 1
     for g in gold_set - pred_set:
         if not any(g.overlaps(p) for p in pred_set):
@@ -93,13 +100,23 @@ class Evaluation:
 
         RETURNS (dict): ``n_documents``, ``labels``, strict ``micro`` and ``per_label``, ``partial``, ``errors``.
         """
-        return {"n_documents": self.n_documents, "labels": self.labels,
-                "micro": self.strict["micro"], "per_label": self.strict["per_label"],
-                "partial": self.partial, "errors": self.errors}
+        return {
+            "n_documents": self.n_documents,
+            "labels": self.labels,
+            "micro": self.strict["micro"],
+            "per_label": self.strict["per_label"],
+            "partial": self.partial,
+            "errors": self.errors,
+        }
 
 
-def evaluate_spans(gold: Mapping[str, Sequence[Span]], pred: Mapping[str, Sequence[Span]], labels: Sequence[str],
-                   n_bootstrap: int = 1000, seed: int = 0) -> Evaluation:
+def evaluate_spans(
+    gold: Mapping[str, Sequence[Span]],
+    pred: Mapping[str, Sequence[Span]],
+    labels: Sequence[str],
+    n_bootstrap: int = 1000,
+    seed: int = 0,
+) -> Evaluation:
     """Score predicted spans against gold over the gold documents.
 
     A gold document without predictions counts as predicting nothing.
@@ -135,7 +152,9 @@ def evaluate_spans(gold: Mapping[str, Sequence[Span]], pred: Mapping[str, Sequen
                 errors_per_label[label][key] += fps[key]
             errors_per_label[label]["missed"] += classify_errors([s for s in g if s.label == label], p)["missed"]
     rng = np.random.default_rng(seed)
-    weights = rng.multinomial(n_docs, np.full(n_docs, 1.0 / n_docs), size=n_bootstrap) if n_docs and n_bootstrap else None
+    weights = (
+        rng.multinomial(n_docs, np.full(n_docs, 1.0 / n_docs), size=n_bootstrap) if n_docs and n_bootstrap else None
+    )
     out = {}
     for mode, c in counts.items():
         totals = c.sum(axis=0)  # (labels, 3)
@@ -149,21 +168,32 @@ def evaluate_spans(gold: Mapping[str, Sequence[Span]], pred: Mapping[str, Sequen
             smicro = sampled.sum(axis=1)
             mp_s, mr_s, mf_s = _prf(smicro[:, 0], smicro[:, 1], smicro[:, 2])
             ci_micro = {k: _ci(v) for k, v in (("precision", mp_s), ("recall", mr_s), ("f1", mf_s))}
-            ci_labels = [{k: _ci(v[:, i]) for k, v in (("precision", sp), ("recall", sr), ("f1", sf))}
-                         for i in range(n_labels)]
+            ci_labels = [
+                {k: _ci(v[:, i]) for k, v in (("precision", sp), ("recall", sr), ("f1", sf))} for i in range(n_labels)
+            ]
 
         def entry(prec, rec, f1, tp, n_pred, n_gold, ci) -> dict:
-            return {"precision": _nan_to_none(prec), "recall": _nan_to_none(rec), "f1": _nan_to_none(f1),
-                    "tp": int(tp), "fp": int(n_pred - tp), "fn": int(n_gold - tp), "support": int(n_gold),
-                    "ci95": ci}
+            return {
+                "precision": _nan_to_none(prec),
+                "recall": _nan_to_none(rec),
+                "f1": _nan_to_none(f1),
+                "tp": int(tp),
+                "fp": int(n_pred - tp),
+                "fn": int(n_gold - tp),
+                "support": int(n_gold),
+                "ci95": ci,
+            }
 
         out[mode] = {
             "micro": entry(mp[0], mr[0], mf[0], micro[0], micro[1], micro[2], ci_micro),
-            "per_label": {label: entry(p_[i], r_[i], f_[i], totals[i, 0], totals[i, 1], totals[i, 2],
-                                       ci_labels[i] if ci_labels else None) for i, label in enumerate(labels)},
+            "per_label": {
+                label: entry(
+                    p_[i], r_[i], f_[i], totals[i, 0], totals[i, 1], totals[i, 2], ci_labels[i] if ci_labels else None
+                )
+                for i, label in enumerate(labels)
+            },
         }
-    return Evaluation(labels, n_docs, out["strict"], out["partial"],
-                      {"total": errors, "per_label": errors_per_label})
+    return Evaluation(labels, n_docs, out["strict"], out["partial"], {"total": errors, "per_label": errors_per_label})
 
 
 def _ci(samples: np.ndarray) -> list[float | None]:

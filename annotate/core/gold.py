@@ -60,8 +60,9 @@ class Outcome:
     left_out: dict | None
 
 
-def adjudicate_document(item: Annotated, strategy: Strategy, min_annotators: int,
-                        decision: AnnotationRecord | None = None) -> Adjudicated:
+def adjudicate_document(
+    item: Annotated, strategy: Strategy, min_annotators: int, decision: AnnotationRecord | None = None
+) -> Adjudicated:
     """Adjudicate one document, or leave it out when fewer than ``min_annotators`` submitted.
 
     item (Annotated): The document and its records.
@@ -72,8 +73,11 @@ def adjudicate_document(item: Annotated, strategy: Strategy, min_annotators: int
     """
     doc, submitted = item.document, item.records + item.empty
     if len(submitted) < min_annotators or not submitted:
-        left = {"doc_id": doc.id, "annotations": len(submitted),
-                "reason": f"{len(submitted)} annotations, fewer than {max(min_annotators, 1)}"}
+        left = {
+            "doc_id": doc.id,
+            "annotations": len(submitted),
+            "reason": f"{len(submitted)} annotations, fewer than {max(min_annotators, 1)}",
+        }
         return Adjudicated(doc, item.records, submitted, None, left)
     return Adjudicated(doc, item.records, submitted, adjudicate(doc.id, submitted, strategy, decision), None)
 
@@ -87,8 +91,9 @@ def align_document(adjudicated: Adjudicated, nlp) -> Outcome:
     """
     a, doc = adjudicated, adjudicated.document
     if a.decision is None:  # left out: tokenised still when annotated (agreement compares its tokens)
-        return Outcome(doc, a.records, a.submitted, nlp.make_doc(doc.text) if a.submitted else None, None, [],
-                       a.left_out)
+        return Outcome(
+            doc, a.records, a.submitted, nlp.make_doc(doc.text) if a.submitted else None, None, [], a.left_out
+        )
     sdoc = nlp.make_doc(doc.text)  # a decision means at least one submission
     decision = a.decision
     mine = [c.to_dict(doc.text) for c in decision.conflicts]  # this document's conflicts
@@ -97,20 +102,31 @@ def align_document(adjudicated: Adjudicated, nlp) -> Outcome:
         ent = sdoc.char_span(span.start, span.end, label=span.label)
         if ent is None:
             who = sorted(r.annotator for r in a.submitted if span in r.spans)  # not in the file's order
-            mine.append({"doc_id": doc.id, "reason": "misaligned",
-                         "spans": [{**span.to_dict(), "text": doc.text[span.start:span.end], "annotators": who}]})
+            mine.append(
+                {
+                    "doc_id": doc.id,
+                    "reason": "misaligned",
+                    "spans": [{**span.to_dict(), "text": doc.text[span.start : span.end], "annotators": who}],
+                }
+            )
         else:
             aligned.append(span)
             ents.append(ent)
     sdoc.ents = ents
     meta = {"annotators": list(decision.annotators), "decided_by": decision.decided_by, "conflicts": len(mine)}
-    gold = Document(doc.id, doc.text, doc.source, doc.article, doc.paragraph, doc.offset, spans=tuple(aligned),
-                    extra_meta=meta)
+    gold = Document(
+        doc.id, doc.text, doc.source, doc.article, doc.paragraph, doc.offset, spans=tuple(aligned), extra_meta=meta
+    )
     return Outcome(doc, a.records, a.submitted, sdoc, gold, mine, None)
 
 
-def iter_gold(stream: Iterable[Annotated], strategy: Strategy, min_annotators: int, nlp,
-              decisions: Mapping[str, AnnotationRecord] | None = None) -> Iterator[Outcome]:
+def iter_gold(
+    stream: Iterable[Annotated],
+    strategy: Strategy,
+    min_annotators: int,
+    nlp,
+    decisions: Mapping[str, AnnotationRecord] | None = None,
+) -> Iterator[Outcome]:
     """Adjudicate and align a stream of documents one at a time, in the stream's order.
 
     With empty submissions in the stream (``Annotated.empty``) an annotator who submitted no
@@ -125,8 +141,7 @@ def iter_gold(stream: Iterable[Annotated], strategy: Strategy, min_annotators: i
     """
     decisions = decisions or {}
     for item in stream:
-        yield align_document(adjudicate_document(item, strategy, min_annotators, decisions.get(item.document.id)),
-                             nlp)
+        yield align_document(adjudicate_document(item, strategy, min_annotators, decisions.get(item.document.id)), nlp)
 
 
 @dataclass
@@ -185,8 +200,13 @@ class Accounting:
 
         RETURNS (dict): ``kept_spans``, ``in_gold``, ``in_conflicts``, ``outvoted``, ``in_left_out``.
         """
-        return {"kept_spans": self.kept_spans, "in_gold": self.in_gold, "in_conflicts": self.in_conflicts,
-                "outvoted": self.outvoted, "in_left_out": self.in_left_out}
+        return {
+            "kept_spans": self.kept_spans,
+            "in_gold": self.in_gold,
+            "in_conflicts": self.in_conflicts,
+            "outvoted": self.outvoted,
+            "in_left_out": self.in_left_out,
+        }
 
 
 @dataclass
@@ -222,8 +242,12 @@ class CompileState:
         if outcome.document.model is not None and outcome.submitted:
             self.pre_annotated += 1
             for r in outcome.submitted:
-                self.anchoring.add(r.annotator, outcome.document.spans, r.spans,
-                                   outcome.gold.spans if outcome.gold is not None else None)
+                self.anchoring.add(
+                    r.annotator,
+                    outcome.document.spans,
+                    r.spans,
+                    outcome.gold.spans if outcome.gold is not None else None,
+                )
         self.conflicts_by_reason.update(c["reason"] for c in outcome.conflicts)
         if outcome.gold is None:
             self.left_out += 1

@@ -130,11 +130,15 @@ def split_source(source: str, text: str, mode: str = "auto") -> list[Document]:
     docs = []
     for index, (start, end, art) in enumerate(paragraphs):
         para = text[start:end]
-        docs.append(Document(
-            id=document_id(source, para, occurrences[para]),
-            text=para, source=source, article=art, paragraph=index, offset=start,
-        ))
+        docs.append(
+            Document(
+                id=document_id(source, para, occurrences[para]),
+                text=para,
+                source=source,
+                article=art,
+                paragraph=index,
+                offset=start,
+            )
+        )
         occurrences[para] += 1
     return docs
-
-

@@ -135,9 +135,11 @@ def partial_count(sa: Iterable[Span], sb: Iterable[Span]) -> int:
     return matched
 
 
-def span_f1(a: Mapping[Any, Iterable[Any]] | Sequence[Iterable[Any]],
-            b: Mapping[Any, Iterable[Any]] | Sequence[Iterable[Any]],
-            mode: str = "strict") -> SpanScores:
+def span_f1(
+    a: Mapping[Any, Iterable[Any]] | Sequence[Iterable[Any]],
+    b: Mapping[Any, Iterable[Any]] | Sequence[Iterable[Any]],
+    mode: str = "strict",
+) -> SpanScores:
     """Span precision/recall/F1 of annotator ``b`` taking ``a`` as reference, micro-averaged over documents.
 
     a (Mapping[Any, Iterable[Any]] | Sequence[Iterable[Any]]): The reference's spans per document: a mapping

@@ -77,10 +77,16 @@ class AnnotationRecord:
         """
         spans = sort_spans((Span.from_dict(s) for s in d["spans"]), canonical)
         return cls(
-            doc_id=intern(str(d["doc_id"])), task_id=d.get("task_id"), annotation_id=d.get("annotation_id"),
-            annotator=intern(str(d["annotator"])), spans=spans,  # interned: one string per document, per annotator
-            lead_time=d.get("lead_time"), created_at=d.get("created_at"), updated_at=d.get("updated_at"),
-            ground_truth=bool(d.get("ground_truth")), accepted_prediction=d.get("accepted_prediction"),
+            doc_id=intern(str(d["doc_id"])),
+            task_id=d.get("task_id"),
+            annotation_id=d.get("annotation_id"),
+            annotator=intern(str(d["annotator"])),
+            spans=spans,  # interned: one string per document, per annotator
+            lead_time=d.get("lead_time"),
+            created_at=d.get("created_at"),
+            updated_at=d.get("updated_at"),
+            ground_truth=bool(d.get("ground_truth")),
+            accepted_prediction=d.get("accepted_prediction"),
         )
 
 
@@ -112,5 +118,15 @@ class SetAside:
 
         RETURNS (AnnotationRecord): A record of this annotator with no spans.
         """
-        return AnnotationRecord(self.doc_id, self.task_id, self.annotation_id, self.annotator, (), None, None,
-                                self.updated_at, self.ground_truth, None)
+        return AnnotationRecord(
+            self.doc_id,
+            self.task_id,
+            self.annotation_id,
+            self.annotator,
+            (),
+            None,
+            None,
+            self.updated_at,
+            self.ground_truth,
+            None,
+        )

@@ -51,8 +51,9 @@ def article_key(source: str, article: int) -> str:
     return f"{source}#{article}"
 
 
-def split_by_article(docs: Iterable[tuple[str, str, int]], ratios: Sequence[float] = (0.8, 0.1, 0.1),
-                     seed: int = 0) -> dict[str, list[str]]:
+def split_by_article(
+    docs: Iterable[tuple[str, str, int]], ratios: Sequence[float] = (0.8, 0.1, 0.1), seed: int = 0
+) -> dict[str, list[str]]:
     """Documents split by story: no story spans two splits.
 
     docs (Iterable[tuple[str, str, int]]): ``(doc_id, source, article)`` of each document, in reading order.

@@ -35,8 +35,10 @@ def conflicted_record(outcome: Outcome) -> dict:
     if outcome.gold is None:
         raise ValueError("a left-out document has no conflicted record")
     record = gold_record(outcome.gold)
-    record["annotations"] = [{"annotator": r.annotator, "spans": [s.to_dict() for s in r.spans]}
-                             for r in sorted(outcome.submitted, key=lambda r: r.annotator)]
+    record["annotations"] = [
+        {"annotator": r.annotator, "spans": [s.to_dict() for s in r.spans]}
+        for r in sorted(outcome.submitted, key=lambda r: r.annotator)
+    ]
     record["conflicts"] = outcome.conflicts
     return record
 
@@ -58,8 +60,9 @@ def read_conflicted(folder: Path) -> list[tuple[Document, dict[str, tuple[Span, 
     return out
 
 
-def adjudication_decisions(adjudication: Pull | None, pull: Pull, strategy: Strategy,
-                           root: Path) -> tuple[dict[str, AnnotationRecord], dict]:
+def adjudication_decisions(
+    adjudication: Pull | None, pull: Pull, strategy: Strategy, root: Path
+) -> tuple[dict[str, AnnotationRecord], dict]:
     """The adjudicator's decisions on a pull's documents, and what the manifest says about them.
 
     adjudication (Pull | None): The adjudication project's pull (strategy ``adjudicated``).
@@ -76,10 +79,16 @@ def adjudication_decisions(adjudication: Pull | None, pull: Pull, strategy: Stra
     everything = decisions_from(adjudication.submitted())
     decisions = {doc_id: record for doc_id, record in everything.items() if doc_id in known}
     if not decisions:
-        raise InvalidInputError(Errors.E093.format(path=adjudication.path or "the adjudication pull",
-                                                   source=pull.path or "the pull"))
-    specs: list[str] = sorted({str(d.extra_meta[ADJUDICATING_KEY]) for d in adjudication.documents or ()
-                               if d.extra_meta.get(ADJUDICATING_KEY) is not None})
+        raise InvalidInputError(
+            Errors.E093.format(path=adjudication.path or "the adjudication pull", source=pull.path or "the pull")
+        )
+    specs: list[str] = sorted(
+        {
+            str(d.extra_meta[ADJUDICATING_KEY])
+            for d in adjudication.documents or ()
+            if d.extra_meta.get(ADJUDICATING_KEY) is not None
+        }
+    )
     settled = 0
     for spec in specs:  # the conflicts of the adjudicated version(s) that a decision now settles
         try:
@@ -100,6 +109,9 @@ def adjudication_decisions(adjudication: Pull | None, pull: Pull, strategy: Stra
         "decisions_for_unknown_documents": len(everything) - len(decisions),
     }
     who = ", ".join(f"{name} ({n})" for name, n in sorted(by.items()))
-    info["note"] = (f"Adjudicated: {len(decisions)} documents decided by {who}"
-                    + (f", settling {settled} conflicts of {', '.join(specs)}" if specs else "") + ".")
+    info["note"] = (
+        f"Adjudicated: {len(decisions)} documents decided by {who}"
+        + (f", settling {settled} conflicts of {', '.join(specs)}" if specs else "")
+        + "."
+    )
     return decisions, info

@@ -115,7 +115,7 @@ class CorpusVersion:
         from spacy.tokens import DocBin
 
         vocab = getattr(nlp_or_vocab, "vocab", nlp_or_vocab)
-        for name in ([split] if split and split != "all" else list(SPLITS)):
+        for name in [split] if split and split != "all" else list(SPLITS):
             self.split(name)  # an unknown split name raises here
             ids = self.splits[name]
             docbin = DocBin().from_disk(self.path / f"{name}.spacy")
@@ -144,13 +144,21 @@ class CorpusVersion:
         except ImportError:
             raise NotFoundError(Errors.E098) from None
         names = ["O"] + [f"{prefix}-{label}" for label in self.manifest["labels"] for prefix in ("B", "I")]
-        features = datasets.Features({
-            "id": datasets.Value("string"), "text": datasets.Value("string"),
-            "tokens": datasets.Sequence(datasets.Value("string")),
-            "ner_tags": datasets.Sequence(datasets.ClassLabel(names=names)),
-            "spans": [{"start": datasets.Value("int64"), "end": datasets.Value("int64"),
-                       "label": datasets.Value("string")}],
-        })
+        features = datasets.Features(
+            {
+                "id": datasets.Value("string"),
+                "text": datasets.Value("string"),
+                "tokens": datasets.Sequence(datasets.Value("string")),
+                "ner_tags": datasets.Sequence(datasets.ClassLabel(names=names)),
+                "spans": [
+                    {
+                        "start": datasets.Value("int64"),
+                        "end": datasets.Value("int64"),
+                        "label": datasets.Value("string"),
+                    }
+                ],
+            }
+        )
         out = {}
         for split in SPLITS:
             rows = [r for _, r in jsonl.read_jsonl(self.path / f"{split}.jsonl", producer="compile")]
@@ -187,7 +195,9 @@ def load(spec: str | Path, root: Path = CORPUS_ROOT, verify_checksums: bool = Tr
     return CorpusVersion(folder, manifest, read_gold(folder / "gold.jsonl"), read_splits(folder))
 
 
-def load_gold(spec: str | Path, split: str = "test", root: Path = CORPUS_ROOT) -> tuple[list[Document], list[Document], str]:
+def load_gold(
+    spec: str | Path, split: str = "test", root: Path = CORPUS_ROOT
+) -> tuple[list[Document], list[Document], str]:
     """Gold documents to evaluate against (``annotate evaluate``).
 
     spec (str | Path): A version (folder, ``NAME``, ``NAME/vN``, ``NAME@vN``), or a gold JSONL file (all of it).
@@ -213,6 +223,7 @@ def load_gold(spec: str | Path, split: str = "test", root: Path = CORPUS_ROOT) -
     wanted = set(read_splits(folder)[split])
     selected = [d for d in docs if d.id in wanted]
     if not selected:
-        raise InvalidInputError(Errors.E085.format(split=split, path=folder,
-                                               articles=len({(d.source, d.article) for d in docs})))
+        raise InvalidInputError(
+            Errors.E085.format(split=split, path=folder, articles=len({(d.source, d.article) for d in docs}))
+        )
     return selected, docs, f"{folder} ({split})"

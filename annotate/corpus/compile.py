@@ -86,8 +86,9 @@ def build_gold(pull: Pull, strategy: Strategy, min_annotators: int, lang: str, e
     documents: list[Document] = []
     conflicts: list[dict] = []
     left_out: list[dict] = []
-    for outcome in iter_gold(by_document(pull, empty_means_none).stream(), strategy, min_annotators,
-                             blank_pipeline(lang)):
+    for outcome in iter_gold(
+        by_document(pull, empty_means_none).stream(), strategy, min_annotators, blank_pipeline(lang)
+    ):
         accounting.add(outcome)
         conflicts.extend(outcome.conflicts)
         if outcome.left_out is not None:
@@ -98,10 +99,18 @@ def build_gold(pull: Pull, strategy: Strategy, min_annotators: int, lang: str, e
     return Gold(documents, conflicts, left_out, accounting.to_dict())
 
 
-def compile_corpus(pull: Pull, name: str, strategy: Strategy, min_annotators: int = 1,
-                   ratios: Sequence[float] = (0.8, 0.1, 0.1), seed: int = 0, lang: str = "en",
-                   root: Path = CORPUS_ROOT, empty_means_none: bool = True,
-                   adjudication: Pull | None = None) -> CompileResult:
+def compile_corpus(
+    pull: Pull,
+    name: str,
+    strategy: Strategy,
+    min_annotators: int = 1,
+    ratios: Sequence[float] = (0.8, 0.1, 0.1),
+    seed: int = 0,
+    lang: str = "en",
+    root: Path = CORPUS_ROOT,
+    empty_means_none: bool = True,
+    adjudication: Pull | None = None,
+) -> CompileResult:
     """Write the next version of corpus ``name`` from a pull, or report that nothing changed.
 
     One pass over the documents: each is adjudicated, tokenised once, counted and written to
@@ -126,18 +135,35 @@ def compile_corpus(pull: Pull, name: str, strategy: Strategy, min_annotators: in
         return _compile(pull, name, strategy, min_annotators, ratios, seed, lang, root, empty_means_none, adjudication)
 
 
-def _compile(pull: Pull, name: str, strategy: Strategy, min_annotators: int, ratios: Sequence[float], seed: int,
-             lang: str, root: Path, empty_means_none: bool, adjudication: Pull | None) -> CompileResult:
+def _compile(
+    pull: Pull,
+    name: str,
+    strategy: Strategy,
+    min_annotators: int,
+    ratios: Sequence[float],
+    seed: int,
+    lang: str,
+    root: Path,
+    empty_means_none: bool,
+    adjudication: Pull | None,
+) -> CompileResult:
     decisions, adjudicated = adjudication_decisions(adjudication, pull, strategy, root)
     grouped = by_document(pull, empty_means_none)
     included = [o for o in grouped.outline if grouped.submitted(o.id) >= max(min_annotators, 1)]
     if not included:
-        raise InvalidInputError(Errors.E084.format(source=pull.path or "the source", k=max(min_annotators, 1),
-                                                   left=len(grouped.outline)))
+        raise InvalidInputError(
+            Errors.E084.format(source=pull.path or "the source", k=max(min_annotators, 1), left=len(grouped.outline))
+        )
     splits = split_by_article(((d.id, d.source, d.article) for d in included), ratios, seed)
     del included
-    settings = {"strategy": str(strategy), "min_annotators": min_annotators, "ratios": list(ratios), "seed": seed,
-                "lang": lang, "empty_means_none": empty_means_none}
+    settings = {
+        "strategy": str(strategy),
+        "min_annotators": min_annotators,
+        "ratios": list(ratios),
+        "seed": seed,
+        "lang": lang,
+        "empty_means_none": empty_means_none,
+    }
     corpus_dir = root / name
     state = CompileState(pull.labels)
     with files.atomic_folder(corpus_dir / "version", replace=False, prefix="version") as folder:

@@ -80,8 +80,8 @@ def iob_tokens(doc: Doc, text: str | None = None) -> tuple[list[str], list[str]]
             tags[i] = f"{_IOB[iob]}-{strings[ent_type]}"
     kept = [i for i, row in enumerate(rows) if not row[2]]
     if len(kept) == len(rows):
-        return [text[idx:idx + length] for idx, length, *_ in rows], tags
-    return [text[rows[i][0]:rows[i][0] + rows[i][1]] for i in kept], [tags[i] for i in kept]
+        return [text[idx : idx + length] for idx, length, *_ in rows], tags
+    return [text[rows[i][0] : rows[i][0] + rows[i][1]] for i in kept], [tags[i] for i in kept]
 
 
 _FLAGS = {False: {"has_unknown_spaces": False}, True: {"has_unknown_spaces": True}}
@@ -137,8 +137,9 @@ class NerDocBin(DocBin):
         columns = [self.attrs.index(ORTH), self.attrs.index(ENT_TYPE)]
         hashes: set[int] = set()
         for start in range(0, len(self.tokens), 1000):  # in blocks: no copy of the whole table
-            hashes.update(numpy.unique(numpy.concatenate([t[:, columns] for t in self.tokens[start:start + 1000]]))
-                          .tolist())
+            hashes.update(
+                numpy.unique(numpy.concatenate([t[:, columns] for t in self.tokens[start : start + 1000]])).tolist()
+            )
         if self._store is not None:  # None: no Doc was added
             self.strings.update(self._store[h] for h in hashes if h)
         return super().to_bytes()
@@ -182,7 +183,9 @@ def write_conll_document(fh, tokens: list[str], tags: list[str]) -> None:
         Babbage -X- _ B-PER
         <BLANKLINE>
     """
-    fh.write(DOCSTART + "\n\n" + "".join(f"{token} -X- _ {tag}\n" for token, tag in zip(tokens, tags, strict=True)) + "\n")
+    fh.write(
+        DOCSTART + "\n\n" + "".join(f"{token} -X- _ {tag}\n" for token, tag in zip(tokens, tags, strict=True)) + "\n"
+    )
 
 
 def hf_record(document: Document, tokens: list[str], tags: list[str]) -> dict:
@@ -200,5 +203,10 @@ def hf_record(document: Document, tokens: list[str], tags: list[str]) -> dict:
         >>> record["ner_tags"], record["spans"]
         (['B-PER', 'O'], [{'start': 0, 'end': 3, 'label': 'PER'}])
     """
-    return {"id": document.id, "text": document.text, "tokens": tokens, "ner_tags": tags,
-            "spans": [s.to_dict() for s in document.spans]}
+    return {
+        "id": document.id,
+        "text": document.text,
+        "tokens": tokens,
+        "ner_tags": tags,
+        "spans": [s.to_dict() for s in document.spans],
+    }

@@ -103,8 +103,14 @@ def choose_labels(found: set[str], schema: Schema, explicit: bool) -> tuple[list
     if explicit or found <= set(schema.label_names):
         return list(schema.label_names), schema, f"labels from schema {schema.name} v{schema.version}"
     labels = sorted(found)
-    return labels, None, (f"the export's labels are not schema {schema.name}'s, so its own label set is used: "
-                          f"{', '.join(labels)} (pass --schema to check against a schema instead)")
+    return (
+        labels,
+        None,
+        (
+            f"the export's labels are not schema {schema.name}'s, so its own label set is used: "
+            f"{', '.join(labels)} (pass --schema to check against a schema instead)"
+        ),
+    )
 
 
 @dataclass
@@ -156,8 +162,9 @@ class Pull:
         if self.records is not None:
             yield from self.records
         else:
-            yield from _iter_records_file(self._folder() / "annotations.jsonl",
-                                          {o.id: o.length for o in self.outlines()})
+            yield from _iter_records_file(
+                self._folder() / "annotations.jsonl", {o.id: o.length for o in self.outlines()}
+            )
 
     def _folder(self) -> Path:
         if self.path is None:
@@ -224,16 +231,19 @@ def by_document(pull: Pull, empty_means_none: bool) -> ByDocument:
     if pull.records is None:
         counts = _counts_if_in_order(pull._folder() / "annotations.jsonl", outline)
         if counts is not None:
+
             def streamed() -> Iterator[tuple[str, list]]:
                 for doc_id, records in groupby(pull.iter_records(), key=attrgetter("doc_id")):
                     yield doc_id, list(records)
+
             return ByDocument(outline, counts, empty, documents, streamed)
     annotated: dict[str, list] = defaultdict(list)
     for record in pull.iter_records():
         annotated[record.doc_id].append(record)
     counts = Counter({doc_id: len(records) for doc_id, records in annotated.items()})
-    return ByDocument(outline, counts, empty, documents,
-                       lambda: ((o.id, annotated[o.id]) for o in outline if o.id in annotated))
+    return ByDocument(
+        outline, counts, empty, documents, lambda: ((o.id, annotated[o.id]) for o in outline if o.id in annotated)
+    )
 
 
 _DOC_ID = b'{"doc_id":"'  # how every line of annotations.jsonl starts, as write_pull writes it
@@ -252,7 +262,7 @@ def _counts_if_in_order(path: Path, documents: list[Outline]) -> Counter | None:
         for line in fh:
             end = line.find(b'"', len(_DOC_ID)) if line.startswith(_DOC_ID) else -1
             if end > 0 and b"\\" not in line[:end]:
-                doc_id = line[len(_DOC_ID):end].decode("utf-8", "replace")
+                doc_id = line[len(_DOC_ID) : end].decode("utf-8", "replace")
             elif line.strip():
                 try:
                     doc_id = json.loads(line).get("doc_id")
@@ -268,8 +278,17 @@ def _counts_if_in_order(path: Path, documents: list[Outline]) -> Counter | None:
     return counts
 
 
-def build_pull(export_path: Path, schema: Schema, explicit_schema: bool, created_at: str, text_key: str | None,
-               trim: bool, users: dict | None, origin: dict, where: str | None = None) -> tuple[Normalised, dict]:
+def build_pull(
+    export_path: Path,
+    schema: Schema,
+    explicit_schema: bool,
+    created_at: str,
+    text_key: str | None,
+    trim: bool,
+    users: dict | None,
+    origin: dict,
+    where: str | None = None,
+) -> tuple[Normalised, dict]:
     """Parse and normalise an export file: the normalised data and the pull summary (no clock, no schema file read).
 
     One pass over the export. Without ``explicit_schema`` every label is kept while reading: if
@@ -315,8 +334,15 @@ def build_pull(export_path: Path, schema: Schema, explicit_schema: bool, created
     return result, summary
 
 
-def pull_export(export_path: Path, schema_path: Path | None, text_key: str | None, trim: bool,
-                users: dict | None, origin: dict, where: str | None = None) -> tuple[Normalised, dict]:
+def pull_export(
+    export_path: Path,
+    schema_path: Path | None,
+    text_key: str | None,
+    trim: bool,
+    users: dict | None,
+    origin: dict,
+    where: str | None = None,
+) -> tuple[Normalised, dict]:
     """:func:`build_pull` for a caller: loads the schema (``schema_path``, or the default one) and stamps the time.
 
     export_path (Path): The export file.
@@ -329,8 +355,9 @@ def pull_export(export_path: Path, schema_path: Path | None, text_key: str | Non
     RETURNS (tuple[Normalised, dict]): The normalised tasks and the pull summary.
     """
     created_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    return build_pull(export_path, load_schema(schema_path), schema_path is not None, created_at, text_key, trim,
-                      users, origin, where)
+    return build_pull(
+        export_path, load_schema(schema_path), schema_path is not None, created_at, text_key, trim, users, origin, where
+    )
 
 
 def write_pull(out_dir: Path, result: Normalised, summary: dict) -> None:
@@ -349,8 +376,9 @@ def write_pull(out_dir: Path, result: Normalised, summary: dict) -> None:
             with folder.open("documents.jsonl") as fh:
                 jsonl.write_json_lines(fh, (d.to_dict() for d in documents))
             with folder.open("annotations.jsonl") as fh:
-                jsonl.write_json_lines(fh, (r.to_dict() for r in sorted(result.records,
-                                                                        key=lambda r: position[r.doc_id])))
+                jsonl.write_json_lines(
+                    fh, (r.to_dict() for r in sorted(result.records, key=lambda r: position[r.doc_id]))
+                )
             with folder.open("set_aside.jsonl") as fh:
                 jsonl.write_json_lines(fh, (shallow_dict(s) for s in result.set_aside))
             with folder.open("rejected.jsonl") as fh:
@@ -380,8 +408,11 @@ def _read_pull(path: Path, stream: bool) -> Pull:
         summary = json.loads(summary_path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise InvalidInputError(Errors.E076.format(path=summary_path, reason=f"not valid JSON ({err})")) from None
-    if not isinstance(summary, dict) or not isinstance(summary.get("labels"), list) or not all(
-            isinstance(label, str) for label in summary["labels"]):
+    if (
+        not isinstance(summary, dict)
+        or not isinstance(summary.get("labels"), list)
+        or not all(isinstance(label, str) for label in summary["labels"])
+    ):
         raise InvalidInputError(Errors.E076.format(path=summary_path, reason="no list of 'labels' in it"))
     if stream:
         documents, records = None, None
@@ -400,7 +431,9 @@ def _read_pull(path: Path, stream: bool) -> Pull:
             if set_aside[-1].doc_id not in lengths:
                 raise TypeError(f"unknown document {set_aside[-1].doc_id}")
         except TypeError as err:
-            raise InvalidInputError(Errors.E076.format(path=path / "set_aside.jsonl", reason=f"line {line}: {err}")) from None
+            raise InvalidInputError(
+                Errors.E076.format(path=path / "set_aside.jsonl", reason=f"line {line}: {err}")
+            ) from None
     return Pull(path, summary, documents, records, set_aside, outline)
 
 
@@ -422,8 +455,7 @@ def _iter_records_file(path: Path, lengths: dict[str, int]) -> Iterator[Annotati
         yield parsed
 
 
-def load_source(source: Path, schema_path: Path | None = None, text_key: str | None = None,
-                trim: bool = False) -> Pull:
+def load_source(source: Path, schema_path: Path | None = None, text_key: str | None = None, trim: bool = False) -> Pull:
     """A pull folder, or an export file normalised in memory (nothing written).
 
     source (Path): A pull folder (:func:`read_pull`) or a Label Studio export file (:func:`pull_export`).

@@ -70,8 +70,9 @@ def resolve(spec: str | Path, root: Path = CORPUS_ROOT) -> Path:
         return corpus_dir / f"v{found[-1]}"
     match = _VERSION.match(version)
     if not match or int(match.group(1)) not in found:
-        raise NotFoundError(Errors.E082.format(spec=str(spec), root=root,
-                                               names=", ".join(f"{name}/v{v}" for v in found)))
+        raise NotFoundError(
+            Errors.E082.format(spec=str(spec), root=root, names=", ".join(f"{name}/v{v}" for v in found))
+        )
     return corpus_dir / version
 
 

@@ -135,8 +135,10 @@ class VersionWriter:
         splits_bytes = json_bytes(self.splits)
         self.folder.write_bytes("splits.json", splits_bytes)
         content = hashlib.sha256()
-        for digest in (*(f.digest() for f in parts),
-                       *(hashlib.sha256(b).digest() for b in (splits_bytes, json_bytes(settings), json_bytes(schema)))):
+        for digest in (
+            *(f.digest() for f in parts),
+            *(hashlib.sha256(b).digest() for b in (splits_bytes, json_bytes(settings), json_bytes(schema))),
+        ):
             content.update(digest)
         return Written(content.hexdigest(), split_counts)
 
@@ -148,8 +150,17 @@ class VersionWriter:
             writer.abandon()
 
 
-def manifest(pull: Pull, name: str, version: int, strategy: Strategy, settings: dict, state: CompileState,
-             written: Written, hashes: dict[str, str], created_at: str) -> dict:
+def manifest(
+    pull: Pull,
+    name: str,
+    version: int,
+    strategy: Strategy,
+    settings: dict,
+    state: CompileState,
+    written: Written,
+    hashes: dict[str, str],
+    created_at: str,
+) -> dict:
     """A version's ``manifest.json``: what it was compiled from and how, its counts, agreement and checksums.
 
     pull (Pull): The pull compiled.
@@ -166,8 +177,9 @@ def manifest(pull: Pull, name: str, version: int, strategy: Strategy, settings: 
     summary = pull.summary
     models = sorted({f"{o.model.name} {o.model.version}".strip() for o in pull.outlines() if o.model})
     report = state.agreement.report().to_dict()
-    agreement = {k: report[k] for k in ("n_documents", "annotators", "krippendorff_alpha", "fleiss_kappa",
-                                        "fleiss_n_documents")}
+    agreement = {
+        k: report[k] for k in ("n_documents", "annotators", "krippendorff_alpha", "fleiss_kappa", "fleiss_n_documents")
+    }
     agreement["mean_pairwise_f1_strict"] = _mean([p["f1_strict"] for p in report["pairwise"]])
     agreement["per_label_f1_strict"] = {k: v["f1_strict"] for k, v in report["per_label"].items()}
     raw = summary.get("raw_export") or {}
@@ -176,8 +188,11 @@ def manifest(pull: Pull, name: str, version: int, strategy: Strategy, settings: 
         "version": version,
         "created_at": created_at,
         "annotate_version": __version__,
-        "source": {"pull": str(pull.path) if pull.path else None, "origin": summary.get("origin"),
-                   "raw_exports": [raw["sha256"]] if raw.get("sha256") else []},
+        "source": {
+            "pull": str(pull.path) if pull.path else None,
+            "origin": summary.get("origin"),
+            "raw_exports": [raw["sha256"]] if raw.get("sha256") else [],
+        },
         "schema": summary.get("schema"),
         "labels": pull.labels,
         "strategy": str(strategy),
@@ -217,8 +232,10 @@ def schema_change(before: dict | None, now: dict | None) -> list[str]:
     """
     if not before or not now or (before.get("version"), before.get("hash")) == (now.get("version"), now.get("hash")):
         return []
-    return [f"Schema {before.get('name')} v{before.get('version')} → {now.get('name')} v{now.get('version')} (labels "
-            "or their guidelines changed; see schemas/GUIDELINES.md)."]
+    return [
+        f"Schema {before.get('name')} v{before.get('version')} → {now.get('name')} v{now.get('version')} (labels "
+        "or their guidelines changed; see schemas/GUIDELINES.md)."
+    ]
 
 
 def _mean(values: list) -> float | None:

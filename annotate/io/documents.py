@@ -56,8 +56,17 @@ def iter_documents(path: Path, producer: str = "ingest") -> Iterator[Document]:
             raise InvalidInputError(Errors.E012.format(path=path, line=line_no, reason=reason)) from None
         for span in doc.spans:
             if not span.within(doc.text):
-                raise InvalidInputError(Errors.E013.format(path=path, line=line_no, doc_id=doc.id, start=span.start,
-                                                       end=span.end, label=span.label, length=len(doc.text)))
+                raise InvalidInputError(
+                    Errors.E013.format(
+                        path=path,
+                        line=line_no,
+                        doc_id=doc.id,
+                        start=span.start,
+                        end=span.end,
+                        label=span.label,
+                        length=len(doc.text),
+                    )
+                )
         if doc.id in seen:
             raise InvalidInputError(Errors.E015.format(path=path, line=line_no, doc_id=doc.id, first=seen[doc.id]))
         seen[doc.id] = line_no

@@ -288,7 +288,7 @@ def remove_stale_temps(parent: Path, name: str) -> None:
         if not entry.name.startswith(stem):
             continue
         try:
-            pid = int(entry.name[len(stem):].split("-", 1)[0])
+            pid = int(entry.name[len(stem) :].split("-", 1)[0])
         except ValueError:
             continue
         if pid == os.getpid() or pid_alive(pid):
@@ -333,5 +333,3 @@ def pid_alive(pid: int, group: bool = False) -> bool:
     except PermissionError:
         return True
     return True
-
-

@@ -95,10 +95,13 @@ def read_jsonl(path: Path, producer: str) -> Iterator[tuple[int, dict]]:
                 try:
                     record = srsly.json_loads(line)
                 except ValueError as err:
-                    raise InvalidInputError(Errors.E011.format(path=path, line=line_no, reason=err, producer=producer)) from None
+                    raise InvalidInputError(
+                        Errors.E011.format(path=path, line=line_no, reason=err, producer=producer)
+                    ) from None
                 if not isinstance(record, dict):
                     raise InvalidInputError(Errors.E012.format(path=path, line=line_no, reason="not a JSON object"))
                 yield line_no, record
         except UnicodeDecodeError as err:
-            raise InvalidInputError(Errors.E011.format(path=path, line=line_no + 1, reason=f"not UTF-8: {err.reason}",
-                                                   producer=producer)) from None
+            raise InvalidInputError(
+                Errors.E011.format(path=path, line=line_no + 1, reason=f"not UTF-8: {err.reason}", producer=producer)
+            ) from None

@@ -69,8 +69,9 @@ class LabelStudio:
     def __init__(self, settings: Settings, timeout: float | None = None, attempts: int | None = None):
         self.url = settings.url
         self.timeout = timeout if timeout is not None else _env_number("ANNOTATE_HTTP_TIMEOUT", DEFAULT_TIMEOUT)
-        self.attempts = max(1, int(attempts if attempts is not None else
-                                   _env_number("ANNOTATE_HTTP_ATTEMPTS", DEFAULT_ATTEMPTS)))
+        self.attempts = max(
+            1, int(attempts if attempts is not None else _env_number("ANNOTATE_HTTP_ATTEMPTS", DEFAULT_ATTEMPTS))
+        )
         self._http = httpx.Client(
             base_url=settings.url,
             headers={"Authorization": f"Token {settings.api_key}"},
@@ -123,8 +124,11 @@ class LabelStudio:
         return False
 
     def _retry_after_status(self, response: httpx.Response, attempt: int, step: str, repeatable: bool) -> bool:
-        if response.status_code in TRANSIENT_STATUS and attempt < self.attempts and (
-                repeatable or response.status_code in NOT_PROCESSED_STATUS):
+        if (
+            response.status_code in TRANSIENT_STATUS
+            and attempt < self.attempts
+            and (repeatable or response.status_code in NOT_PROCESSED_STATUS)
+        ):
             self._wait(attempt, step, f"HTTP {response.status_code}", response.headers.get("Retry-After"))
             return True
         return False
@@ -267,11 +271,18 @@ class LabelStudio:
         RETURNS (dict): Label Studio's import summary.
         """
         # Repeatable: push lists the project afterwards and removes any duplicate by document id.
-        return self.request("POST", f"/api/projects/{project_id}/import", "importing tasks", repeatable=True,
-                            json=tasks, params={"commit_to_project": "true"})
+        return self.request(
+            "POST",
+            f"/api/projects/{project_id}/import",
+            "importing tasks",
+            repeatable=True,
+            json=tasks,
+            params={"commit_to_project": "true"},
+        )
 
-    def download_export(self, project_id: int, sink: ByteSink, reset: Callable[[], None],
-                        chunk_size: int = 1 << 20) -> None:
+    def download_export(
+        self, project_id: int, sink: ByteSink, reset: Callable[[], None], chunk_size: int = 1 << 20
+    ) -> None:
         """Stream the project's JSON export (every task, annotated or not) into ``sink``.
 
         project_id (int): The project.

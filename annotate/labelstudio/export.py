@@ -127,15 +127,19 @@ def detect_format(items: list) -> str:
         if "completions" in first:
             return "json-legacy"
         return "json"  # a task export with no annotation key at all: tasks only
-    if "id" in first and ("annotator" in first or "annotation_id" in first or any(
-            _span_list(v) for v in first.values())):
+    if "id" in first and (
+        "annotator" in first or "annotation_id" in first or any(_span_list(v) for v in first.values())
+    ):
         return "json-min"
     raise ValueError("items have neither 'data' (Label Studio JSON) nor 'annotator' (JSON-MIN)")
 
 
 def _span_list(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(
-        isinstance(v, dict) and "start" in v and "end" in v for v in value)
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(v, dict) and "start" in v and "end" in v for v in value)
+    )
 
 
 def _text_of(data: dict, text_key: str | None, where: str, task_id: Any) -> tuple[str, str]:
@@ -146,7 +150,9 @@ def _text_of(data: dict, text_key: str | None, where: str, task_id: Any) -> tupl
     elif isinstance(data.get("text"), str):
         return "text", data["text"]
     else:
-        strings = [k for k, v in data.items() if isinstance(v, str) and k not in (DOC_ID_KEY, "source", ADJUDICATING_KEY)]
+        strings = [
+            k for k, v in data.items() if isinstance(v, str) and k not in (DOC_ID_KEY, "source", ADJUDICATING_KEY)
+        ]
         if len(strings) == 1:
             return strings[0], data[strings[0]]
     keys = ", ".join(sorted(map(str, data))) or "none"
@@ -157,16 +163,30 @@ def _document(task_id: Any, data: dict, text: str, text_key: str) -> Document:
     doc_id = data.get(DOC_ID_KEY)
     source = data.get("source")
     article, paragraph, offset = data.get("article"), data.get("paragraph"), data.get("offset")
-    if isinstance(doc_id, str) and doc_id and isinstance(source, str) and _is_int(article) and _is_int(paragraph) \
-            and _is_int(offset):
+    if (
+        isinstance(doc_id, str)
+        and doc_id
+        and isinstance(source, str)
+        and _is_int(article)
+        and _is_int(paragraph)
+        and _is_int(offset)
+    ):
         adjudicating = data.get(ADJUDICATING_KEY)  # an adjudication task says which corpus version it settles
         extra = {ADJUDICATING_KEY: adjudicating} if isinstance(adjudicating, str) else {}
-        return Document(id=doc_id, text=text, source=source, article=article, paragraph=paragraph, offset=offset,
-                        extra_meta=extra)
+        return Document(
+            id=doc_id, text=text, source=source, article=article, paragraph=paragraph, offset=offset, extra_meta=extra
+        )
     # A task that annotate did not push: identity from the task id and its text.
     source = f"label-studio-task-{task_id}"
-    return Document(id=document_id(source, text), text=text, source=source, article=0, paragraph=0, offset=0,
-                    extra_meta={"task_id": task_id, "text_key": text_key})
+    return Document(
+        id=document_id(source, text),
+        text=text,
+        source=source,
+        article=0,
+        paragraph=0,
+        offset=0,
+        extra_meta={"task_id": task_id, "text_key": text_key},
+    )
 
 
 def _is_int(value: Any) -> TypeGuard[int]:
@@ -203,8 +223,9 @@ def _annotation(raw: dict, kind: str, users: dict | None, where: str, task_id: A
         lead_time=_float_or_none(raw.get("lead_time")),
         created_at=raw.get("created_at"),
         updated_at=raw.get("updated_at") or raw.get("created_at"),
-        prediction_results=prediction.get("result") if isinstance(prediction, dict) and isinstance(
-            prediction.get("result"), list) else None,
+        prediction_results=prediction.get("result")
+        if isinstance(prediction, dict) and isinstance(prediction.get("result"), list)
+        else None,
         prediction_model=prediction.get("model_version") if isinstance(prediction, dict) else None,
         prediction_id=prediction.get("id") if isinstance(prediction, dict) else None,
     )
@@ -226,8 +247,9 @@ def model_info(model_version: str | None) -> ModelInfo | None:
     return ModelInfo(name, version) if sep and name else ModelInfo(str(model_version), "")
 
 
-def parse_export(value: Any, where: str, text_key: str | None = None,
-                 users: dict | None = None) -> tuple[str, list[ExportTask]]:
+def parse_export(
+    value: Any, where: str, text_key: str | None = None, users: dict | None = None
+) -> tuple[str, list[ExportTask]]:
     """Decode a whole export's JSON value into tasks.
 
     value (Any): The decoded JSON of the export (a list of tasks, or of JSON-MIN records).
@@ -258,8 +280,9 @@ def check_format(first: Any, where: str) -> str:
         raise InvalidInputError(Errors.E072.format(path=where, reason=err)) from None
 
 
-def parse_items(items: Iterable[Any], fmt: str, where: str, text_key: str | None = None,
-                users: dict | None = None) -> Iterator[ExportTask]:
+def parse_items(
+    items: Iterable[Any], fmt: str, where: str, text_key: str | None = None, users: dict | None = None
+) -> Iterator[ExportTask]:
     """An export's items, one task at a time, in the format :func:`check_format` found.
 
     JSON and legacy JSON exports are parsed lazily, an item at a time (memory does not grow with the
@@ -277,18 +300,25 @@ def parse_items(items: Iterable[Any], fmt: str, where: str, text_key: str | None
     return _parse_json(items, fmt, where, text_key, users)
 
 
-def _parse_json(items: Iterable[Any], fmt: str, where: str, text_key: str | None,
-                users: dict | None) -> Iterator[ExportTask]:
+def _parse_json(
+    items: Iterable[Any], fmt: str, where: str, text_key: str | None, users: dict | None
+) -> Iterator[ExportTask]:
     key = "completions" if fmt == "json-legacy" else "annotations"
     for index, item in enumerate(items):
         if not isinstance(item, dict) or not isinstance(item.get("data"), dict):
             raise InvalidInputError(Errors.E072.format(path=where, reason=f"item {index} has no 'data' object"))
         task_id = item.get("id", index)
         tkey, text = _text_of(item["data"], text_key, where, task_id)
-        annotations = [_annotation(a, "annotation", users, where, task_id)
-                       for a in _list_field(item, key, where, task_id) if isinstance(a, dict)]
-        annotations += [_annotation(d, "draft", users, where, task_id)
-                        for d in _list_field(item, "drafts", where, task_id) if isinstance(d, dict)]
+        annotations = [
+            _annotation(a, "annotation", users, where, task_id)
+            for a in _list_field(item, key, where, task_id)
+            if isinstance(a, dict)
+        ]
+        annotations += [
+            _annotation(d, "draft", users, where, task_id)
+            for d in _list_field(item, "drafts", where, task_id)
+            if isinstance(d, dict)
+        ]
         predictions = [p for p in _list_field(item, "predictions", where, task_id) if isinstance(p, dict)]
         yield ExportTask(task_id, _document(task_id, item["data"], text, tkey), annotations, predictions)
 
@@ -306,18 +336,30 @@ def _parse_min(items: list, where: str, text_key: str | None) -> list[ExportTask
             if _span_list(v):
                 for region in v:
                     labels = region.get("labels")
-                    results.append({"type": "labels", "from_name": k,
-                                    "value": {key: region.get(key) for key in ("start", "end", "text")} | {"labels": labels}})
+                    results.append(
+                        {
+                            "type": "labels",
+                            "from_name": k,
+                            "value": {key: region.get(key) for key in ("start", "end", "text")} | {"labels": labels},
+                        }
+                    )
             else:
                 data[k] = v
         task_id = item["id"]
         if task_id not in by_task:
             by_task[task_id] = (data, [])
         if results or item.get("annotation_id") is not None:
-            by_task[task_id][1].append(ExportAnnotation(
-                kind="annotation", id=item.get("annotation_id"), annotator=annotator_name(item.get("annotator")),
-                results=results, lead_time=_float_or_none(item.get("lead_time")),
-                created_at=item.get("created_at"), updated_at=item.get("updated_at") or item.get("created_at")))
+            by_task[task_id][1].append(
+                ExportAnnotation(
+                    kind="annotation",
+                    id=item.get("annotation_id"),
+                    annotator=annotator_name(item.get("annotator")),
+                    results=results,
+                    lead_time=_float_or_none(item.get("lead_time")),
+                    created_at=item.get("created_at"),
+                    updated_at=item.get("updated_at") or item.get("created_at"),
+                )
+            )
     tasks = []
     for task_id, (data, found) in by_task.items():
         tkey, text = _text_of(data, text_key, where, task_id)

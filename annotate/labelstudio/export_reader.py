@@ -20,8 +20,9 @@ BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark, as some editors save JSON: ski
 _END = object()
 
 
-def iter_export_file(path: Path | str, where: str, text_key: str | None = None,
-                     users: dict | None = None) -> tuple[str, Iterator[ExportTask]]:
+def iter_export_file(
+    path: Path | str, where: str, text_key: str | None = None, users: dict | None = None
+) -> tuple[str, Iterator[ExportTask]]:
     """Stream an export file's tasks, one task parsed at a time.
 
     Label Studio's JSON (and legacy JSON) exports are read with ijson, so memory does not grow with the
@@ -70,4 +71,3 @@ def _items(path: Path | str, where: str) -> Iterator[Any]:
             yield from ijson.items(fh, "item", use_float=True)
         except (ijson.JSONError, UnicodeDecodeError) as err:
             raise InvalidInputError(Errors.E070.format(path=where, reason=err)) from None
-

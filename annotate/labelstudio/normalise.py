@@ -98,10 +98,18 @@ class Counts:
 
     def to_dict(self) -> dict:
         """The counts as JSON-ready values (as ``pull.json`` keeps them)."""
-        return {"tasks": self.tasks, "annotations_in": self.annotations_in, "records": self.records,
-                "set_aside": dict(self.set_aside), "spans_in": self.spans_in, "spans_kept": self.spans_kept,
-                "rejected": dict(self.rejected), "whitespace": self.whitespace, "trimmed": self.trimmed,
-                "utf16_converted": self.utf16_converted}
+        return {
+            "tasks": self.tasks,
+            "annotations_in": self.annotations_in,
+            "records": self.records,
+            "set_aside": dict(self.set_aside),
+            "spans_in": self.spans_in,
+            "spans_kept": self.spans_kept,
+            "rejected": dict(self.rejected),
+            "whitespace": self.whitespace,
+            "trimmed": self.trimmed,
+            "utf16_converted": self.utf16_converted,
+        }
 
 
 @dataclass
@@ -130,7 +138,7 @@ def utf16_to_codepoints(text: str, offset: int) -> int | None:
     RETURNS (int | None): The same place in code points (Python string indices), or None.
 
     EXAMPLE:
-        >>> utf16_to_codepoints("\U0001F600 Ada", 3)
+        >>> utf16_to_codepoints("\U0001f600 Ada", 3)
         2
     """
     units = 0
@@ -174,8 +182,12 @@ def check_result(result: Any, text: str, labels: set[str] | None) -> tuple[Span 
         if type(start) is int and type(end) is int and type(span_labels) is list and len(span_labels) == 1:
             label = span_labels[0]
             quoted = value.get("text")
-            if (type(label) is str and (labels is None or label in labels) and 0 <= start < end <= len(text)
-                    and (quoted is None or text[start:end] == quoted)):
+            if (
+                type(label) is str
+                and (labels is None or label in labels)
+                and 0 <= start < end <= len(text)
+                and (quoted is None or text[start:end] == quoted)
+            ):
                 return Span(start, end, label), "", "", False
     if not isinstance(result, dict) or result.get("type") not in SPAN_TYPES:
         kind = result.get("type") if isinstance(result, dict) else type(result).__name__
@@ -197,8 +209,13 @@ def check_result(result: Any, text: str, labels: set[str] | None) -> tuple[Span 
         return Span(start, end, label), "", "", False
     # A UTF-16 (JavaScript) reading of the offsets?
     s16, e16 = utf16_to_codepoints(text, start), utf16_to_codepoints(text, end)
-    if s16 is not None and e16 is not None and s16 < e16 and (s16, e16) != (start, end) and (
-            not isinstance(quoted, str) or text[s16:e16] == quoted):
+    if (
+        s16 is not None
+        and e16 is not None
+        and s16 < e16
+        and (s16, e16) != (start, end)
+        and (not isinstance(quoted, str) or text[s16:e16] == quoted)
+    ):
         return Span(s16, e16, label), "", "", True
     if not inside:
         return None, "outside_text", f"{start}-{end} in a text of {len(text)} characters", False
@@ -256,23 +273,30 @@ def normalise(tasks: Iterable[ExportTask], labels: Iterable[str] | None, trim: b
         text = doc.text
         prediction = next((p for p in task.predictions if isinstance(p.get("result"), list)), None)
         if prediction is None:  # Label Studio's JSON export lists prediction ids; annotations carry the object
-            prediction = next(({"result": a.prediction_results, "model_version": a.prediction_model,
-                                "id": a.prediction_id} for a in task.annotations if a.prediction_results is not None),
-                              None)
+            prediction = next(
+                (
+                    {"result": a.prediction_results, "model_version": a.prediction_model, "id": a.prediction_id}
+                    for a in task.annotations
+                    if a.prediction_results is not None
+                ),
+                None,
+            )
         task_prediction = _prediction_spans(prediction["result"], text, label_set) if prediction else None
         reference_cache: dict[Any, tuple[Span, ...] | None] = {}
         if prediction is not None and prediction.get("id") is not None:
             reference_cache[prediction["id"]] = task_prediction  # for the annotations that started from it
 
-        def reject(a: ExportAnnotation, reason: str, detail: str, result: Any,
-                   doc: Document = doc, task: ExportTask = task) -> None:
+        def reject(
+            a: ExportAnnotation, reason: str, detail: str, result: Any, doc: Document = doc, task: ExportTask = task
+        ) -> None:
             counts.rejected[reason] += 1
             rejections.append(Rejection(doc.id, task.task_id, a.id, a.annotator, reason, detail, result))
 
         def aside(a: ExportAnnotation, reason: str, doc: Document = doc, task: ExportTask = task) -> None:
             counts.set_aside[reason] += 1
-            set_aside.append(SetAside(doc.id, task.task_id, a.id, a.annotator, reason, len(a.results),
-                                      a.ground_truth, a.updated_at))
+            set_aside.append(
+                SetAside(doc.id, task.task_id, a.id, a.annotator, reason, len(a.results), a.ground_truth, a.updated_at)
+            )
 
         submitted: dict[str, list[ExportAnnotation]] = defaultdict(list)
         canonical: dict[Span, Span] = {}  # annotators mostly mark the same spans: keep one object of each
@@ -304,12 +328,12 @@ def normalise(tasks: Iterable[ExportTask], labels: Iterable[str] | None, trim: b
                     reject(a, reason, detail, r)
                     continue
                 counts.utf16_converted += converted
-                if text[span.start:span.end] != text[span.start:span.end].strip():
+                if text[span.start : span.end] != text[span.start : span.end].strip():
                     counts.whitespace += 1
                     if trim:
                         trimmed = trim_span(text, span)
                         if trimmed is None:
-                            reject(a, "whitespace_only", repr(text[span.start:span.end]), r)
+                            reject(a, "whitespace_only", repr(text[span.start : span.end]), r)
                             continue
                         counts.trimmed += 1
                         span = trimmed
@@ -328,12 +352,20 @@ def normalise(tasks: Iterable[ExportTask], labels: Iterable[str] | None, trim: b
             reference = reference_cache[cache_key]
             if reference is None:
                 reference = task_prediction
-            records.append(AnnotationRecord(
-                doc_id=doc.id, task_id=task.task_id, annotation_id=a.id, annotator=annotator, spans=spans,
-                lead_time=a.lead_time, created_at=a.created_at, updated_at=a.updated_at,
-                ground_truth=a.ground_truth,
-                accepted_prediction=None if reference is None else spans == reference,
-            ))
+            records.append(
+                AnnotationRecord(
+                    doc_id=doc.id,
+                    task_id=task.task_id,
+                    annotation_id=a.id,
+                    annotator=annotator,
+                    spans=spans,
+                    lead_time=a.lead_time,
+                    created_at=a.created_at,
+                    updated_at=a.updated_at,
+                    ground_truth=a.ground_truth,
+                    accepted_prediction=None if reference is None else spans == reference,
+                )
+            )
         model = model_info(prediction.get("model_version")) if prediction else None
         documents.append(doc.with_spans(task_prediction or (), model=model) if model else doc)
     counts.records = len(records)
@@ -373,5 +405,8 @@ def check_balanced(counts: Counts) -> None:
     """
     if not counts.balanced:
         rejected = sum(counts.rejected.values())
-        raise InternalError(Errors.E100.format(spans_in=counts.spans_in, kept=counts.spans_kept, rejected=rejected,
-                                               counts=counts.to_dict()))
+        raise InternalError(
+            Errors.E100.format(
+                spans_in=counts.spans_in, kept=counts.spans_kept, rejected=rejected, counts=counts.to_dict()
+            )
+        )

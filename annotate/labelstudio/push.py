@@ -68,8 +68,11 @@ def check_labels(documents: Sequence[Document], schema: Schema, where: str) -> N
     for doc in documents:
         bad = unknown_labels((s.label for s in doc.spans), schema)
         if bad:
-            raise InvalidInputError(Errors.E052.format(path=where, doc_id=doc.id, label=bad[0], schema=schema.name,
-                                                   labels=", ".join(schema.label_names)))
+            raise InvalidInputError(
+                Errors.E052.format(
+                    path=where, doc_id=doc.id, label=bad[0], schema=schema.name, labels=", ".join(schema.label_names)
+                )
+            )
 
 
 def project_description(schema: Schema) -> str:
@@ -78,8 +81,10 @@ def project_description(schema: Schema) -> str:
     schema (Schema): The schema.
     RETURNS (str): The description.
     """
-    return (f"Pre-annotated NER tasks. Schema {schema.name} v{schema.version} (sha256 {schema.hash[:12]}). "
-            "Correct the pre-filled spans, add missing ones, then Submit.")
+    return (
+        f"Pre-annotated NER tasks. Schema {schema.name} v{schema.version} (sha256 {schema.hash[:12]}). "
+        "Correct the pre-filled spans, add missing ones, then Submit."
+    )
 
 
 def overlap_fields(overlap: int) -> dict:
@@ -98,8 +103,14 @@ def overlap_fields(overlap: int) -> dict:
     return {"maximum_annotations": overlap, "overlap_cohort_percentage": 100}
 
 
-def ensure_project(client: LabelStudio, title: str, schema: Schema, model_tag: str | None,
-                   description: str | None = None, overlap: int | None = None) -> tuple[dict, bool, bool]:
+def ensure_project(
+    client: LabelStudio,
+    title: str,
+    schema: Schema,
+    model_tag: str | None,
+    description: str | None = None,
+    overlap: int | None = None,
+) -> tuple[dict, bool, bool]:
     """The project titled ``title``, created or brought up to the schema.
 
     A new project gets the schema's labeling config (each label with its hotkey and its guideline as
@@ -128,8 +139,15 @@ def ensure_project(client: LabelStudio, title: str, schema: Schema, model_tag: s
         if difference:
             have = project_labels(project.get("label_config") or "")
             if have is None or set(have) - set(schema.label_names):
-                raise ConflictError(Errors.E050.format(title=title, project_id=project["id"], schema=schema.name,
-                                                       version=schema.version, difference=difference))
+                raise ConflictError(
+                    Errors.E050.format(
+                        title=title,
+                        project_id=project["id"],
+                        schema=schema.name,
+                        version=schema.version,
+                        difference=difference,
+                    )
+                )
             changes["label_config"] = config
         if project.get("expert_instruction") != instructions or not project.get("show_instruction"):
             changes.update(expert_instruction=instructions, show_instruction=True)
@@ -140,8 +158,14 @@ def ensure_project(client: LabelStudio, title: str, schema: Schema, model_tag: s
         if changes:
             project = client.update_project(project["id"], **changes)
         return project, False, "label_config" in changes or "expert_instruction" in changes
-    fields = {"title": title, "label_config": config, "description": description or project_description(schema),
-              "expert_instruction": instructions, "show_instruction": True, "show_collab_predictions": True}
+    fields = {
+        "title": title,
+        "label_config": config,
+        "description": description or project_description(schema),
+        "expert_instruction": instructions,
+        "show_instruction": True,
+        "show_collab_predictions": True,
+    }
     if model_tag:
         fields["model_version"] = model_tag
     if overlap:
@@ -222,8 +246,14 @@ def push(
     model_tag = next((d.model.tag for d in documents if d.model is not None), None)
     project, created, updated = ensure_project(client, title, schema, model_tag, description, overlap)
     pid = project["id"]
-    report = PushReport(project_id=pid, project_url=client.project_url(pid), created=created, documents=len(documents),
-                        overlap=project.get("maximum_annotations") or 1, schema_updated=updated)
+    report = PushReport(
+        project_id=pid,
+        project_url=client.project_url(pid),
+        created=created,
+        documents=len(documents),
+        overlap=project.get("maximum_annotations") or 1,
+        schema_updated=updated,
+    )
 
     by_doc, total = _tasks_by_doc(client, pid)
     removed = _remove_duplicates(client, by_doc, report)
@@ -234,7 +264,7 @@ def push(
     report.present = len(wanted) - len(todo)
 
     for i in range(0, len(todo), batch_size):
-        batch = todo[i:i + batch_size]
+        batch = todo[i : i + batch_size]
         client.import_tasks(pid, [to_task(d) for d in batch])
         report.new += len(batch)
         if on_batch:
@@ -252,6 +282,7 @@ def push(
     missing = [d for d in wanted if d not in by_doc]
     report.tasks_for_documents = sum(len(by_doc[d]) for d in wanted if d in by_doc)
     if missing:
-        raise ServerError(Errors.E053.format(title=title, tasks=report.tasks_for_documents, docs=len(wanted),
-                                               missing=len(missing)))
+        raise ServerError(
+            Errors.E053.format(title=title, tasks=report.tasks_for_documents, docs=len(wanted), missing=len(missing))
+        )
     return report

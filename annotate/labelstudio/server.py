@@ -174,34 +174,60 @@ def start(
 
     running = _read_pid(data_dir)
     if running and healthy(env.get(URL_VAR, url)):
-        return ServerInfo(env.get(URL_VAR, url), username, password or "", running, data_dir, already_running=True,
-                          database=database)
+        return ServerInfo(
+            env.get(URL_VAR, url), username, password or "", running, data_dir, already_running=True, database=database
+        )
     if not _port_free(host, port):
         raise ConflictError(Errors.E063.format(port=port, host=host))
 
     # Only a first start lacks them (first_start is true when either is missing); it keeps any already set.
     password = password or secrets.token_urlsafe(12)
     token = token or secrets.token_hex(20)
-    update_env_file({URL_VAR: url, KEY_VAR: token, USER_VAR: username, PASSWORD_VAR: password,
-                     **({DATABASE_VAR: database} if database else {})}, env_file)
+    update_env_file(
+        {
+            URL_VAR: url,
+            KEY_VAR: token,
+            USER_VAR: username,
+            PASSWORD_VAR: password,
+            **({DATABASE_VAR: database} if database else {}),
+        },
+        env_file,
+    )
 
     data_dir.mkdir(parents=True, exist_ok=True)
     log_path = data_dir / "server.log"
     child_env = dict(os.environ)
-    child_env.update({
-        "LABEL_STUDIO_BASE_DATA_DIR": str(data_dir),
-        "LABEL_STUDIO_USERNAME": username,
-        "LABEL_STUDIO_PASSWORD": password,
-        "LABEL_STUDIO_USER_TOKEN": token,
-        **db_env,
-    })
+    child_env.update(
+        {
+            "LABEL_STUDIO_BASE_DATA_DIR": str(data_dir),
+            "LABEL_STUDIO_USERNAME": username,
+            "LABEL_STUDIO_PASSWORD": password,
+            "LABEL_STUDIO_USER_TOKEN": token,
+            **db_env,
+        }
+    )
     child_env.pop(KEY_VAR, None)
     child_env.pop(DATABASE_VAR, None)
-    command = [label_studio_executable(), "start", "--no-browser", "--internal-host", host, "--port", str(port),
-               "--enable-legacy-api-token"]
+    command = [
+        label_studio_executable(),
+        "start",
+        "--no-browser",
+        "--internal-host",
+        host,
+        "--port",
+        str(port),
+        "--enable-legacy-api-token",
+    ]
     with open(log_path, "ab") as log:
-        process = subprocess.Popen(command, env=child_env, stdout=log, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True, cwd=data_dir)
+        process = subprocess.Popen(
+            command,
+            env=child_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            cwd=data_dir,
+        )
     (data_dir / "server.pid").write_text(str(process.pid))
 
     deadline = time.monotonic() + timeout
@@ -213,8 +239,9 @@ def start(
                 _terminate(process.pid)
                 (data_dir / "server.pid").unlink(missing_ok=True)
                 raise ServerError(Errors.E064.format(url=url, env_file=env_file, data_dir=data_dir))
-            return ServerInfo(url, username, password, process.pid, data_dir, first_start=first_start,
-                              database=database)
+            return ServerInfo(
+                url, username, password, process.pid, data_dir, first_start=first_start, database=database
+            )
         time.sleep(1.0)
     if process.poll() is None:
         _terminate(process.pid)
@@ -265,14 +292,28 @@ def set_password(data_dir: Path | str, email: str, password: str, env_file: Path
     env = read_env_file(env_file)
     database = os.environ.get(DATABASE_VAR) or env.get(DATABASE_VAR)
     child_env = {k: v for k, v in os.environ.items() if k not in (KEY_VAR, DATABASE_VAR)}
-    child_env.update({"LABEL_STUDIO_BASE_DATA_DIR": str(data_dir), "ANNOTATE_NEW_PASSWORD": password,
-                      **(database_environment(database) if database else {})})
+    child_env.update(
+        {
+            "LABEL_STUDIO_BASE_DATA_DIR": str(data_dir),
+            "ANNOTATE_NEW_PASSWORD": password,
+            **(database_environment(database) if database else {}),
+        }
+    )
     python = Path(label_studio_executable()).parent / "python"
-    done = subprocess.run([str(python if python.exists() else sys.executable), "-c", _SET_PASSWORD, email],
-                          env=child_env, cwd=data_dir, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [str(python if python.exists() else sys.executable), "-c", _SET_PASSWORD, email],
+        env=child_env,
+        cwd=data_dir,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if done.returncode != 0:
-        raise ServerError(Errors.E066.format(email=email, data_dir=data_dir,
-                                               detail=(done.stderr.strip().splitlines() or ["no output"])[-1]))
+        raise ServerError(
+            Errors.E066.format(
+                email=email, data_dir=data_dir, detail=(done.stderr.strip().splitlines() or ["no output"])[-1]
+            )
+        )
 
 
 def database_environment(url: str) -> dict[str, str]:
@@ -294,9 +335,14 @@ def database_environment(url: str) -> dict[str, str]:
         port = parts.port or 5432
     except ValueError:
         raise InvalidInputError(Errors.E065.format(url=redact_url(url))) from None
-    return {"DJANGO_DB": "default", "POSTGRE_NAME": unquote(parts.path.strip("/")),
-            "POSTGRE_USER": unquote(parts.username or "postgres"), "POSTGRE_PASSWORD": unquote(parts.password or ""),
-            "POSTGRE_HOST": parts.hostname, "POSTGRE_PORT": str(port)}
+    return {
+        "DJANGO_DB": "default",
+        "POSTGRE_NAME": unquote(parts.path.strip("/")),
+        "POSTGRE_USER": unquote(parts.username or "postgres"),
+        "POSTGRE_PASSWORD": unquote(parts.password or ""),
+        "POSTGRE_HOST": parts.hostname,
+        "POSTGRE_PORT": str(port),
+    }
 
 
 def redact_url(url: str) -> str:
@@ -363,5 +409,10 @@ def status(data_dir: Path | str = DEFAULT_DATA_DIR, env_file: Path | str = ENV_F
     data_dir = Path(data_dir).resolve()
     env = read_env_file(env_file)
     url = os.environ.get(URL_VAR) or env.get(URL_VAR)
-    return {"pid": _read_pid(data_dir), "url": url, "healthy": healthy(url) if url else False,
-            "data_dir": str(data_dir), "username": env.get(USER_VAR)}
+    return {
+        "pid": _read_pid(data_dir),
+        "url": url,
+        "healthy": healthy(url) if url else False,
+        "data_dir": str(data_dir),
+        "username": env.get(USER_VAR),
+    }

@@ -51,9 +51,15 @@ class Progress:
 
         RETURNS (dict): Every field, and ``complete``.
         """
-        return {"tasks": self.tasks, "overlap": self.overlap, "complete": self.complete,
-                "by_count": {str(k): v for k, v in self.by_count.items()}, "skipped": self.skipped,
-                "drafts": self.drafts, "per_annotator": self.per_annotator}
+        return {
+            "tasks": self.tasks,
+            "overlap": self.overlap,
+            "complete": self.complete,
+            "by_count": {str(k): v for k, v in self.by_count.items()},
+            "skipped": self.skipped,
+            "drafts": self.drafts,
+            "per_annotator": self.per_annotator,
+        }
 
 
 def progress(tasks: Iterable[ExportTask], overlap: int = 1) -> Progress:
@@ -82,6 +88,7 @@ def progress(tasks: Iterable[ExportTask], overlap: int = 1) -> Progress:
                 submitted.add(a.annotator)
         counts[min(len(submitted), overlap)] += 1
     result.by_count = {k: counts[k] for k in range(overlap + 1)}
-    result.per_annotator = {name: {k: c[k] for k in ("submitted", "skipped", "drafts")}
-                            for name, c in sorted(per.items())}
+    result.per_annotator = {
+        name: {k: c[k] for k in ("submitted", "skipped", "drafts")} for name, c in sorted(per.items())
+    }
     return result

@@ -59,13 +59,19 @@ def span_to_result(text: str, span: Span, doc_id: str) -> dict:
         "to_name": TO_NAME,
         "type": "labels",
         "origin": "prediction",
-        "value": {"start": span.start, "end": span.end, "text": text[span.start:span.end], "labels": [span.label]},
+        "value": {"start": span.start, "end": span.end, "text": text[span.start : span.end], "labels": [span.label]},
     }
 
 
 def _task_data(doc: Document) -> dict:
-    return {TO_NAME: doc.text, DOC_ID_KEY: doc.id, "source": doc.source, "article": doc.article,
-            "paragraph": doc.paragraph, "offset": doc.offset}
+    return {
+        TO_NAME: doc.text,
+        DOC_ID_KEY: doc.id,
+        "source": doc.source,
+        "article": doc.article,
+        "paragraph": doc.paragraph,
+        "offset": doc.offset,
+    }
 
 
 def document_to_task(doc: Document) -> dict:
@@ -76,10 +82,12 @@ def document_to_task(doc: Document) -> dict:
     """
     task: dict = {"data": _task_data(doc)}
     if doc.model is not None:
-        task["predictions"] = [{
-            "model_version": doc.model.tag,
-            "result": [span_to_result(doc.text, span, doc.id) for span in doc.spans],
-        }]
+        task["predictions"] = [
+            {
+                "model_version": doc.model.tag,
+                "result": [span_to_result(doc.text, span, doc.id) for span in doc.spans],
+            }
+        ]
     return task
 
 
@@ -92,9 +100,13 @@ def adjudication_task(doc: Document, versions: Mapping[str, Sequence[Span]], ver
     RETURNS (dict): The import payload.
     """
     data = {**_task_data(doc), ADJUDICATING_KEY: version_spec}
-    return {"data": data, "predictions": [
-        {"model_version": annotator, "result": [span_to_result(doc.text, span, doc.id) for span in spans]}
-        for annotator, spans in sorted(versions.items())]}
+    return {
+        "data": data,
+        "predictions": [
+            {"model_version": annotator, "result": [span_to_result(doc.text, span, doc.id) for span in spans]}
+            for annotator, spans in sorted(versions.items())
+        ],
+    }
 
 
 def result_to_span(result: dict) -> Span:

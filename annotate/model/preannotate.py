@@ -91,7 +91,9 @@ def load_model(model: str | None = None):
     nlp, _, keep = load_ner_pipeline(model)
     nlp.select_pipes(enable=[p for p in nlp.pipe_names if p in keep])
     meta = nlp.meta
-    info = ModelInfo(name=f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}", version=str(meta.get("version", "0")))
+    info = ModelInfo(
+        name=f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}", version=str(meta.get("version", "0"))
+    )
     return nlp, info
 
 

@@ -52,8 +52,9 @@ def base_pipeline(model: str | None, labels: list[str]):
     return nlp, name, added
 
 
-def training_config(base_nlp, base_path: Path, train_path: Path, dev_path: Path, max_steps: int,
-                    eval_frequency: int, seed: int):
+def training_config(
+    base_nlp, base_path: Path, train_path: Path, dev_path: Path, max_steps: int, eval_frequency: int, seed: int
+):
     """spaCy's config for fine-tuning ``base_nlp`` (saved at ``base_path``) on the corpus' train/dev DocBins.
 
     Every component is sourced from ``base_path``, and so are the tokenizer and vocabulary; training
@@ -78,33 +79,73 @@ def training_config(base_nlp, base_path: Path, train_path: Path, dev_path: Path,
     """
     config = base_nlp.config.copy()
     source = str(base_path.resolve())
-    config["paths"] = {"train": str(train_path.resolve()), "dev": str(dev_path.resolve()), "vectors": None,
-                       "init_tok2vec": None}
+    config["paths"] = {
+        "train": str(train_path.resolve()),
+        "dev": str(dev_path.resolve()),
+        "vectors": None,
+        "init_tok2vec": None,
+    }
     config["system"] = {"seed": seed, "gpu_allocator": None}
     config["components"] = {name: {"source": source} for name in base_nlp.pipe_names}
     config["corpora"] = {
-        "train": {"@readers": "spacy.Corpus.v1", "path": "${paths.train}", "max_length": 0, "gold_preproc": False,
-                  "limit": 0, "augmenter": None},
-        "dev": {"@readers": "spacy.Corpus.v1", "path": "${paths.dev}", "max_length": 0, "gold_preproc": False,
-                "limit": 0, "augmenter": None},
+        "train": {
+            "@readers": "spacy.Corpus.v1",
+            "path": "${paths.train}",
+            "max_length": 0,
+            "gold_preproc": False,
+            "limit": 0,
+            "augmenter": None,
+        },
+        "dev": {
+            "@readers": "spacy.Corpus.v1",
+            "path": "${paths.dev}",
+            "max_length": 0,
+            "gold_preproc": False,
+            "limit": 0,
+            "augmenter": None,
+        },
     }
     training = config["training"]
-    training.update({"dev_corpus": "corpora.dev", "train_corpus": "corpora.train", "seed": "${system.seed}",
-                     "gpu_allocator": "${system.gpu_allocator}", "max_steps": max_steps, "max_epochs": 0,
-                     "eval_frequency": eval_frequency, "patience": 0, "frozen_components": [],
-                     "annotating_components": [], "before_to_disk": None, "before_update": None,
-                     "score_weights": {"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None}})
+    training.update(
+        {
+            "dev_corpus": "corpora.dev",
+            "train_corpus": "corpora.train",
+            "seed": "${system.seed}",
+            "gpu_allocator": "${system.gpu_allocator}",
+            "max_steps": max_steps,
+            "max_epochs": 0,
+            "eval_frequency": eval_frequency,
+            "patience": 0,
+            "frozen_components": [],
+            "annotating_components": [],
+            "before_to_disk": None,
+            "before_update": None,
+            "score_weights": {"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
+        }
+    )
     config["initialize"] = {
-        "vectors": "${paths.vectors}", "init_tok2vec": "${paths.init_tok2vec}", "vocab_data": None, "lookups": None,
-        "components": {}, "tokenizer": {}, "after_init": None,
+        "vectors": "${paths.vectors}",
+        "init_tok2vec": "${paths.init_tok2vec}",
+        "vocab_data": None,
+        "lookups": None,
+        "components": {},
+        "tokenizer": {},
+        "after_init": None,
         # The tokenizer and vocabulary (lexeme norms included) are the base model's, as its ner was trained with.
         "before_init": {"@callbacks": "spacy.copy_from_base_model.v1", "tokenizer": source, "vocab": source},
     }
     return config
 
 
-def train_model(spec: str, output: Path, model: str | None = None, max_steps: int = 600, eval_frequency: int = 100,
-                seed: int = 0, root: Path = CORPUS_ROOT) -> dict:
+def train_model(
+    spec: str,
+    output: Path,
+    model: str | None = None,
+    max_steps: int = 600,
+    eval_frequency: int = 100,
+    seed: int = 0,
+    root: Path = CORPUS_ROOT,
+) -> dict:
     """Fine-tune the pre-annotation model's NER on corpus version ``spec``, with ``spacy train`` on CPU.
 
     Writes ``output/`` as the module docstring shows (a previous run's models there are replaced).
@@ -135,8 +176,9 @@ def train_model(spec: str, output: Path, model: str | None = None, max_steps: in
     base_path = output / "base"
     files.remove_tree(base_path, ignore_errors=True)
     nlp.to_disk(base_path)
-    config = training_config(nlp, base_path, folder / "train.spacy", folder / "dev.spacy", max_steps,
-                             eval_frequency, seed)
+    config = training_config(
+        nlp, base_path, folder / "train.spacy", folder / "dev.spacy", max_steps, eval_frequency, seed
+    )
     config_path = output / "config.cfg"
     config.to_disk(config_path)
     for kept in ("model-best", "model-last"):  # a previous run's output is replaced, never mixed
@@ -144,24 +186,35 @@ def train_model(spec: str, output: Path, model: str | None = None, max_steps: in
     try:
         spacy_train(config_path, output, use_gpu=-1)
     except SystemExit as stop:  # spaCy's CLI helpers exit on bad input
-        raise InvalidInputError(Errors.E095.format(reason=f"spaCy exited with {stop.code}", config=config_path)) from None
+        raise InvalidInputError(
+            Errors.E095.format(reason=f"spaCy exited with {stop.code}", config=config_path)
+        ) from None
     except (ValueError, KeyError, OSError) as err:
         raise InvalidInputError(Errors.E095.format(reason=str(err).splitlines()[0], config=config_path)) from None
     name = f"{manifest['name']}_v{manifest['version']}"
     for kept in ("model-best", "model-last"):
         meta_path = output / kept / "meta.json"
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        meta.update({"name": name, "description": f"NER fine-tuned from {base_name} on corpus "
-                     f"{manifest['name']} v{manifest['version']} by annotate {__version__}"})
+        meta.update(
+            {
+                "name": name,
+                "description": f"NER fine-tuned from {base_name} on corpus "
+                f"{manifest['name']} v{manifest['version']} by annotate {__version__}",
+            }
+        )
         with files.atomic_write(meta_path) as fh:
             json.dump(meta, fh, indent=2, ensure_ascii=False)
     best = json.loads((output / "model-best" / "meta.json").read_text(encoding="utf-8"))
     record = {
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "annotate_version": __version__,
-        "corpus": {"name": manifest["name"], "version": manifest["version"], "path": str(folder),
-                   "content_sha256": manifest["content_sha256"],
-                   "manifest_sha256": sha256_file(folder / MANIFEST)},
+        "corpus": {
+            "name": manifest["name"],
+            "version": manifest["version"],
+            "path": str(folder),
+            "content_sha256": manifest["content_sha256"],
+            "manifest_sha256": sha256_file(folder / MANIFEST),
+        },
         "base_model": base_name,
         "labels": list(manifest["labels"]),
         "labels_added_to_base": added,

@@ -20,7 +20,20 @@ from annotate.report.pull import PullFigures, pull_figures, pull_report, render_
 from annotate.report.render import colours_for, fmt, render_spans, share
 
 __all__ = [
-    "CorpusFigures", "EvaluationFigures", "PullFigures", "colours_for", "corpus_figures", "corpus_report",
-    "evaluation_figures", "evaluation_report", "fmt", "pull_figures", "pull_report", "render_corpus",
-    "render_evaluation", "render_pull", "render_spans", "share",
+    "CorpusFigures",
+    "EvaluationFigures",
+    "PullFigures",
+    "colours_for",
+    "corpus_figures",
+    "corpus_report",
+    "evaluation_figures",
+    "evaluation_report",
+    "fmt",
+    "pull_figures",
+    "pull_report",
+    "render_corpus",
+    "render_evaluation",
+    "render_pull",
+    "render_spans",
+    "share",
 ]

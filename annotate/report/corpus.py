@@ -103,8 +103,9 @@ def _conflicts(gold: Sequence[Document], conflicts: Sequence[Mapping[str, Any]])
     return found
 
 
-def corpus_figures(manifest: Mapping[str, Any], changes_md: str, gold: Sequence[Document],
-                   conflicts: Sequence[Mapping[str, Any]]) -> CorpusFigures:
+def corpus_figures(
+    manifest: Mapping[str, Any], changes_md: str, gold: Sequence[Document], conflicts: Sequence[Mapping[str, Any]]
+) -> CorpusFigures:
     """The figures of a corpus version's report.
 
     manifest (Mapping[str, Any]): The version's manifest.json.
@@ -117,21 +118,37 @@ def corpus_figures(manifest: Mapping[str, Any], changes_md: str, gold: Sequence[
     counts = manifest["counts"]
     splits = counts["splits"]
     a = manifest.get("agreement") or {}
-    rows = [CountRow(label, [splits[s]["spans"].get(label, 0) for s in splits], counts["spans_per_label"].get(label, 0))
-            for label in labels]
+    rows = [
+        CountRow(label, [splits[s]["spans"].get(label, 0) for s in splits], counts["spans_per_label"].get(label, 0))
+        for label in labels
+    ]
     rows.append(CountRow("documents", [splits[s]["documents"] for s in splits], counts["documents"]))
     rows.append(CountRow("stories", [splits[s]["articles"] for s in splits], None))
     found = _conflicts(gold, conflicts)
-    provenance = [("raw exports", ", ".join(manifest["source"]["raw_exports"]) or "-"),
-                  ("schema", json.dumps(manifest.get("schema"))), ("strategy", manifest["strategy"]),
-                  ("pre-annotation", ", ".join(manifest.get("preannotation_models") or []) or "-"),
-                  ("content sha256", manifest["content_sha256"]), ("files", str(len(manifest["files"])))]
+    provenance = [
+        ("raw exports", ", ".join(manifest["source"]["raw_exports"]) or "-"),
+        ("schema", json.dumps(manifest.get("schema"))),
+        ("strategy", manifest["strategy"]),
+        ("pre-annotation", ", ".join(manifest.get("preannotation_models") or []) or "-"),
+        ("content sha256", manifest["content_sha256"]),
+        ("files", str(len(manifest["files"]))),
+    ]
     return CorpusFigures(
-        name=manifest["name"], version=manifest["version"], created_at=manifest["created_at"], labels=labels,
+        name=manifest["name"],
+        version=manifest["version"],
+        created_at=manifest["created_at"],
+        labels=labels,
         headline=AgreementFigures(a.get("krippendorff_alpha"), a.get("fleiss_kappa"), a.get("mean_pairwise_f1_strict")),
-        splits=list(splits), counts=rows, n_conflicts=counts["conflicts"], left_out=counts["left_out"],
-        manifest=provenance, changes=changes_md, anchoring=manifest.get("anchoring"), conflicts=found,
-        annotators=sorted({who for c in found for who in c.card.readers[1:]}))
+        splits=list(splits),
+        counts=rows,
+        n_conflicts=counts["conflicts"],
+        left_out=counts["left_out"],
+        manifest=provenance,
+        changes=changes_md,
+        anchoring=manifest.get("anchoring"),
+        conflicts=found,
+        annotators=sorted({who for c in found for who in c.card.readers[1:]}),
+    )
 
 
 def render_corpus(figures: CorpusFigures, schema_colours: dict[str, str] | None = None) -> str:
@@ -144,8 +161,13 @@ def render_corpus(figures: CorpusFigures, schema_colours: dict[str, str] | None 
     return render("corpus.html.j2", f=figures, colours=colours_for(figures.labels, schema_colours))
 
 
-def corpus_report(manifest: dict, changes_md: str, gold: list[Document], conflicts: list[dict],
-                  schema_colours: dict[str, str] | None = None) -> str:
+def corpus_report(
+    manifest: dict,
+    changes_md: str,
+    gold: list[Document],
+    conflicts: list[dict],
+    schema_colours: dict[str, str] | None = None,
+) -> str:
     """The report of a corpus version: its counts, manifest, changes, anchoring and unsettled conflicts.
 
     manifest (dict): The version's manifest.json.

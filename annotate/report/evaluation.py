@@ -113,13 +113,20 @@ def evaluation_figures(result: Mapping[str, Any]) -> EvaluationFigures:
     RETURNS (EvaluationFigures): What the report shows.
     """
     partial = result["partial"]["per_label"]
-    per_label = {label: LabelScores(label, {m: _score(v, m) for m in METRICS}, v["support"], partial[label]["f1"])
-                 for label, v in result["per_label"].items()}
+    per_label = {
+        label: LabelScores(label, {m: _score(v, m) for m in METRICS}, v["support"], partial[label]["f1"])
+        for label, v in result["per_label"].items()
+    }
     return EvaluationFigures(
-        predictions=result.get("predictions", "predictions"), gold=result.get("gold", "gold"),
-        n_documents=result["n_documents"], labels=list(result["labels"]),
-        micro=[_score(result["micro"], m) for m in METRICS], per_label=per_label,
-        errors=list(result["errors"]["total"].items()), worst=_worst(result.get("documents") or []))
+        predictions=result.get("predictions", "predictions"),
+        gold=result.get("gold", "gold"),
+        n_documents=result["n_documents"],
+        labels=list(result["labels"]),
+        micro=[_score(result["micro"], m) for m in METRICS],
+        per_label=per_label,
+        errors=list(result["errors"]["total"].items()),
+        worst=_worst(result.get("documents") or []),
+    )
 
 
 def render_evaluation(figures: EvaluationFigures, schema_colours: dict[str, str] | None = None) -> str:

@@ -186,8 +186,9 @@ def _matrix(report: AgreementReport) -> dict[str, dict[str, PairCell]]:
     return cells
 
 
-def _disagreements(documents: Sequence[Document], by_doc: Mapping[str, list[AnnotationRecord]],
-                   summary: Mapping[str, Any]) -> list[Disagreement]:
+def _disagreements(
+    documents: Sequence[Document], by_doc: Mapping[str, list[AnnotationRecord]], summary: Mapping[str, Any]
+) -> list[Disagreement]:
     texts = {d.id: d for d in documents}
     found = []
     for doc_id, recs in by_doc.items():
@@ -195,15 +196,17 @@ def _disagreements(documents: Sequence[Document], by_doc: Mapping[str, list[Anno
             continue
         mean = mean_defined(span_f1([a.spans], [b.spans]).f1 for a, b in combinations(recs, 2))
         ordered = sorted(recs, key=lambda r: r.annotator)
-        card = SpanCard(texts[doc_id], readings([(r.annotator, r.spans) for r in ordered]),
-                        task_link(summary, ordered[0].task_id))
+        card = SpanCard(
+            texts[doc_id], readings([(r.annotator, r.spans) for r in ordered]), task_link(summary, ordered[0].task_id)
+        )
         found.append(Disagreement(card, 0.0 if mean is None else mean))
     found.sort(key=lambda d: (d.mean_f1, d.card.document.id))
     return found
 
 
-def _annotators(records: Sequence[AnnotationRecord], gold: Mapping[str, Sequence[Span]] | None,
-                labels: Sequence[str]) -> list[AnnotatorRow]:
+def _annotators(
+    records: Sequence[AnnotationRecord], gold: Mapping[str, Sequence[Span]] | None, labels: Sequence[str]
+) -> list[AnnotatorRow]:
     by_annotator: dict[str, list[AnnotationRecord]] = defaultdict(list)
     for r in records:
         by_annotator[r.annotator].append(r)
@@ -216,11 +219,17 @@ def _annotators(records: Sequence[AnnotationRecord], gold: Mapping[str, Sequence
         if gold is not None:
             mine = {r.doc_id: r.spans for r in recs if r.doc_id in gold}
             scores = evaluate_spans({d: gold[d] for d in mine}, mine, labels, n_bootstrap=0).strict["micro"]
-        rows.append(AnnotatorRow(
-            name=name, documents=len(recs), spans=sum(len(r.spans) for r in recs),
-            median_lead_time=statistics.median(times) if times else None,
-            per_hour=3600 / mean_time if mean_time else None,
-            accepted_share=sum(judged) / len(judged) if judged else None, gold=scores))
+        rows.append(
+            AnnotatorRow(
+                name=name,
+                documents=len(recs),
+                spans=sum(len(r.spans) for r in recs),
+                median_lead_time=statistics.median(times) if times else None,
+                per_hour=3600 / mean_time if mean_time else None,
+                accepted_share=sum(judged) / len(judged) if judged else None,
+                gold=scores,
+            )
+        )
     return rows
 
 
@@ -242,23 +251,34 @@ def pull_figures(pull: Pull, gold: Sequence[Document] | None = None, lang: str =
         by_doc[r.doc_id].append(r)
         spans[r.doc_id][r.annotator] = r.spans
     nlp = blank_pipeline(lang)
-    tokens = {doc_id: token_labels_by_annotator(nlp.make_doc(texts[doc_id]), per) if len(per) >= 2 else {}
-              for doc_id, per in spans.items()}  # as agreement_for: one annotator, no tokens to compare
+    tokens = {
+        doc_id: token_labels_by_annotator(nlp.make_doc(texts[doc_id]), per) if len(per) >= 2 else {}
+        for doc_id, per in spans.items()
+    }  # as agreement_for: one annotator, no tokens to compare
     report = agreement_report(spans, tokens, labels)
     confusion, disputed = token_disagreements(tokens)
     gold_map = {d.id: d.spans for d in gold} if gold is not None else None
     origin = pull.summary.get("origin") or {}
     return PullFigures(
-        source=origin.get("project") or origin.get("file") or "pull", labels=labels, agreement=report,
-        headline=AgreementFigures(report.krippendorff_alpha, report.fleiss_kappa,
-                                  mean_defined(p["f1_strict"] for p in report.pairwise)),
-        matrix=_matrix(report), disputed=dict(disputed),
-        confusion=Confusion(labels + [OUTSIDE], dict(confusion),
-                            max((n for (x, y), n in confusion.items() if x == y), default=1),
-                            max((n for (x, y), n in confusion.items() if x != y), default=1)),
+        source=origin.get("project") or origin.get("file") or "pull",
+        labels=labels,
+        agreement=report,
+        headline=AgreementFigures(
+            report.krippendorff_alpha, report.fleiss_kappa, mean_defined(p["f1_strict"] for p in report.pairwise)
+        ),
+        matrix=_matrix(report),
+        disputed=dict(disputed),
+        confusion=Confusion(
+            labels + [OUTSIDE],
+            dict(confusion),
+            max((n for (x, y), n in confusion.items() if x == y), default=1),
+            max((n for (x, y), n in confusion.items() if x != y), default=1),
+        ),
         disagreements=_disagreements(documents, by_doc, pull.summary),
-        annotators=_annotators(records, gold_map, labels), scored=gold_map is not None,
-        anchoring=anchoring_for(documents, pull.submitted(), gold_map))
+        annotators=_annotators(records, gold_map, labels),
+        scored=gold_map is not None,
+        anchoring=anchoring_for(documents, pull.submitted(), gold_map),
+    )
 
 
 def render_pull(figures: PullFigures, schema_colours: dict[str, str] | None = None) -> str:
@@ -271,8 +291,9 @@ def render_pull(figures: PullFigures, schema_colours: dict[str, str] | None = No
     return render("pull.html.j2", f=figures, outside=OUTSIDE, colours=colours_for(figures.labels, schema_colours))
 
 
-def pull_report(pull: Pull, schema_colours: dict[str, str] | None = None, gold: list[Document] | None = None,
-                lang: str = "en") -> str:
+def pull_report(
+    pull: Pull, schema_colours: dict[str, str] | None = None, gold: list[Document] | None = None, lang: str = "en"
+) -> str:
     """The report of a pull (normalised annotations): agreement, disagreements, annotators.
 
     pull (Pull): The pull.

@@ -18,8 +18,18 @@ from markupsafe import Markup
 
 from annotate.core.spans import Span
 
-FALLBACK_COLOURS = ["#F4A261", "#7FB3D5", "#82C17A", "#C39BD3", "#F7DC6F", "#E59866", "#AAB7B8", "#F1948A",
-                    "#76D7C4", "#BB8FCE"]
+FALLBACK_COLOURS = [
+    "#F4A261",
+    "#7FB3D5",
+    "#82C17A",
+    "#C39BD3",
+    "#F7DC6F",
+    "#E59866",
+    "#AAB7B8",
+    "#F1948A",
+    "#76D7C4",
+    "#BB8FCE",
+]
 EMPTY_CELL = "#fafbfc"  # a heat-map cell with nothing in it
 UNDEFINED_CELL = "#eef0f3"  # a heat-map cell whose figure is undefined
 
@@ -63,8 +73,9 @@ def colours_for(labels: Sequence[str], schema_colours: dict[str, str] | None = N
         {'PERSON': '#F4A261', 'ORG': '#123456'}
     """
     schema_colours = schema_colours or {}
-    return {label: schema_colours.get(label, FALLBACK_COLOURS[i % len(FALLBACK_COLOURS)])
-            for i, label in enumerate(labels)}
+    return {
+        label: schema_colours.get(label, FALLBACK_COLOURS[i % len(FALLBACK_COLOURS)]) for i, label in enumerate(labels)
+    }
 
 
 def heat(value: float | None) -> str:
@@ -128,8 +139,14 @@ def render_spans(text: str, spans: Iterable[Span], colours: dict[str, str]) -> M
         if s.start >= end:
             flat.append({"start": s.start, "end": s.end, "label": escape(s.label)})
             end = s.end
-    html = displacy.render({"text": text, "ents": flat}, style="ent", manual=True, page=False, jupyter=False,
-                           options={"colors": {escape(k): escape(v) for k, v in colours.items()}})
+    html = displacy.render(
+        {"text": text, "ents": flat},
+        style="ent",
+        manual=True,
+        page=False,
+        jupyter=False,
+        options={"colors": {escape(k): escape(v) for k, v in colours.items()}},
+    )
     return Markup(html)  # noqa: S704 -- text escaped by displaCy, labels and colours above (see the docstring)
 
 
@@ -164,9 +181,14 @@ def environment() -> jinja2.Environment:
         >>> environment().from_string("{{ name }}").render(name="<b>cy</b>")
         '&lt;b&gt;cy&lt;/b&gt;'
     """
-    env = jinja2.Environment(loader=jinja2.PackageLoader("annotate.report", "templates"), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
-                             finalize=escaped)
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("annotate.report", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=escaped,
+    )
     env.filters.update(fmt=fmt, share=share, heat=heat, count_shade=count_shade)
     env.globals.update(render_spans=render_spans)
     return env

@@ -26,8 +26,9 @@ class AdjudicationPush:
     documents: int
 
 
-def adjudicate_push(corpus: str, project: str, root: Path = CORPUS_ROOT, schema: Path | None = None,
-                    env_file: Path = Path(ENV_FILE)) -> AdjudicationPush:
+def adjudicate_push(
+    corpus: str, project: str, root: Path = CORPUS_ROOT, schema: Path | None = None, env_file: Path = Path(ENV_FILE)
+) -> AdjudicationPush:
     """Push one task per conflicted document of a version, every annotator's version a prediction. Idempotent.
 
     corpus (str): The version whose conflicts to settle: NAME, NAME@vN, NAME/vN.
@@ -53,17 +54,32 @@ def adjudicate_push(corpus: str, project: str, root: Path = CORPUS_ROOT, schema:
     versions = {doc.id: spans for doc, spans in conflicted}
     docs = [doc.with_spans(()) for doc, _ in conflicted]
     the_schema = load_schema(schema)
-    description = (f"Adjudication of {spec}: {len(docs)} documents whose annotators disagree. Each prediction is one "
-                   "annotator's version (named by the annotator): pick the right one, correct it, then Submit.")
+    description = (
+        f"Adjudication of {spec}: {len(docs)} documents whose annotators disagree. Each prediction is one "
+        "annotator's version (named by the annotator): pick the right one, correct it, then Submit."
+    )
     with LabelStudio(load_settings(env_file)) as client:
-        report = run_push(client, docs, the_schema, project, where=str(folder / "conflicted_documents.jsonl"),
-                          to_task=lambda d: adjudication_task(d, versions[d.id], spec), description=description)
+        report = run_push(
+            client,
+            docs,
+            the_schema,
+            project,
+            where=str(folder / "conflicted_documents.jsonl"),
+            to_task=lambda d: adjudication_task(d, versions[d.id], spec),
+            description=description,
+        )
     return AdjudicationPush(project, report, spec, len(docs))
 
 
-def adjudicate_pull(project: str | None = None, from_file: Path | None = None, output: Path = ADJUDICATION_DIR,
-                    raw_dir: Path = RAW_DIR, schema: Path | None = None, env_file: Path = Path(ENV_FILE),
-                    feedback: Feedback = SILENT) -> PullResult:
+def adjudicate_pull(
+    project: str | None = None,
+    from_file: Path | None = None,
+    output: Path = ADJUDICATION_DIR,
+    raw_dir: Path = RAW_DIR,
+    schema: Path | None = None,
+    env_file: Path = Path(ENV_FILE),
+    feedback: Feedback = SILENT,
+) -> PullResult:
     """Export the adjudicator's decisions (kept raw, normalised, never trimmed) for ``compile --strategy adjudicated``.
 
     project (str | None): Title of the adjudication project.
@@ -75,5 +91,6 @@ def adjudicate_pull(project: str | None = None, from_file: Path | None = None, o
     feedback (Feedback): Shows a spinner during the export.
     RETURNS (PullResult): As :func:`annotate.workflows.pull.pull`.
     """
-    return pull(project, from_file, output, raw_dir, schema, trim=False, text_key=None, env_file=env_file,
-                feedback=feedback)
+    return pull(
+        project, from_file, output, raw_dir, schema, trim=False, text_key=None, env_file=env_file, feedback=feedback
+    )

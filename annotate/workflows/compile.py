@@ -23,11 +23,18 @@ class CompileOutcome:
     changes: str | None
 
 
-def compile_version(name: str, source: Path = PULL_DIR, strategy: str = "majority",
-                    adjudication: Path = ADJUDICATION_DIR, min_annotators: int = 1,
-                    ratios: tuple[float, float, float] = (0.8, 0.1, 0.1), seed: int = 0,
-                    root: Path = CORPUS_ROOT, empty_means_none: bool = True,
-                    schema: Path | None = None) -> CompileOutcome:
+def compile_version(
+    name: str,
+    source: Path = PULL_DIR,
+    strategy: str = "majority",
+    adjudication: Path = ADJUDICATION_DIR,
+    min_annotators: int = 1,
+    ratios: tuple[float, float, float] = (0.8, 0.1, 0.1),
+    seed: int = 0,
+    root: Path = CORPUS_ROOT,
+    empty_means_none: bool = True,
+    schema: Path | None = None,
+) -> CompileOutcome:
     """Adjudicate the pull ``source`` into corpus/NAME/vN (gold, splits, exports, manifest, CHANGES).
 
     name (str): Corpus name: versions go to ``root/NAME/vN``.
@@ -55,7 +62,8 @@ def compile_version(name: str, source: Path = PULL_DIR, strategy: str = "majorit
             raise InvalidInputError(Errors.E092.format(path=adjudication, reason=f"no {SUMMARY} in it"))
         decisions = read_pull(adjudication)
     lang = load_schema(schema).lang
-    result = compile_corpus(the_pull, name, the_strategy, min_annotators, ratios, seed, lang, root,
-                            empty_means_none, adjudication=decisions)
+    result = compile_corpus(
+        the_pull, name, the_strategy, min_annotators, ratios, seed, lang, root, empty_means_none, adjudication=decisions
+    )
     changes = (result.path / "CHANGES.md").read_text(encoding="utf-8").strip() if result.created else None
     return CompileOutcome(name, result, changes)

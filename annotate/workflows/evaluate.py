@@ -60,8 +60,9 @@ class EvaluateResult:
         return {"gold": self.gold, "comparison": [s.result for s in self.scored]}
 
 
-def check_predictions(predicted: Sequence[Document], known: set[str], selected: set[str], path: Path,
-                      description: str) -> dict[str, tuple[Span, ...]]:
+def check_predictions(
+    predicted: Sequence[Document], known: set[str], selected: set[str], path: Path, description: str
+) -> dict[str, tuple[Span, ...]]:
     """The predicted spans of the selected gold documents, after checking every prediction's id is in the gold.
 
     predicted (Sequence[Document]): The predicted documents, in file order (line numbers count from 1).
@@ -83,8 +84,15 @@ def check_predictions(predicted: Sequence[Document], known: set[str], selected: 
     return {d.id: d.spans for d in predicted if d.id in selected}
 
 
-def score(docs: Sequence[Document], description: str, source: str, pred: Predictions, schema: Schema,
-          bootstrap: int = 1000, seed: int = 0) -> Scored:
+def score(
+    docs: Sequence[Document],
+    description: str,
+    source: str,
+    pred: Predictions,
+    schema: Schema,
+    bootstrap: int = 1000,
+    seed: int = 0,
+) -> Scored:
     """Strict and partial P/R/F1 of ``pred`` against the gold ``docs``, labels in the schema's order.
 
     docs (Sequence[Document]): The gold documents evaluated.
@@ -99,8 +107,10 @@ def score(docs: Sequence[Document], description: str, source: str, pred: Predict
     from annotate.core.evaluation import evaluate_spans
 
     names = schema.label_names
-    labels = sorted({s.label for d in docs for s in d.spans} | {s.label for spans in pred.values() for s in spans},
-                    key=lambda label: (names.index(label) if label in names else 99, label))
+    labels = sorted(
+        {s.label for d in docs for s in d.spans} | {s.label for spans in pred.values() for s in spans},
+        key=lambda label: (names.index(label) if label in names else 99, label),
+    )
     report = evaluate_spans({d.id: d.spans for d in docs}, pred, labels, n_bootstrap=bootstrap, seed=seed)
     missing = sum(1 for d in docs if d.id not in pred)
     result = {"gold": description, "predictions": source, "missing_predictions": missing, **report.to_dict()}
@@ -123,8 +133,11 @@ def compare(scored: Sequence[Scored]) -> tuple[ComparisonRow, ...]:
         micro = s.report.strict["micro"]
         ci = micro["ci95"]["f1"] if micro.get("ci95") else (None, None)
         delta = micro["f1"] - base_f1 if _number(micro["f1"]) and _number(base_f1) else None
-        rows.append(ComparisonRow(s.result["predictions"], micro["precision"], micro["recall"], micro["f1"],
-                                  (ci[0], ci[1]), delta))
+        rows.append(
+            ComparisonRow(
+                s.result["predictions"], micro["precision"], micro["recall"], micro["f1"], (ci[0], ci[1]), delta
+            )
+        )
     return tuple(rows)
 
 
@@ -136,15 +149,33 @@ def save_payload(scored: Scored, docs: Sequence[Document], pred: Predictions) ->
     pred (Predictions): The predicted spans per document id.
     RETURNS (dict[str, Any]): JSON-ready.
     """
-    return {**scored.result, "documents": [
-        {"id": d.id, "text": d.text, "source": d.source, "paragraph": d.paragraph,
-         "gold": [s.to_dict() for s in d.spans], "predicted": [s.to_dict() for s in pred.get(d.id, ())]}
-        for d in docs]}
+    return {
+        **scored.result,
+        "documents": [
+            {
+                "id": d.id,
+                "text": d.text,
+                "source": d.source,
+                "paragraph": d.paragraph,
+                "gold": [s.to_dict() for s in d.spans],
+                "predicted": [s.to_dict() for s in pred.get(d.id, ())],
+            }
+            for d in docs
+        ],
+    }
 
 
-def evaluate(gold: str, predictions: Path | None = None, models: Sequence[str] = (), split: str = "test",
-             save: Path | None = None, bootstrap: int = 1000, seed: int = 0, schema: Path | None = None,
-             root: Path = CORPUS_ROOT) -> EvaluateResult:
+def evaluate(
+    gold: str,
+    predictions: Path | None = None,
+    models: Sequence[str] = (),
+    split: str = "test",
+    save: Path | None = None,
+    bootstrap: int = 1000,
+    seed: int = 0,
+    schema: Path | None = None,
+    root: Path = CORPUS_ROOT,
+) -> EvaluateResult:
     """Score a predictions file, or one or more spaCy models run on the gold's texts, against the gold.
 
     gold (str): Corpus version (corpus/NAME/vN, NAME@vN) or a gold JSONL file.
@@ -170,13 +201,21 @@ def evaluate(gold: str, predictions: Path | None = None, models: Sequence[str] =
     runs: list[tuple[str, Predictions]] = []
     if predictions is not None:
         predicted = documents_io.read_documents(predictions, producer="preannotate")
-        runs.append((str(predictions), check_predictions(predicted, {d.id for d in all_docs}, {d.id for d in docs},
-                                                         predictions, description)))
+        runs.append(
+            (
+                str(predictions),
+                check_predictions(predicted, {d.id for d in all_docs}, {d.id for d in docs}, predictions, description),
+            )
+        )
     for name in models:
         nlp, info = load_model(name)
         result, _ = preannotate(docs, nlp, info, the_schema)
-        runs.append((f"{info.name} {info.version} ({name})" if len(models) > 1 else f"{info.name} {info.version}",
-                     {d.id: d.spans for d in result}))
+        runs.append(
+            (
+                f"{info.name} {info.version} ({name})" if len(models) > 1 else f"{info.name} {info.version}",
+                {d.id: d.spans for d in result},
+            )
+        )
     scored = tuple(score(docs, description, source, pred, the_schema, bootstrap, seed) for source, pred in runs)
     if save is not None:
         with atomic_write(save) as fh:

@@ -56,6 +56,7 @@ class Silent:
     @contextmanager
     def progress(self, description: str, total: int | None) -> Iterator[Advance]:
         """Nothing to show. description (str), total (int | None): ignored. RETURNS: yields a no-op."""
+
         def advance(done: int, total: int | None = None) -> None:
             pass
 

@@ -38,8 +38,9 @@ def count_sources(docs) -> tuple[SourceCount, ...]:
     by_source: dict[str, list] = {}
     for d in docs:
         by_source.setdefault(d.source, []).append(d)
-    return tuple(SourceCount(source, len({d.article for d in mine}), len(mine))
-                 for source, mine in sorted(by_source.items()))
+    return tuple(
+        SourceCount(source, len({d.article for d in mine}), len(mine)) for source, mine in sorted(by_source.items())
+    )
 
 
 def ingest(path: Path, output: Path = DOCUMENTS, paragraphs: str = "auto") -> IngestResult:

@@ -27,8 +27,14 @@ class PreannotateResult:
     stats: PreannotateStats
 
 
-def preannotate(input: Path = DOCUMENTS, output: Path = PREANNOTATED, model: str | None = None,
-                schema: Path | None = None, batch_size: int = 256, feedback: Feedback = SILENT) -> PreannotateResult:
+def preannotate(
+    input: Path = DOCUMENTS,
+    output: Path = PREANNOTATED,
+    model: str | None = None,
+    schema: Path | None = None,
+    batch_size: int = 256,
+    feedback: Feedback = SILENT,
+) -> PreannotateResult:
     """Predict entity spans for every document with a spaCy model and write the pre-annotated documents.
 
     input (Path): Documents JSONL (from ingest).
@@ -43,7 +49,8 @@ def preannotate(input: Path = DOCUMENTS, output: Path = PREANNOTATED, model: str
     docs = documents_io.read_documents(input, producer="ingest")
     nlp, info = load_model(model)
     with feedback.progress(f"{info.name} {info.version}", len(docs)) as advance:
-        result, stats = run_preannotate(docs, nlp, info, the_schema, batch_size=batch_size,
-                                        on_progress=lambda n: advance(n, None))
+        result, stats = run_preannotate(
+            docs, nlp, info, the_schema, batch_size=batch_size, on_progress=lambda n: advance(n, None)
+        )
     documents_io.write_documents(output, result)
     return PreannotateResult(info.name, info.version, the_schema, output, stats)

@@ -41,9 +41,17 @@ def whitespace_warnings(summary: dict[str, Any]) -> tuple[str, ...]:
     return (Warnings.W002.format(count=c["whitespace"], action=action),)
 
 
-def pull(project: str | None = None, from_file: Path | None = None, output: Path = PULL_DIR,
-         raw_dir: Path = RAW_DIR, schema: Path | None = None, trim: bool = False, text_key: str | None = None,
-         env_file: Path = Path(ENV_FILE), feedback: Feedback = SILENT) -> PullResult:
+def pull(
+    project: str | None = None,
+    from_file: Path | None = None,
+    output: Path = PULL_DIR,
+    raw_dir: Path = RAW_DIR,
+    schema: Path | None = None,
+    trim: bool = False,
+    text_key: str | None = None,
+    env_file: Path = Path(ENV_FILE),
+    feedback: Feedback = SILENT,
+) -> PullResult:
     """Export ``project`` from Label Studio (or read ``from_file``), store it raw, normalise it into ``output``.
 
     project (str | None): Title of the Label Studio project to export.
@@ -72,8 +80,9 @@ def pull(project: str | None = None, from_file: Path | None = None, output: Path
                 snapshot = download_raw(client, found["id"], raw_dir)
             users = user_names(client)
         origin = {"project": project, "project_id": found["id"], "url": settings.url}
-        result, summary = pull_export(snapshot.path, schema, text_key, trim, users, origin,
-                                     where=f"the export of {project!r} ({snapshot.path})")
+        result, summary = pull_export(
+            snapshot.path, schema, text_key, trim, users, origin, where=f"the export of {project!r} ({snapshot.path})"
+        )
     summary["raw_export"] = {"path": str(snapshot.path), "sha256": snapshot.sha256}
     write_pull(output, result, summary)
     return PullResult(output, snapshot, summary, whitespace_warnings(summary))

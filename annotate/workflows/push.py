@@ -27,9 +27,15 @@ class PushResult:
     warnings: tuple[str, ...] = ()
 
 
-def push(input: Path = PREANNOTATED, project: str = "News NER", schema: Path | None = None,
-         batch_size: int = DEFAULT_BATCH_SIZE, overlap: int | None = None, env_file: Path = Path(ENV_FILE),
-         feedback: Feedback = SILENT) -> PushResult:
+def push(
+    input: Path = PREANNOTATED,
+    project: str = "News NER",
+    schema: Path | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    overlap: int | None = None,
+    env_file: Path = Path(ENV_FILE),
+    feedback: Feedback = SILENT,
+) -> PushResult:
     """Create or reuse the project titled ``project`` and import one task per document, with its predictions.
 
     input (Path): Documents JSONL (from preannotate, or ingest for no predictions).
@@ -45,10 +51,19 @@ def push(input: Path = PREANNOTATED, project: str = "News NER", schema: Path | N
     docs = documents_io.read_documents(input, producer="preannotate")
     settings = load_settings(env_file)
     with LabelStudio(settings) as client, feedback.progress(f"push to {project!r}", None) as advance:
-        report = run_push(client, docs, the_schema, project, batch_size=batch_size, where=str(input),
-                          on_batch=advance, overlap=overlap)
+        report = run_push(
+            client,
+            docs,
+            the_schema,
+            project,
+            batch_size=batch_size,
+            where=str(input),
+            on_batch=advance,
+            overlap=overlap,
+        )
     warnings: tuple[str, ...] = ()
     if report.duplicates_kept:
-        warnings = (Warnings.W001.format(count=len(report.duplicates_kept),
-                                         examples=", ".join(report.duplicates_kept[:5])),)
+        warnings = (
+            Warnings.W001.format(count=len(report.duplicates_kept), examples=", ".join(report.duplicates_kept[:5])),
+        )
     return PushResult(project, report, the_schema, warnings)

@@ -56,8 +56,13 @@ def read_evaluation(path: Path) -> dict[str, Any]:
     return result
 
 
-def report(source: str, output: Path = Path("report.html"), gold: str | None = None, schema: Path | None = None,
-           root: Path = CORPUS_ROOT) -> ReportResult:
+def report(
+    source: str,
+    output: Path = Path("report.html"),
+    gold: str | None = None,
+    schema: Path | None = None,
+    root: Path = CORPUS_ROOT,
+) -> ReportResult:
     """Write the HTML report ``source`` calls for: agreement and disagreements, a corpus version or an evaluation.
 
     source (str): A pull folder, a corpus version (folder or NAME@vN), or a file from ``evaluate --save``.
@@ -84,8 +89,13 @@ def report(source: str, output: Path = Path("report.html"), gold: str | None = N
     else:
         folder = resolve(source, root)
         conflicts = [r for _, r in read_jsonl(folder / "conflicts.jsonl", producer="compile")]
-        html = corpus_report(read_manifest(folder), (folder / "CHANGES.md").read_text(encoding="utf-8"),
-                             read_gold(folder / "gold.jsonl"), conflicts, colours)
+        html = corpus_report(
+            read_manifest(folder),
+            (folder / "CHANGES.md").read_text(encoding="utf-8"),
+            read_gold(folder / "gold.jsonl"),
+            conflicts,
+            colours,
+        )
     with atomic_write(output) as fh:
         fh.write(html)
     return ReportResult(kind, output, len(html))

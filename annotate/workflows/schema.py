@@ -45,8 +45,9 @@ def show_schema(schema: Path | None = None) -> SchemaSummary:
     RETURNS (SchemaSummary): The schema and its label rows.
     """
     s = load_schema(schema)
-    return SchemaSummary(s, tuple(LabelRow(label, tuple(k for k, v in s.model_labels.items() if v == label.name))
-                                  for label in s.labels))
+    return SchemaSummary(
+        s, tuple(LabelRow(label, tuple(k for k, v in s.model_labels.items() if v == label.name)) for label in s.labels)
+    )
 
 
 def write_guidelines(schema: Path | None = None, output: Path = GUIDELINES, check: bool = False) -> GuidelinesResult:

@@ -22,9 +22,15 @@ class ServerStatus:
     data_dir: str
 
 
-def start_server(data_dir: Path = Path(DEFAULT_DATA_DIR), port: int = DEFAULT_PORT, host: str = DEFAULT_HOST,
-                 public: bool = False, env_file: Path = Path(ENV_FILE), database: str | None = None,
-                 feedback: Feedback = SILENT) -> ServerInfo:
+def start_server(
+    data_dir: Path = Path(DEFAULT_DATA_DIR),
+    port: int = DEFAULT_PORT,
+    host: str = DEFAULT_HOST,
+    public: bool = False,
+    env_file: Path = Path(ENV_FILE),
+    database: str | None = None,
+    feedback: Feedback = SILENT,
+) -> ServerInfo:
     """Start Label Studio in the background (or find it running) and wait until it is healthy.
 
     data_dir (Path): Label Studio data folder.

@@ -8,8 +8,15 @@ from typing import Any
 from annotate.corpus.store import CORPUS_ROOT
 
 
-def train(corpus: str, output: Path, base: str | None = None, max_steps: int = 600, eval_frequency: int = 100,
-          seed: int = 0, root: Path = CORPUS_ROOT) -> dict[str, Any]:
+def train(
+    corpus: str,
+    output: Path,
+    base: str | None = None,
+    max_steps: int = 600,
+    eval_frequency: int = 100,
+    seed: int = 0,
+    root: Path = CORPUS_ROOT,
+) -> dict[str, Any]:
     """Train a spaCy NER model on a version's train split, picking the best on dev (CPU).
 
     corpus (str): Corpus version to train on: NAME, NAME@vN, NAME/vN or a folder.

@@ -27,10 +27,18 @@ class UpResult:
     push: PushResult
 
 
-def up(seeds: Path = Path("seeds"), project: str = "News NER", model: str | None = None, port: int = DEFAULT_PORT,
-       data_dir: Path = Path(DEFAULT_DATA_DIR), env_file: Path = Path(ENV_FILE), documents: Path = DOCUMENTS,
-       preannotated: Path = PREANNOTATED, feedback: Feedback = SILENT,
-       on_step: Callable[[Step], None] = lambda step: None) -> UpResult:
+def up(
+    seeds: Path = Path("seeds"),
+    project: str = "News NER",
+    model: str | None = None,
+    port: int = DEFAULT_PORT,
+    data_dir: Path = Path(DEFAULT_DATA_DIR),
+    env_file: Path = Path(ENV_FILE),
+    documents: Path = DOCUMENTS,
+    preannotated: Path = PREANNOTATED,
+    feedback: Feedback = SILENT,
+    on_step: Callable[[Step], None] = lambda step: None,
+) -> UpResult:
     """Start Label Studio on loopback, ingest ``seeds``, pre-annotate them and push them to ``project``.
 
     Every step is the workflow of its own command with that command's defaults: the same files, schema and

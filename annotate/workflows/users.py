@@ -77,9 +77,15 @@ def check_email(email: str) -> None:
         raise InvalidInputError(Errors.E057.format(email=email))
 
 
-def add_account(accounts: Accounts, email: str, first: str, last: str, local: bool,
-                set_password: Callable[[str, str], None],
-                new_password: Callable[[], str] = lambda: secrets.token_urlsafe(12)) -> NewUser:
+def add_account(
+    accounts: Accounts,
+    email: str,
+    first: str,
+    last: str,
+    local: bool,
+    set_password: Callable[[str, str], None],
+    new_password: Callable[[], str] = lambda: secrets.token_urlsafe(12),
+) -> NewUser:
     """Create the account and choose how its owner logs in.
 
     On the server this folder runs (``local``) the account gets a new password, set in its database; elsewhere
@@ -107,8 +113,13 @@ def add_account(accounts: Accounts, email: str, first: str, last: str, local: bo
     return NewUser(user["id"], email, full_name, accounts.url, password=password)
 
 
-def add_user(email: str, first: str = "", last: str = "", data_dir: Path = Path(DEFAULT_DATA_DIR),
-             env_file: Path = Path(ENV_FILE)) -> NewUser:
+def add_user(
+    email: str,
+    first: str = "",
+    last: str = "",
+    data_dir: Path = Path(DEFAULT_DATA_DIR),
+    env_file: Path = Path(ENV_FILE),
+) -> NewUser:
     """Create an annotator account on the server ``env_file`` points at, with a password when this folder runs it.
 
     email (str): The annotator's email (their login).
@@ -122,8 +133,14 @@ def add_user(email: str, first: str = "", last: str = "", data_dir: Path = Path(
     settings = load_settings(env_file)
     local = server_mod.manages(data_dir, env_file)
     with LabelStudio(settings) as client:
-        return add_account(client, email, first, last, local,
-                           lambda login, password: server_mod.set_password(data_dir, login, password, env_file))
+        return add_account(
+            client,
+            email,
+            first,
+            last,
+            local,
+            lambda login, password: server_mod.set_password(data_dir, login, password, env_file),
+        )
 
 
 def list_users(env_file: Path = Path(ENV_FILE)) -> list[UserRow]:
@@ -134,5 +151,12 @@ def list_users(env_file: Path = Path(ENV_FILE)) -> list[UserRow]:
     """
     with LabelStudio(load_settings(env_file)) as client:
         users = client.users()
-    return [UserRow(u["id"], u.get("email") or "", f"{u.get('first_name') or ''} {u.get('last_name') or ''}".strip(),
-                    str(u.get("last_activity") or "-")) for u in sorted(users, key=lambda u: u["id"])]
+    return [
+        UserRow(
+            u["id"],
+            u.get("email") or "",
+            f"{u.get('first_name') or ''} {u.get('last_name') or ''}".strip(),
+            str(u.get("last_activity") or "-"),
+        )
+        for u in sorted(users, key=lambda u: u["id"])
+    ]
