@@ -143,7 +143,8 @@ def step_pull(n: int, work: Path) -> dict:
     """`annotate pull` from an export file: parse, normalise, keep the raw snapshot, write the pull folder."""
     import spacy  # noqa: F401  (the schema's language is checked with spaCy: imports are not the pull's work)
 
-    from annotate.corpus.pull import pull_export, store_raw, write_pull
+    from annotate.corpus.pull import pull_export, write_pull
+    from annotate.corpus.raw import store_raw
 
     for folder in ("pull", "raw", "corpus"):  # a clean start: every repeat does the same work
         shutil.rmtree(work / folder, ignore_errors=True)

@@ -11,7 +11,7 @@ import pytest
 
 from annotate.core.documents import Document
 from annotate.core.gold import Accounting, Annotated
-from annotate.corpus.pull import ByDocument
+from annotate.corpus.stream import ByDocument
 from annotate.errors import InternalError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,8 @@ import srsly
 
 from annotate.corpus.pull import read_pull
 from annotate.labelstudio.export import parse_export
-from annotate.labelstudio.normalise import normalise, utf16_to_codepoints
+from annotate.labelstudio.normalise import normalise
+from annotate.labelstudio.results import utf16_to_codepoints
 
 from .conftest import SCHEMA, run_cli
 

@@ -8,7 +8,7 @@ import typer
 
 from annotate.cli._common import FEEDBACK, EnvFile, Root, SchemaOption, out
 from annotate.cli.pull import print_pull
-from annotate.corpus.pull import RAW_DIR
+from annotate.corpus.raw import RAW_DIR
 from annotate.workflows.adjudicate import adjudicate_pull, adjudicate_push
 from annotate.workflows.compile import ADJUDICATION_DIR
 

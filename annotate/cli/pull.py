@@ -8,7 +8,8 @@ import typer
 from rich.table import Table
 
 from annotate.cli._common import FEEDBACK, EnvFile, out, print_warnings
-from annotate.corpus.pull import PULL_DIR, RAW_DIR
+from annotate.corpus.pull import PULL_DIR
+from annotate.corpus.raw import RAW_DIR
 from annotate.workflows.pull import PullResult, pull
 
 

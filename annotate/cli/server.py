@@ -9,6 +9,7 @@ import typer
 from annotate.cli._common import FEEDBACK, DataDir, out
 from annotate.io.settings import ENV_FILE
 from annotate.labelstudio import server as server_mod
+from annotate.labelstudio.database import redact_url
 from annotate.labelstudio.server import ServerInfo
 from annotate.workflows.server import server_status, start_server, stop_server
 
@@ -43,7 +44,7 @@ def print_started(info: ServerInfo, env_file: Path) -> None:
     env_file (Path): Where its settings are kept.
     """
     state = "already running" if info.already_running else "started"
-    where = f"database {server_mod.redact_url(info.database)}" if info.database else f"data in {info.data_dir}"
+    where = f"database {redact_url(info.database)}" if info.database else f"data in {info.data_dir}"
     out.print(f"Label Studio {state} at {info.url} (pid {info.pid}, {where})")
     print_login(info, env_file)
 

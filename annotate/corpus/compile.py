@@ -35,8 +35,9 @@ from annotate.core.gold import Accounting, CompileState, iter_gold
 from annotate.core.splits import split_by_article
 from annotate.corpus.adjudication import adjudication_decisions
 from annotate.corpus.gold import read_gold
-from annotate.corpus.pull import Pull, by_document
+from annotate.corpus.pull import Pull
 from annotate.corpus.store import CORPUS_ROOT, MANIFEST, read_manifest, versions
+from annotate.corpus.stream import by_document
 from annotate.corpus.writer import VersionWriter, manifest, now, schema_change
 from annotate.errors import Errors, InvalidInputError
 from annotate.io import files, jsonl

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from annotate.corpus.pull import RAW_DIR
+from annotate.corpus.raw import RAW_DIR
 from annotate.corpus.store import CORPUS_ROOT, read_manifest
 from annotate.errors import Errors, InvalidInputError
 from annotate.io.settings import ENV_FILE, load_settings

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from annotate.corpus.pull import PULL_DIR, RAW_DIR, Snapshot, download_raw, pull_export, store_raw, write_pull
+from annotate.corpus.pull import PULL_DIR, pull_export, write_pull
+from annotate.corpus.raw import RAW_DIR, Snapshot, download_raw, store_raw
 from annotate.errors import Errors, InvalidInputError, NotFoundError, Warnings
 from annotate.io.settings import ENV_FILE, load_settings
 from annotate.labelstudio.client import LabelStudio
