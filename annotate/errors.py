@@ -69,11 +69,21 @@ class Errors(metaclass=ErrorsWithCodes):
         "Document ids must be unique; re-run `annotate ingest`."
     )
     # schema
-    E020 = "Schema file {path} does not exist. Schemas live in schemas/*.yml; pass --schema with an existing file."
-    E021 = "Schema {path} is invalid: {reason}. Fix the file (see schemas/news.yml for the format)."
+    E020 = (
+        "Schema file {path} does not exist. Pass --schema with an existing file, or none for the default "
+        "(schemas/news.yml in the working folder, else the one shipped with annotate)."
+    )
+    E021 = (
+        "Schema {path} is invalid: {reason}. Fix the file (the default schema, annotate/schemas/news.yml in the "
+        "package, shows the format)."
+    )
     E022 = (
         "{path} is not current with schema {schema} v{version}: it is generated, never edited. Run "
         "`annotate schema guidelines` and commit the result."
+    )
+    E023 = (
+        "The default schema shipped with annotate is missing from the installation ({path}): the package was "
+        "built without its data. Reinstall annotate from a wheel or `pip install .`, or pass --schema."
     )
     # model
     E030 = (
@@ -301,6 +311,7 @@ KINDS: dict[str, str] = {
     "E020": "NotFoundError",
     "E021": "InvalidInputError",
     "E022": "InvalidInputError",
+    "E023": "InternalError",
     "E030": "NotFoundError",
     "E031": "InvalidInputError",
     "E032": "InvalidInputError",

@@ -27,7 +27,7 @@ from annotate.model.preannotate import load_model, preannotate
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-SCHEMA = ROOT / "schemas" / "news.yml"
+SCHEMA = ROOT / "annotate" / "schemas" / "news.yml"  # the default schema, package data
 
 
 def run_cli(
