@@ -136,7 +136,7 @@ class Errors(metaclass=ErrorsWithCodes):
     )
     E057 = "{email!r} is not an email address: Label Studio logs users in by email."
     # the local server
-    E060 = "Label Studio is not installed in this environment (no `label-studio` executable). Install it: pip install 'label-studio>=1.23,<1.24'."
+    E060 = "Label Studio is not installed in this environment (no `label-studio` executable). Install it: pip install 'annotate[server]' (or pip install 'label-studio>=1.23,<1.24')."
     E061 = (
         "Label Studio did not become healthy at {url} within {timeout:.0f} s. Its log is {log}; the last lines:\n{tail}"
     )

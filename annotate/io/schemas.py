@@ -30,7 +30,10 @@ def packaged_schema() -> Traversable:
         >>> packaged_schema().name
         'news.yml'
     """
-    return files("annotate").joinpath(*PACKAGED_SCHEMA)
+    resource = files("annotate")
+    for part in PACKAGED_SCHEMA:
+        resource = resource / part
+    return resource
 
 
 def default_schema_path() -> Traversable:
