@@ -19,7 +19,9 @@ from annotate.workflows.feedback import Advance
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
-SchemaOption = typer.Option(None, "--schema", help="Schema file (default: schemas/news.yml here, else the one shipped with annotate).")
+SchemaOption = typer.Option(
+    None, "--schema", help="Schema file (default: schemas/news.yml here, else the one shipped with annotate)."
+)
 DataDir = typer.Option(Path(server_mod.DEFAULT_DATA_DIR), "--data-dir", help="Label Studio data folder.")
 EnvFile = typer.Option(Path(ENV_FILE), help="File with LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY.")
 Root = typer.Option(CORPUS_ROOT, "--root", help="Folder holding the corpora.")
