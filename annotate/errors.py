@@ -55,6 +55,16 @@ class Errors(metaclass=ErrorsWithCodes):
         "e.g. `iconv -f latin1 -t utf-8 {path}`."
     )
     E005 = "Unknown paragraph mode {mode!r}. Use one of: auto, lines, blank."
+    E006 = (
+        "{path}, line {line}: no {field!r} field (fields: {fields}). Pass --text-field (or --id-field) with the "
+        "field that holds it."
+    )
+    E007 = "{path}, line {line}: {field!r} is {got}, not {expected}. Fix the record or pass another --text-field/--id-field."
+    E008 = (
+        "{path}, line {line}: id {doc_id!r} appears twice (first on line {first}). Ids given with --id-field "
+        "(or a record's \"id\") must be unique; leave them out to get stable content ids."
+    )
+    E009 = "{path}: a CSV/TSV file needs a header line naming its columns (one of them {field!r}); it has none."
     # documents files
     E010 = "{path} does not exist. Run `annotate {producer}` first, or pass the path of an existing file."
     E011 = "{path}, line {line}: not valid JSON ({reason}). The file may be truncated; re-create it with `annotate {producer}`."
@@ -257,6 +267,37 @@ class Errors(metaclass=ErrorsWithCodes):
         "A pull read by stream (annotate.corpus.pull.read_pull(path, stream=True)) has no document outlines. This "
         "is a bug in annotate: please report it with the pull folder."
     )
+    # gold and prediction inputs: JSONL documents, spaCy DocBin, CoNLL IOB2
+    E140 = (
+        "{path}, line {line}: no {field!r} field. A document line needs \"text\" (a string) and \"spans\" (a "
+        "list of {{\"start\", \"end\", \"label\"}}); \"id\" and \"meta\" are optional (README: Inputs)."
+    )
+    E141 = "{path}, line {line}: {field!r} is {got}, not {expected} (README: Inputs)."
+    E142 = (
+        "{path}, line {line}: span {index} of \"spans\" is not a span over the text: {reason}. A span is "
+        "{{\"start\": int, \"end\": int, \"label\": str}}, character offsets, end exclusive."
+    )
+    E143 = (
+        "{path}, line {line}: not a CoNLL line ({reason}). Expected TOKEN [COLUMNS ...] TAG separated by spaces or "
+        "tabs, the IOB2 tag last, a blank line between sentences and -DOCSTART- between documents."
+    )
+    E144 = (
+        "{path}, line {line}: tag {tag!r} after {previous!r} is not valid IOB2: an I- tag continues a B- or I- "
+        "tag of the same label. Fix the tag (B-{label} starts an entity)."
+    )
+    E145 = "{path} is not a readable spaCy DocBin ({reason}). Write it with spaCy's DocBin.to_disk, or pass JSONL or CoNLL."
+    E146 = (
+        "{path}: cannot tell what it holds ({reason}). Pass a documents JSONL (.jsonl/.json), a spaCy DocBin "
+        "(.spacy), a CoNLL IOB2 file (.conll/.iob/.txt) or a corpus version."
+    )
+    E147 = (
+        "{path}, {where}: the prediction has no id and its text matches no gold document of {split} ({text!r}). "
+        "Give predictions the gold's ids, or the gold's texts in the gold's order."
+    )
+    E148 = "{path} holds no documents. Pass a file with at least one document."
+    E149 = (
+        "{path}, {where}: document id {doc_id!r} appears twice (first at {first}). Document ids must be unique."
+    )
 
 
 class Warnings(metaclass=ErrorsWithCodes):
@@ -302,6 +343,10 @@ KINDS: dict[str, str] = {
     "E003": "InvalidInputError",
     "E004": "InvalidInputError",
     "E005": "InvalidInputError",
+    "E006": "InvalidInputError",
+    "E007": "InvalidInputError",
+    "E008": "InvalidInputError",
+    "E009": "InvalidInputError",
     "E010": "NotFoundError",
     "E011": "InvalidInputError",
     "E012": "InvalidInputError",
@@ -369,4 +414,14 @@ KINDS: dict[str, str] = {
     "E111": "InternalError",
     "E112": "InternalError",
     "E113": "InternalError",
+    "E140": "InvalidInputError",
+    "E141": "InvalidInputError",
+    "E142": "InvalidInputError",
+    "E143": "InvalidInputError",
+    "E144": "InvalidInputError",
+    "E145": "InvalidInputError",
+    "E146": "InvalidInputError",
+    "E147": "InvalidInputError",
+    "E148": "InvalidInputError",
+    "E149": "InvalidInputError",
 }

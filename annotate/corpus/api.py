@@ -19,6 +19,7 @@ from annotate.corpus.gold import read_gold
 from annotate.corpus.store import CORPUS_ROOT, read_manifest, read_splits, resolve, verify
 from annotate.errors import AnnotateError, Errors, InvalidInputError, NotFoundError
 from annotate.io import jsonl
+from annotate.io.inputs import read_input_documents
 
 
 @dataclass
@@ -200,7 +201,8 @@ def load_gold(
 ) -> tuple[list[Document], list[Document], str]:
     """Gold documents to evaluate against (``annotate evaluate``).
 
-    spec (str | Path): A version (folder, ``NAME``, ``NAME/vN``, ``NAME@vN``), or a gold JSONL file (all of it).
+    spec (str | Path): A version (folder, ``NAME``, ``NAME/vN``, ``NAME@vN``), or a gold file (all of it): documents
+        JSONL, a spaCy DocBin or CoNLL IOB2 (:func:`annotate.io.inputs.read_input_documents`).
     split (str): The version's split: "train", "dev", "test" or "all".
     root (Path): The folder holding the corpora.
     RETURNS (tuple[list[Document], list[Document], str]): The selected documents, every document of the
@@ -209,7 +211,7 @@ def load_gold(
     """
     path = Path(spec)
     if path.is_file():
-        docs = read_gold(path)
+        docs = [found.doc for found in read_input_documents(path)]
         return docs, docs, str(path)
     try:
         folder = resolve(spec, root)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotate.core.documents import Document
-from annotate.io import jsonl
+from annotate.core.inputs import PLACE, parse_input_record
+from annotate.io.documents import read_documents
 
 
 def gold_record(doc: Document) -> dict:
@@ -28,19 +29,29 @@ def gold_record(doc: Document) -> dict:
     return {"id": record["id"], "text": record["text"], "spans": record["spans"], "meta": record["meta"]}
 
 
-def gold_from_record(record: dict) -> Document:
-    """A gold document from its ``gold.jsonl`` record (:meth:`Document.from_dict`).
+def gold_from_record(record: dict, path: str = "gold.jsonl", line: int = 1) -> Document:
+    """A gold document from its ``gold.jsonl`` record (:meth:`Document.from_dict`), or from the short input shape.
 
-    record (dict): The record.
+    record (dict): The record: full (with ``meta``) or ``{"text", "spans"}`` with ``id`` and ``meta`` optional
+        (defaults as :mod:`annotate.core.inputs` fills them in).
+    path (str): The file it comes from (the default source, and named in errors).
+    line (int): Its line (named in errors; the short shape's default paragraph is ``line - 1``).
     RETURNS (Document): The gold document (``extra_meta``: who annotated, how it was decided).
+
+    EXAMPLE:
+        >>> gold_from_record({"id": "a", "text": "Ada", "spans": [{"start": 0, "end": 3, "label": "PER"}]}).source
+        'gold.jsonl'
     """
-    return Document.from_dict(record)
+    meta = record.get("meta")
+    if "id" in record and isinstance(meta, dict) and all(key in meta for key in PLACE):
+        return Document.from_dict(record)
+    return parse_input_record(record, path, line, line - 1, 0)[0]
 
 
 def read_gold(path: Path) -> list[Document]:
     """Every gold document of a ``gold.jsonl``, in the file's order.
 
-    path (Path): The file.
-    RETURNS (list[Document]): The gold documents.
+    path (Path): The file (full records, or the short input shape: see :mod:`annotate.core.inputs`).
+    RETURNS (list[Document]): The gold documents; a bad line raises a coded error naming the file and line.
     """
-    return [Document.from_dict(r) for _, r in jsonl.read_jsonl(path, producer="compile")]
+    return read_documents(path, producer="compile", spans_required=True)

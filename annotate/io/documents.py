@@ -1,4 +1,8 @@
-"""Documents JSONL files: written atomically, read and validated line by line."""
+"""Documents JSONL files: written atomically, read and validated line by line.
+
+A line is the full record (with ``meta``) or the short input shape of :mod:`annotate.core.inputs`
+(``text``, ``spans``; ``id`` and ``meta`` optional, defaults filled in).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from annotate.core.documents import Document
+from annotate.core.inputs import PLACE, parse_input_record
 from annotate.errors import Errors, InvalidInputError
 from annotate.io import jsonl
 
@@ -20,11 +25,12 @@ def write_documents(path: Path, documents: Iterable[Document]) -> int:
     return jsonl.write_jsonl(path, (d.to_dict() for d in documents))
 
 
-def read_documents(path: Path, producer: str = "ingest") -> list[Document]:
+def read_documents(path: Path, producer: str = "ingest", spans_required: bool = False) -> list[Document]:
     """Read and validate a documents JSONL file. Every error names the file and line.
 
     path (Path): The file.
     producer (str): The command that writes such files (named in the error for a missing file).
+    spans_required (bool): Whether a short-shape line must have ``spans`` (gold, predictions).
     RETURNS (list[Document]): The documents, in file order.
 
     EXAMPLE:
@@ -35,7 +41,7 @@ def read_documents(path: Path, producer: str = "ingest") -> list[Document]:
         >>> [d.text for d in read_documents(path)]
         ['Ada.']
     """
-    return list(iter_documents(path, producer))
+    return [doc for _, doc, _ in iter_input_documents(path, producer, spans_required)]
 
 
 def iter_documents(path: Path, producer: str = "ingest") -> Iterator[Document]:
@@ -46,14 +52,40 @@ def iter_documents(path: Path, producer: str = "ingest") -> Iterator[Document]:
     RETURNS (Iterator[Document]): The documents; a bad line, a span outside its text, a repeated id or an
         empty file raise InvalidInputError naming the file and line.
     """
+    return (doc for _, doc, _ in iter_input_documents(path, producer))
+
+
+def _full(record: dict) -> bool:
+    meta = record.get("meta")
+    return "id" in record and isinstance(meta, dict) and all(key in meta for key in PLACE)
+
+
+def iter_input_documents(
+    path: Path, producer: str = "ingest", spans_required: bool = False
+) -> Iterator[tuple[int, Document, bool]]:
+    """Read a documents JSONL file, full records and short-shape lines alike (see :mod:`annotate.core.inputs`).
+
+    path (Path): The file.
+    producer (str): The command that writes such files.
+    spans_required (bool): Whether a short-shape line must have ``spans``.
+    RETURNS (Iterator[tuple[int, Document, bool]]): ``(line, document, whether the line gave its id)``; errors as
+        :func:`iter_documents` (E140-E142 for a short-shape line).
+    """
     path = Path(path)
     seen: dict[str, int] = {}
-    for line_no, record in jsonl.read_jsonl(path, producer=producer):
-        try:
-            doc = Document.from_dict(record)
-        except (KeyError, TypeError, ValueError, AttributeError) as err:
-            reason = f"missing key {err}" if isinstance(err, KeyError) else str(err)
-            raise InvalidInputError(Errors.E012.format(path=path, line=line_no, reason=reason)) from None
+    occurrences: dict[str, int] = {}
+    for index, (line_no, record) in enumerate(jsonl.read_jsonl(path, producer=producer)):
+        if _full(record):
+            try:
+                doc, has_id = Document.from_dict(record), True
+            except (KeyError, TypeError, ValueError, AttributeError) as err:
+                reason = f"missing key {err}" if isinstance(err, KeyError) else str(err)
+                raise InvalidInputError(Errors.E012.format(path=path, line=line_no, reason=reason)) from None
+        else:
+            text = record.get("text")
+            occurrence = occurrences.get(text, 0) if isinstance(text, str) else 0
+            doc, has_id = parse_input_record(record, str(path), line_no, index, occurrence, spans_required, path.name)
+            occurrences[doc.text] = occurrence + 1
         for span in doc.spans:
             if not span.within(doc.text):
                 raise InvalidInputError(
@@ -70,6 +102,6 @@ def iter_documents(path: Path, producer: str = "ingest") -> Iterator[Document]:
         if doc.id in seen:
             raise InvalidInputError(Errors.E015.format(path=path, line=line_no, doc_id=doc.id, first=seen[doc.id]))
         seen[doc.id] = line_no
-        yield doc
+        yield line_no, doc, has_id
     if not seen:
         raise InvalidInputError(Errors.E014.format(path=path))

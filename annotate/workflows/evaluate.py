@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from annotate.core.documents import Document
 from annotate.core.evaluation import Evaluation
+from annotate.core.inputs import project_spans, squeezed
 from annotate.core.schema import Schema
 from annotate.core.spans import Span
 from annotate.corpus.store import CORPUS_ROOT
 from annotate.errors import Errors, InvalidInputError, Warnings
-from annotate.io import documents as documents_io
 from annotate.io.files import atomic_write
+from annotate.io.inputs import InputDocument, read_input_documents
 from annotate.io.schemas import load_schema
 
 Predictions = Mapping[str, Sequence[Span]]
@@ -82,6 +83,61 @@ def check_predictions(
         if doc.id not in known:
             raise InvalidInputError(Errors.E086.format(path=path, line=line, doc_id=doc.id, split=description))
     return {d.id: d.spans for d in predicted if d.id in selected}
+
+
+def match_predictions(
+    predicted: Sequence[InputDocument],
+    gold: Sequence[Document],
+    selected: set[str],
+    path: Path,
+    description: str,
+) -> dict[str, tuple[Span, ...]]:
+    """The predicted spans of the selected gold documents, each prediction matched to its gold document.
+
+    The rule: a prediction with an id (a JSONL ``id``, a DocBin's ``user_data["id"]``) is the gold document of
+    that id. One without (a JSONL line without ``id``, CoNLL, a DocBin without ids) is matched by its text:
+    the k-th prediction with a text goes with the k-th gold document with the same text up to whitespace (so a
+    CoNLL text, rebuilt with one space between tokens, finds the original), its spans moved onto the gold's
+    text (:func:`annotate.core.inputs.project_spans`).
+
+    predicted (Sequence[InputDocument]): The predictions, in file order.
+    gold (Sequence[Document]): Every gold document of the source (any split), in its order.
+    selected (set[str]): Ids of the gold documents evaluated (the split).
+    path (Path): The predictions file, for the messages.
+    description (str): The gold, for the messages.
+    RETURNS (dict[str, tuple[Span, ...]]): Spans per selected document id.
+    RAISES (InvalidInputError): E086 for an id not in the gold, E147 for a text without a gold document.
+
+    EXAMPLE:
+        >>> gold = [Document("g1", "Ada met\nBob.", "g.jsonl", 0, 0, 0)]
+        >>> pred = Document("x", "Ada met Bob .", "p.conll", 0, 0, 0, (Span(8, 11, "PER"),))
+        >>> match_predictions([InputDocument("line 1", pred, False)], gold, {"g1"}, Path("p.conll"), "gold")
+        {'g1': (Span(start=8, end=11, label='PER'),)}
+    """
+    by_text: dict[str, list[Document]] = {}
+    for doc in gold:
+        by_text.setdefault(squeezed(doc.text), []).append(doc)
+    taken: dict[str, int] = {}
+    matched = []
+    for found in predicted:
+        doc = found.doc
+        if not found.has_id:
+            key = squeezed(doc.text)
+            candidates, k = by_text.get(key, []), taken.get(key, 0)
+            if k >= len(candidates):
+                raise InvalidInputError(
+                    Errors.E147.format(path=path, where=found.where, split=description, text=doc.text[:60])
+                )
+            taken[key] = k + 1
+            target = candidates[k]
+            doc = replace(doc, id=target.id, text=target.text, spans=project_spans(doc.spans, doc.text, target.text))
+        matched.append(doc)
+    known = {d.id for d in gold}
+    for found, doc in zip(predicted, matched, strict=True):
+        if doc.id not in known:
+            line = found.where.split()[-1]
+            raise InvalidInputError(Errors.E086.format(path=path, line=line, doc_id=doc.id, split=description))
+    return {d.id: d.spans for d in matched if d.id in selected}
 
 
 def score(
@@ -178,8 +234,9 @@ def evaluate(
 ) -> EvaluateResult:
     """Score a predictions file, or one or more spaCy models run on the gold's texts, against the gold.
 
-    gold (str): Corpus version (corpus/NAME/vN, NAME@vN) or a gold JSONL file.
-    predictions (Path | None): Predicted documents JSONL (id + spans); exactly one of it and ``models``.
+    gold (str): Corpus version (corpus/NAME/vN, NAME@vN) or a gold file (JSONL, DocBin ``.spacy``, CoNLL IOB2).
+    predictions (Path | None): Predictions (JSONL, DocBin or CoNLL; see :func:`match_predictions`); exactly one
+        of it and ``models``.
     models (Sequence[str]): spaCy models (package or path) to run; several are compared on the same documents.
     split (str): train, dev, test or all (for a corpus version).
     save (Path | None): Also write the one result with every document's spans as JSON (one run only).
@@ -200,12 +257,9 @@ def evaluate(
     docs, all_docs, description = load_gold(gold, split, root)
     runs: list[tuple[str, Predictions]] = []
     if predictions is not None:
-        predicted = documents_io.read_documents(predictions, producer="preannotate")
+        predicted = read_input_documents(predictions, producer="preannotate")
         runs.append(
-            (
-                str(predictions),
-                check_predictions(predicted, {d.id for d in all_docs}, {d.id for d in docs}, predictions, description),
-            )
+            (str(predictions), match_predictions(predicted, all_docs, {d.id for d in docs}, predictions, description))
         )
     for name in models:
         nlp, info = load_model(name)
