@@ -47,7 +47,10 @@ class Errors(metaclass=ErrorsWithCodes):
     """
 
     # ingest
-    E001 = "No .txt files in {path}. Point ingest at a folder of articles (one .txt per article) or at one .txt file."
+    E001 = (
+        "No .txt files in {path}, nor .jsonl, .csv or .tsv. Point ingest at a folder of articles (one .txt per "
+        "article, or records in JSONL/CSV/TSV) or at one such file."
+    )
     E002 = "Input path {path} does not exist."
     E003 = "{path} is empty or holds only whitespace: there is nothing to annotate. Remove the file or add the article text."
     E004 = (
@@ -61,10 +64,13 @@ class Errors(metaclass=ErrorsWithCodes):
     )
     E007 = "{path}, line {line}: {field!r} is {got}, not {expected}. Fix the record or pass another --text-field/--id-field."
     E008 = (
-        "{path}, line {line}: id {doc_id!r} appears twice (first on line {first}). Ids given with --id-field "
+        "{path}, line {line}: id {doc_id!r} appears twice (first on {first}). Ids given with --id-field "
         "(or a record's \"id\") must be unique; leave them out to get stable content ids."
     )
-    E009 = "{path}: a CSV/TSV file needs a header line naming its columns (one of them {field!r}); it has none."
+    E009 = (
+        "{path}, line {line}: cannot read it as CSV/TSV ({reason}). The first line names the columns (one of them "
+        "{field!r}), fields are separated by commas (.csv) or tabs (.tsv), a field with separators is quoted."
+    )
     # documents files
     E010 = "{path} does not exist. Run `annotate {producer}` first, or pass the path of an existing file."
     E011 = "{path}, line {line}: not valid JSON ({reason}). The file may be truncated; re-create it with `annotate {producer}`."
@@ -307,6 +313,7 @@ class Warnings(metaclass=ErrorsWithCodes):
     W002 = "{count} spans start or end with whitespace: {action}."
     W003 = "{count} gold documents have no predictions (scored as predicting nothing)."
     W004 = "binding to {host}: Label Studio will be reachable from other machines."
+    W010 = "{path}: {count} records have a blank text and were skipped (lines {lines})."
 
 
 class AnnotateError(Exception):

@@ -7,19 +7,25 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from annotate.cli._common import out
+from annotate.cli._common import out, print_warnings
 from annotate.workflows.ingest import DOCUMENTS, IngestResult, ingest
 
 
 def ingest_cli(
-    path: Path = typer.Argument(..., help="A folder of .txt articles, or one .txt file."),
+    path: Path = typer.Argument(
+        ..., help="A folder of .txt articles and/or .jsonl/.csv/.tsv records (each file by its suffix), or one file."
+    ),
     output: Path = typer.Option(DOCUMENTS, "-o", "--output", help="Documents JSONL to write."),
     paragraphs: str = typer.Option(
-        "auto", help="Paragraph splitting: auto, lines (one per line) or blank (blank-line separated)."
+        "auto", help="Paragraph splitting of .txt files: auto, lines (one per line) or blank (blank-line separated)."
+    ),
+    text_field: str = typer.Option("text", "--text-field", help="JSONL key or CSV/TSV column holding the text."),
+    id_field: str | None = typer.Option(
+        None, "--id-field", help="JSONL key or CSV/TSV column holding the id (default: 'id' when there, else a hash)."
     ),
 ) -> None:
-    """Split articles into paragraph documents with stable ids and exact offsets."""
-    print_ingest(ingest(path, output, paragraphs))
+    """Split articles into paragraph documents (records: one each) with stable ids and exact offsets."""
+    print_ingest(ingest(path, output, paragraphs, text_field, id_field))
 
 
 def print_ingest(result: IngestResult) -> None:
@@ -33,4 +39,5 @@ def print_ingest(result: IngestResult) -> None:
     for s in result.sources:
         table.add_row(s.source, str(s.articles), str(s.documents))
     out.print(table)
+    print_warnings(result.warnings)
     out.print(f"{result.documents} documents from {len(result.sources)} files written to {result.output}")

@@ -142,3 +142,47 @@ def split_source(source: str, text: str, mode: str = "auto") -> list[Document]:
         )
         occurrences[para] += 1
     return docs
+
+
+PLACE_KEYS = ("source", "article", "paragraph", "offset")
+
+
+def record_document(
+    source: str, index: int, text: str, given_id: str | None, meta: dict, occurrence: int
+) -> Document | None:
+    """One record of a JSONL or CSV/TSV file as one document (a record is never split into paragraphs).
+
+    The text is the record's, leading and trailing whitespace left out: ``meta.offset`` is where it starts in
+    the record's text (``record_text[offset:offset + len(text)] == text``). ``article`` and ``paragraph`` are the
+    record's index in the file (each record its own story; reading order is the file's). The id is the one
+    given, else the hash ingest gives a ``.txt`` paragraph (:func:`document_id` of the file name, the text and
+    how many earlier records of the file have the same text). Given ``meta`` keys are kept, those named like
+    ingest's own (source, article, paragraph, offset) as ``input_<key>``.
+
+    source (str): The file's name.
+    index (int): The record's index in the file (0 for the first).
+    text (str): The record's text field.
+    given_id (str | None): The record's id, or None.
+    meta (dict): Other fields to keep in ``meta``.
+    occurrence (int): How many earlier records of the file have the same (stripped) text.
+    RETURNS (Document | None): The document; None when the text is blank.
+
+    EXAMPLE:
+        >>> doc = record_document("a.jsonl", 2, "  Ada wrote.\\n", None, {"url": "u"}, 0)
+        >>> (doc.text, doc.offset, doc.paragraph, doc.extra_meta), doc.id == document_id("a.jsonl", "Ada wrote.")
+        (('Ada wrote.', 2, 2, {'url': 'u'}), True)
+    """
+    start, end = _trimmed(text, 0, len(text))
+    if start >= end:
+        return None
+    paragraph = text[start:end]
+    extra = {(f"input_{k}" if k in PLACE_KEYS else k): v for k, v in meta.items()}
+    return Document(
+        id=given_id if given_id is not None else document_id(source, paragraph, occurrence),
+        text=paragraph,
+        source=source,
+        article=index,
+        paragraph=index,
+        offset=start,
+        extra_meta=extra,
+    )

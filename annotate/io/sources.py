@@ -1,4 +1,9 @@
-"""Source articles on disk: the files ingest reads, decoded as strict UTF-8."""
+"""Source articles on disk: the files ingest reads, decoded as strict UTF-8.
+
+A ``.txt`` file is split into paragraphs (:mod:`annotate.core.ingest`); a ``.jsonl``/``.ndjson``, ``.csv`` or
+``.tsv`` file gives one document per record (:mod:`annotate.io.records`). A folder may mix them: each file is
+read by its suffix, the files in name order.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,10 @@ from pathlib import Path
 
 from annotate.core.documents import Document
 from annotate.core.ingest import MODES, split_source
-from annotate.errors import Errors, InvalidInputError, NotFoundError
+from annotate.errors import Errors, InvalidInputError, NotFoundError, Warnings
+from annotate.io.records import RECORD_SUFFIXES, read_records
+
+SUFFIXES = (".txt", *RECORD_SUFFIXES)
 
 
 def read_source(path: Path) -> str:
@@ -23,38 +31,64 @@ def read_source(path: Path) -> str:
 
 
 def source_files(path: Path) -> list[Path]:
-    """The ``.txt`` files to ingest: the file itself, or a folder's ``*.txt`` sorted by name.
+    """The files to ingest: the file itself, or a folder's ``.txt``, ``.jsonl``, ``.ndjson``, ``.csv`` and ``.tsv``
+    files sorted by name.
 
     path (Path): A file or a folder.
-    RETURNS (list[Path]): The files; NotFoundError for a missing path (E002) or a folder without ``.txt`` (E001).
+    RETURNS (list[Path]): The files; NotFoundError for a missing path (E002) or a folder without such files (E001).
     """
     path = Path(path)
     if not path.exists():
         raise NotFoundError(Errors.E002.format(path=path))
     if path.is_file():
         return [path]
-    found = sorted(p for p in path.glob("*.txt") if p.is_file())
+    found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
     if not found:
         raise NotFoundError(Errors.E001.format(path=path))
     return found
 
 
-def ingest(path: Path, mode: str = "auto") -> list[Document]:
-    """All documents of a file or folder, in file then paragraph order.
+def ingest(path: Path, mode: str = "auto", text_field: str = "text", id_field: str | None = None) -> list[Document]:
+    """All documents of a file or folder, in file then paragraph (or record) order.
 
     Each document's ``source`` is the file name (stable wherever the folder is).
 
-    path (Path): A ``.txt`` file or a folder of them.
-    mode (str): The paragraph mode (see :mod:`annotate.core.ingest`).
-    RETURNS (list[Document]): The documents. A missing path, a folder without ``.txt``, a file that is not
-        UTF-8 and a file with no text raise an AnnotateError; then nothing is returned.
+    path (Path): A ``.txt``, ``.jsonl``, ``.csv`` or ``.tsv`` file, or a folder of them.
+    mode (str): The paragraph mode of ``.txt`` files (see :mod:`annotate.core.ingest`).
+    text_field (str): The field of a JSONL/CSV/TSV record that holds the text.
+    id_field (str | None): The field that holds its id (None: ``id`` when there, else the content hash).
+    RETURNS (list[Document]): The documents. A missing path, a folder without such files, a file that is not
+        UTF-8, a file with no text and a record without its text field raise an AnnotateError; then nothing is
+        returned.
+    """
+    return ingest_with_warnings(path, mode, text_field, id_field)[0]
+
+
+def ingest_with_warnings(
+    path: Path, mode: str = "auto", text_field: str = "text", id_field: str | None = None
+) -> tuple[list[Document], tuple[str, ...]]:
+    """:func:`ingest`, with a W010 per file whose records have a blank text (skipped).
+
+    path (Path): A file or a folder.
+    mode (str): The paragraph mode of ``.txt`` files.
+    text_field (str): The text field of records.
+    id_field (str | None): The id field of records.
+    RETURNS (tuple[list[Document], tuple[str, ...]]): The documents and the warnings.
     """
     if mode not in MODES:
         raise InvalidInputError(Errors.E005.format(mode=mode))
     docs: list[Document] = []
+    warnings: list[str] = []
+    seen: dict[str, str] = {}
     for file in source_files(path):
-        found = split_source(file.name, read_source(file), mode)
+        if file.suffix.lower() in RECORD_SUFFIXES:
+            found, blank = read_records(file, text_field, id_field, seen)
+            if blank:
+                lines = ", ".join(map(str, blank[:10])) + (", …" if len(blank) > 10 else "")
+                warnings.append(Warnings.W010.format(path=file, count=len(blank), lines=lines))
+        else:
+            found = split_source(file.name, read_source(file), mode)
         if not found:
             raise InvalidInputError(Errors.E003.format(path=file))
         docs.extend(found)
-    return docs
+    return docs, tuple(warnings)

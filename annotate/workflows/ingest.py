@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotate.io import documents as documents_io
-from annotate.io.sources import ingest as ingest_path
+from annotate.io.sources import ingest_with_warnings
 
 DOCUMENTS = Path("data/documents.jsonl")
 
@@ -22,11 +22,12 @@ class SourceCount:
 
 @dataclass(frozen=True)
 class IngestResult:
-    """What ``ingest`` wrote: the file, the documents in all and per source (sorted by source)."""
+    """What ``ingest`` wrote: the file, the documents in all and per source (sorted by source), any warnings."""
 
     output: Path
     documents: int
     sources: tuple[SourceCount, ...]
+    warnings: tuple[str, ...] = ()
 
 
 def count_sources(docs) -> tuple[SourceCount, ...]:
@@ -43,14 +44,22 @@ def count_sources(docs) -> tuple[SourceCount, ...]:
     )
 
 
-def ingest(path: Path, output: Path = DOCUMENTS, paragraphs: str = "auto") -> IngestResult:
-    """Split a folder of .txt articles (or one file) into paragraph documents and write them.
+def ingest(
+    path: Path,
+    output: Path = DOCUMENTS,
+    paragraphs: str = "auto",
+    text_field: str = "text",
+    id_field: str | None = None,
+) -> IngestResult:
+    """Split .txt articles into paragraph documents, and JSONL/CSV/TSV records into one document each; write them.
 
-    path (Path): A folder of .txt articles, or one .txt file.
+    path (Path): A folder of .txt, .jsonl, .csv or .tsv files (mixed: each read by its suffix), or one such file.
     output (Path): The documents JSONL to write (atomically).
-    paragraphs (str): "auto", "lines" (one per line) or "blank" (blank-line separated).
-    RETURNS (IngestResult): The file written and the counts per source.
+    paragraphs (str): "auto", "lines" (one per line) or "blank" (blank-line separated), for .txt files.
+    text_field (str): The field (JSONL key, CSV/TSV column) that holds a record's text.
+    id_field (str | None): The field that holds a record's id (None: ``id`` when there, else the content hash).
+    RETURNS (IngestResult): The file written, the counts per source and W010 for records with a blank text.
     """
-    docs = ingest_path(path, paragraphs)
+    docs, warnings = ingest_with_warnings(path, paragraphs, text_field, id_field)
     documents_io.write_documents(output, docs)
-    return IngestResult(output, len(docs), count_sources(docs))
+    return IngestResult(output, len(docs), count_sources(docs), warnings)
