@@ -45,7 +45,7 @@ def _fields(path: Path, line: int, record: dict, text_field: str, id_field: str 
     text = record[text_field]
     if not isinstance(text, str):
         raise InvalidInputError(
-            Errors.E007.format(path=path, line=line, field=text_field, got=f"a {_kind(text)}", expected="a string")
+            Errors.E007.format(path=path, line=line, field=text_field, got=_kind(text), expected="a string")
         )
     key = id_field if id_field is not None else "id"
     if key not in record or record[key] is None or record[key] == "":
@@ -56,7 +56,7 @@ def _fields(path: Path, line: int, record: dict, text_field: str, id_field: str 
     given = record[key]
     if isinstance(given, bool) or not isinstance(given, str | int):
         raise InvalidInputError(
-            Errors.E007.format(path=path, line=line, field=key, got=f"a {_kind(given)}", expected="a string or integer")
+            Errors.E007.format(path=path, line=line, field=key, got=_kind(given), expected="a string or integer")
         )
     return text, str(given)
 
@@ -72,7 +72,7 @@ def _jsonl_records(path: Path, text_field: str, id_field: str | None) -> Iterato
             meta = {}
         if not isinstance(meta, dict):
             raise InvalidInputError(
-                Errors.E007.format(path=path, line=line, field="meta", got=f"a {_kind(meta)}", expected="an object")
+                Errors.E007.format(path=path, line=line, field="meta", got=_kind(meta), expected="an object")
             )
         yield Record(line, text, given, meta)
 

@@ -109,7 +109,7 @@ def match_predictions(
     RAISES (InvalidInputError): E086 for an id not in the gold, E147 for a text without a gold document.
 
     EXAMPLE:
-        >>> gold = [Document("g1", "Ada met\nBob.", "g.jsonl", 0, 0, 0)]
+        >>> gold = [Document("g1", "Ada met\\nBob.", "g.jsonl", 0, 0, 0)]
         >>> pred = Document("x", "Ada met Bob .", "p.conll", 0, 0, 0, (Span(8, 11, "PER"),))
         >>> match_predictions([InputDocument("line 1", pred, False)], gold, {"g1"}, Path("p.conll"), "gold")
         {'g1': (Span(start=8, end=11, label='PER'),)}
