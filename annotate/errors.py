@@ -65,7 +65,7 @@ class Errors(metaclass=ErrorsWithCodes):
     E007 = "{path}, line {line}: {field!r} is {got}, not {expected}. Fix the record or pass another --text-field/--id-field."
     E008 = (
         "{path}, line {line}: id {doc_id!r} appears twice (first on {first}). Ids given with --id-field "
-        "(or a record's \"id\") must be unique; leave them out to get stable content ids."
+        '(or a record\'s "id") must be unique; leave them out to get stable content ids.'
     )
     E009 = (
         "{path}, line {line}: cannot read it as CSV/TSV ({reason}). The first line names the columns (one of them "
@@ -275,13 +275,13 @@ class Errors(metaclass=ErrorsWithCodes):
     )
     # gold and prediction inputs: JSONL documents, spaCy DocBin, CoNLL IOB2
     E140 = (
-        "{path}, line {line}: no {field!r} field. A document line needs \"text\" (a string) and \"spans\" (a "
-        "list of {{\"start\", \"end\", \"label\"}}); \"id\" and \"meta\" are optional (README: Inputs)."
+        '{path}, line {line}: no {field!r} field. A document line needs "text" (a string) and "spans" (a '
+        'list of {{"start", "end", "label"}}); "id" and "meta" are optional (README: Inputs).'
     )
     E141 = "{path}, line {line}: {field!r} is {got}, not {expected} (README: Inputs)."
     E142 = (
-        "{path}, line {line}: span {index} of \"spans\" is not a span over the text: {reason}. A span is "
-        "{{\"start\": int, \"end\": int, \"label\": str}}, character offsets, end exclusive."
+        '{path}, line {line}: span {index} of "spans" is not a span over the text: {reason}. A span is '
+        '{{"start": int, "end": int, "label": str}}, character offsets, end exclusive.'
     )
     E143 = (
         "{path}, line {line}: not a CoNLL line ({reason}). Expected TOKEN [COLUMNS ...] TAG separated by spaces or "
@@ -301,9 +301,7 @@ class Errors(metaclass=ErrorsWithCodes):
         "Give predictions the gold's ids, or the gold's texts in the gold's order."
     )
     E148 = "{path} holds no documents. Pass a file with at least one document."
-    E149 = (
-        "{path}, {where}: document id {doc_id!r} appears twice (first at {first}). Document ids must be unique."
-    )
+    E149 = "{path}, {where}: document id {doc_id!r} appears twice (first at {first}). Document ids must be unique."
 
 
 class Warnings(metaclass=ErrorsWithCodes):

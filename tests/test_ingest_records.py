@@ -101,14 +101,19 @@ def test_a_folder_mixes_txt_jsonl_and_csv_by_suffix(tmp_path):
 @pytest.mark.parametrize(
     "name, content, args, message",
     [
-        ("r.jsonl", '{"text": "ok"}\n{"body": "x"}\n', [], r"\[E006\] \S*r.jsonl, line 2: no 'text' field \(fields: body\)"),
+        (
+            "r.jsonl",
+            '{"text": "ok"}\n{"body": "x"}\n',
+            [],
+            r"\[E006\] \S*r.jsonl, line 2: no 'text' field \(fields: body\)",
+        ),
         ("r.jsonl", '{"text": ["x"]}\n', [], r"\[E007\] \S*r.jsonl, line 1: 'text' is list, not a string"),
         ("r.jsonl", '{"text": "x", "meta": 3}\n', [], r"\[E007\] \S*r.jsonl, line 1: 'meta' is int, not an object"),
         ("r.jsonl", '{"text": "x", "id": 1}\n{"text": "y", "id": "1"}\n', [], r"\[E008\] \S*r.jsonl, line 2: id '1'"),
         ("r.jsonl", '{"text": "x"}\n', ["--id-field", "key"], r"\[E006\] \S*r.jsonl, line 1: no 'key' field"),
         ("r.jsonl", '{"text": "x"\n', [], r"\[E011\] \S*r.jsonl, line 1"),
         ("r.csv", "title,url\nA,u\n", [], r"\[E006\] \S*r.csv, line 2: no 'text' field \(fields: title, url\)"),
-        ("r.csv", "text\nok\n\"x\",y\n", [], r"\[E009\] \S*r.csv, line 3: cannot read it as CSV/TSV \(2 fields"),
+        ("r.csv", 'text\nok\n"x",y\n', [], r"\[E009\] \S*r.csv, line 3: cannot read it as CSV/TSV \(2 fields"),
         ("r.csv", "", [], r"\[E009\] \S*r.csv, line 1: .*no header"),
         ("r.tsv", "id\ttext\n1\n", [], r"\[E006\] \S*r.tsv, line 2: no 'text' field"),
         ("r.csv", b"text\n\xff\xfe\n", [], r"\[E004\] \S*r.csv is not valid UTF-8"),

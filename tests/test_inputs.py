@@ -186,7 +186,11 @@ GOOD = {"id": "a", "text": TEXT_A, "spans": spans(GOLD_A)}
         ("g.jsonl", [GOOD, {"text": TEXT_B, "spans": {"start": 0}}], r"\[E141\] \S*g.jsonl, line 2: 'spans' is dict"),
         ("g.jsonl", [{"text": TEXT_B, "spans": spans([(0, 99, "GPE")])}], r"\[E142\] \S*g.jsonl, line 1: span 0 "),
         ("g.jsonl", [{"text": TEXT_B, "spans": [{"start": 0, "end": 5}]}], r"\[E142\] \S*g.jsonl, line 1: .*label"),
-        ("g.jsonl", [{"text": TEXT_B, "spans": [], "meta": {"offset": -1}}], r"\[E141\] \S*g.jsonl, line 1: 'meta.offset'"),
+        (
+            "g.jsonl",
+            [{"text": TEXT_B, "spans": [], "meta": {"offset": -1}}],
+            r"\[E141\] \S*g.jsonl, line 1: 'meta.offset'",
+        ),
         ("g.jsonl", [{"text": TEXT_B, "spans": [], "id": ["x"]}], r"\[E141\] \S*g.jsonl, line 1: 'id' is list"),
         ("g.conll", "Ada B-PER\nmet O\nLovelace I-PER\n", r"\[E144\] \S*g.conll, line 3: tag 'I-PER' after 'O'"),
         ("g.conll", "Ada B-PER\nLovelace I-ORG\n", r"\[E144\] \S*g.conll, line 2: tag 'I-ORG' after 'B-PER'"),

@@ -14,8 +14,16 @@ from annotate.workflows.evaluate import ComparisonRow, Scored, evaluate
 
 
 def evaluate_cli(
-    gold: str = typer.Option(..., "--gold", help="Corpus version (corpus/NAME/vN, NAME@vN) or a gold JSONL file."),
-    predictions: Path | None = typer.Option(None, "--predictions", help="Predicted documents JSONL (id + spans)."),
+    gold: str = typer.Option(
+        ...,
+        "--gold",
+        help="Corpus version (corpus/NAME/vN, NAME@vN) or a gold file: JSONL, spaCy DocBin (.spacy) or CoNLL IOB2.",
+    ),
+    predictions: Path | None = typer.Option(
+        None,
+        "--predictions",
+        help="Predictions: JSONL (text + spans, id optional), DocBin or CoNLL; matched by id, else by text.",
+    ),
     model: list[str] | None = typer.Option(
         None,
         "--model",

@@ -18,7 +18,9 @@ def report_cli(
     ),
     output: Path = typer.Option(Path("report.html"), "-o", "--output", help="HTML file to write."),
     gold: str | None = typer.Option(
-        None, "--gold", help="For a pull: a corpus version or gold JSONL to score each annotator against."
+        None,
+        "--gold",
+        help="For a pull: a corpus version or gold file (JSONL, DocBin, CoNLL) to score each annotator against.",
     ),
     schema: Path | None = SchemaOption,
     root: Path = BareRoot,

@@ -33,9 +33,7 @@ def _kind(value: object) -> str:
 
 
 def _wrong(path: str, line: int | str, field: str, value: object, expected: str) -> InvalidInputError:
-    return InvalidInputError(
-        Errors.E141.format(path=path, line=line, field=field, got=_kind(value), expected=expected)
-    )
+    return InvalidInputError(Errors.E141.format(path=path, line=line, field=field, got=_kind(value), expected=expected))
 
 
 def parse_spans(value: object, text: str, path: str, line: int | str) -> tuple[Span, ...]:

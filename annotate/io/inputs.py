@@ -144,7 +144,9 @@ def _docbin(path: Path) -> Iterator[InputDocument]:
     def rows() -> Iterator[tuple[str, str, list[Span], str | None]]:
         for number, doc in enumerate(docs, start=1):
             given = doc.user_data.get("id") if isinstance(doc.user_data, dict) else None
-            doc_id = str(given) if isinstance(given, str | int) and not isinstance(given, bool) and given != "" else None
+            doc_id = (
+                str(given) if isinstance(given, str | int) and not isinstance(given, bool) and given != "" else None
+            )
             spans = [Span(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_]
             yield f"document {number}", doc.text, spans, doc_id
 
@@ -182,7 +184,9 @@ def _conll_sentences(path: Path) -> Iterator[list[_Sentence]]:
         tag = columns[-1]
         if not _is_tag(tag):
             raise InvalidInputError(
-                Errors.E143.format(path=path, line=number, reason=f"the last column {tag!r} is not O, B-LABEL or I-LABEL")
+                Errors.E143.format(
+                    path=path, line=number, reason=f"the last column {tag!r} is not O, B-LABEL or I-LABEL"
+                )
             )
         previous = sentence.tags[-1] if sentence is not None else "O"
         if tag.startswith("I-") and previous[2:] != tag[2:]:
@@ -211,7 +215,8 @@ def _conll(path: Path) -> Iterator[InputDocument]:
             words = [token for s in sentences for token in s.tokens]
             tags = [tag for s in sentences for tag in s.tags]
             doc = Doc(vocab, words=words, spaces=[True] * (len(words) - 1) + [False])
-            spans = [Span(start, end, label) for start, end, label in biluo_tags_to_offsets(doc, iob_to_biluo(tags))]
+            offsets = biluo_tags_to_offsets(doc, iob_to_biluo(tags))
+            spans = [Span(start, end, str(label)) for start, end, label in offsets]
             yield f"line {sentences[0].line}", doc.text, spans, None
 
     return _with_ids(path, rows())

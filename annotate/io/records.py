@@ -98,7 +98,9 @@ def _csv_records(path: Path, delimiter: str, text_field: str, id_field: str | No
                 text, given = _fields(path, start, record, text_field, id_field)
                 yield Record(start, text, given, {k: v for k, v in record.items() if k not in used})
         except csv.Error as err:
-            raise InvalidInputError(Errors.E009.format(path=path, line=line + 1, field=text_field, reason=err)) from None
+            raise InvalidInputError(
+                Errors.E009.format(path=path, line=line + 1, field=text_field, reason=err)
+            ) from None
         except UnicodeDecodeError as err:
             raise InvalidInputError(Errors.E004.format(path=path, position=err.start, reason=err.reason)) from None
 
