@@ -29,6 +29,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from annotate.core.documents import Document, document_id
+from annotate.core.inputs import PLACE
 from annotate.errors import Errors, InvalidInputError
 
 MODES = ("auto", "lines", "blank")
@@ -144,9 +145,6 @@ def split_source(source: str, text: str, mode: str = "auto") -> list[Document]:
     return docs
 
 
-PLACE_KEYS = ("source", "article", "paragraph", "offset")
-
-
 def record_document(
     source: str, index: int, text: str, given_id: str | None, meta: dict, occurrence: int
 ) -> Document | None:
@@ -176,7 +174,7 @@ def record_document(
     if start >= end:
         return None
     paragraph = text[start:end]
-    extra = {(f"input_{k}" if k in PLACE_KEYS else k): v for k, v in meta.items()}
+    extra = {(f"input_{k}" if k in PLACE else k): v for k, v in meta.items()}
     return Document(
         id=given_id if given_id is not None else document_id(source, paragraph, occurrence),
         text=paragraph,
