@@ -257,7 +257,8 @@ class Errors(metaclass=ErrorsWithCodes):
     )
     E110 = (
         "Compile lost track of annotated spans: {kept_spans} kept spans, but {in_gold} in the gold + {in_conflicts} in "
-        "conflicts + {outvoted} outvoted + {in_left_out} in left-out documents. This is a bug in annotate: please "
+        "conflicts + {outvoted} outvoted + {in_left_out} in left-out documents + {dropped_by_trim} dropped by "
+        "trimming. This is a bug in annotate: please "
         "report it with the pull folder."
     )
     E111 = (

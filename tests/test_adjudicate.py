@@ -84,21 +84,65 @@ def test_unknown_strategy():
         parse_strategy("vote")
 
 
-def test_build_gold_leaves_out_thin_documents_and_flags_misaligned_spans():
-    docs = [
-        Document("d", TEXT, "s.txt", 0, 0, 0),
-        Document("e", "Homs burned.", "s.txt", 0, 1, 70),
-        Document("f", "Nobody annotated this.", "s.txt", 0, 2, 90),
-    ]
+THIN_DOCS = [
+    Document("d", TEXT, "s.txt", 0, 0, 0),
+    Document("e", "Homs burned.", "s.txt", 0, 1, 70),
+    Document("f", "Nobody annotated this.", "s.txt", 0, 2, 90),
+]
+
+
+def test_build_gold_leaves_out_thin_documents_and_keeps_spans_inside_tokens():
+    # issue 16: a span inside a spaCy token is kept (the gold Doc's tokens are split at its edges), not a conflict
     half_word = Span(10, 14, "PERSON")  # "Bash": not on token boundaries
     records = [rec("a", half_word, DAMASCUS), rec("b", half_word, DAMASCUS), rec("a", Span(0, 4, "GPE"), doc_id="e")]
-    pull = Pull(None, {"labels": ["PERSON", "GPE"]}, docs, records)
+    pull = Pull(None, {"labels": ["PERSON", "GPE"]}, THIN_DOCS, records)
     gold = build_gold(pull, parse_strategy("majority"), min_annotators=2, lang="en")
     assert [d.id for d in gold.documents] == ["d"]
+    assert gold.documents[0].spans == (half_word, DAMASCUS)
+    assert gold.conflicts == []
+    assert gold.balanced and gold.accounting["in_gold"] == 4
+    assert {x["doc_id"]: x["annotations"] for x in gold.left_out} == {"e": 1, "f": 0}
+
+
+def test_build_gold_keep_whitespace_flags_edge_whitespace_spans_misaligned():
+    # the old behaviour, on request: a span with a trailing space cannot stand on tokens, so it is a conflict
+    with_space = Span(10, 17, "PERSON")  # "Bashar "
+    records = [rec("a", with_space, DAMASCUS), rec("b", with_space, DAMASCUS), rec("a", Span(0, 4, "GPE"), doc_id="e")]
+    pull = Pull(None, {"labels": ["PERSON", "GPE"]}, THIN_DOCS, records)
+    gold = build_gold(pull, parse_strategy("majority"), min_annotators=2, lang="en", keep_whitespace=True)
     assert gold.documents[0].spans == (DAMASCUS,)
     assert [c["reason"] for c in gold.conflicts] == ["misaligned"]
-    assert gold.conflicts[0]["spans"][0]["text"] == "Bash" and gold.conflicts[0]["spans"][0]["annotators"] == ["a", "b"]
+    assert gold.conflicts[0]["spans"][0]["text"] == "Bashar " and gold.conflicts[0]["spans"][0]["annotators"] == [
+        "a",
+        "b",
+    ]
     assert {x["doc_id"]: x["annotations"] for x in gold.left_out} == {"e": 1, "f": 0}
+    trimmed = build_gold(pull, parse_strategy("majority"), min_annotators=2, lang="en")  # the default: trimmed
+    assert trimmed.documents[0].spans == (Span(10, 16, "PERSON"), DAMASCUS) and trimmed.conflicts == []
+
+
+def test_trimming_happens_before_the_vote_and_the_accounting_balances():
+    # two of three annotators: one with a trailing space, one without; the third marks a duplicate once trimmed
+    records = [
+        rec("a", Span(10, 16, "PERSON")),
+        rec("b", Span(10, 17, "PERSON")),
+        rec("c", Span(9, 16, "PERSON"), Span(10, 16, "PERSON"), Span(16, 17, "PERSON")),
+    ]
+    pull = Pull(None, {"labels": ["PERSON", "GPE"]}, THIN_DOCS[:1], records)
+    gold = build_gold(pull, parse_strategy("majority"), min_annotators=2, lang="en")
+    assert gold.documents[0].spans == (Span(10, 16, "PERSON"),) and gold.conflicts == []
+    # c's " Bashar" became "Bashar", a duplicate of its own "Bashar"; its " " is whitespace only: both dropped
+    assert gold.accounting == {
+        "kept_spans": 5,
+        "in_gold": 3,
+        "in_conflicts": 0,
+        "outvoted": 0,
+        "in_left_out": 0,
+        "dropped_by_trim": 2,
+    }
+    assert gold.balanced
+    kept = build_gold(pull, parse_strategy("majority"), min_annotators=2, lang="en", keep_whitespace=True)
+    assert kept.balanced and kept.accounting["dropped_by_trim"] == 0 and kept.accounting["kept_spans"] == 5
 
 
 articles = st.lists(

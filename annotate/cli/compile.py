@@ -35,6 +35,12 @@ def compile_cli(
         help="Count a submission without spans as 'no entities' (default) or leave it out.",
     ),
     schema: Path | None = SchemaOption,
+    keep_whitespace: bool = typer.Option(
+        False,
+        "--keep-whitespace",
+        help="Keep whitespace at span edges as annotated (such spans are then misaligned conflicts); "
+        "by default it is trimmed before adjudication and counted in the manifest.",
+    ),
 ) -> None:
     """Adjudicate a pull into the next immutable corpus version (gold, splits, exports, manifest, CHANGES)."""
     print_compile(
@@ -49,6 +55,7 @@ def compile_cli(
             root,
             empty_means_none,
             schema,
+            keep_whitespace,
         )
     )
 
@@ -70,8 +77,19 @@ def print_compile(outcome: CompileOutcome) -> None:
     a = c["accounting"]
     out.print(
         f"Every annotator's span accounted for: {a['kept_spans']} kept in the pull = {a['in_gold']} in gold + "
-        f"{a['in_conflicts']} in conflicts + {a['outvoted']} outvoted + {a['in_left_out']} in left-out documents."
+        f"{a['in_conflicts']} in conflicts + {a['outvoted']} outvoted + {a['in_left_out']} in left-out documents"
+        + (f" + {a['dropped_by_trim']} dropped by trimming." if a.get("dropped_by_trim") else ".")
     )
+    trimmed, splits = c.get("whitespace_trimmed", {}).get("spans"), c.get("token_splits", {})
+    if trimmed:
+        out.print(
+            f"{trimmed} spans had whitespace at an edge: trimmed before adjudication (--keep-whitespace keeps it)."
+        )
+    if splits.get("spans"):
+        out.print(
+            f"{splits['spans']} gold spans fall inside spaCy tokens: kept, the tokens of {splits['documents']} "
+            "documents split at their edges."
+        )
     table = Table()
     for column in ("split", "documents", "stories", "spans"):
         table.add_column(column, justify="right" if column != "split" else "left")

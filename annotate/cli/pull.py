@@ -67,6 +67,11 @@ def print_pull(result: PullResult) -> None:
     )
     if c["utf16_converted"]:
         out.print(f"{c['utf16_converted']} spans had UTF-16 (JavaScript) offsets and were converted to code points.")
+    if c.get("text_whitespace_differs"):
+        out.print(
+            f"{c['text_whitespace_differs']} spans kept by their offsets: their cached text differs from the "
+            "document's only in whitespace."
+        )
     print_warnings(result.warnings)
     out.print(
         f"Pull written to {result.output}/ (annotations.jsonl, documents.jsonl, set_aside.jsonl, rejected.jsonl)."

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+from typing import Any
 
 from annotate.core.spans import Span
 
@@ -80,3 +81,68 @@ def token_labels_by_annotator(doc, spans: Mapping[str, Sequence[Span]]) -> dict[
             made[key] = token_labels(doc, marked, ranges)
         out[name] = made[key]
     return out
+
+
+def gold_doc(nlp, text: str, spans: Sequence[Span]) -> tuple[Any, list, list[Span], list[Span]]:
+    """A Doc of the text with one entity per span that can stand on tokens, its tokens split where a span needs it.
+
+    The tokenizer's Doc first (``nlp.make_doc``): when every span falls on its token boundaries (the common case),
+    that Doc is the answer and nothing more is done. A span whose edges are not whitespace but fall inside a token
+    ("Syria" in "Syria‘s") makes a reference tokenisation: the tokenizer's tokens, split at those edges,
+    as ``Doc(vocab, words=..., spaces=...)`` (the text is the same; ``spacy train`` aligns it to its own tokens).
+    A span with whitespace at an edge is never split for: it stays misaligned.
+
+    nlp (Language): The tokenizer (``spacy.blank(lang)``).
+    text (str): The document's text.
+    spans (Sequence[Span]): The gold spans, sorted, not overlapping.
+    RETURNS (tuple[Doc, list, list[Span], list[Span]]): The Doc, its entities (spaCy spans, one per aligned span,
+        in order), the spans that still fall off its tokens, and the spans aligned only thanks to a split.
+
+    EXAMPLE:
+        >>> doc, ents, misaligned, split = gold_doc(blank_pipeline("en"), "Syria‘s war", [Span(0, 5, "LOC")])
+        >>> [t.text for t in doc], [e.text for e in ents], misaligned, split
+        (['Syria', '‘s', 'war'], ['Syria'], [], [Span(start=0, end=5, label='LOC')])
+    """
+    from spacy.tokens import Doc
+
+    doc = nlp.make_doc(text)
+    ents, missing = [], []
+    for span in spans:
+        ent = doc.char_span(span.start, span.end, label=span.label)
+        if ent is None:
+            missing.append(span)
+        else:
+            ents.append(ent)
+    if not missing:
+        return doc, ents, [], []
+    trimmed = [s for s in missing if not (text[s.start].isspace() or text[s.end - 1].isspace())]
+    cuts = sorted({edge for s in trimmed for edge in (s.start, s.end)})
+    if not cuts:
+        return doc, ents, missing, []
+    words: list[str] = []
+    spaces: list[bool] = []
+    at = 0  # the next cut to place
+    for token in doc:
+        start, end = token.idx, token.idx + len(token)
+        while at < len(cuts) and cuts[at] <= start:
+            at += 1
+        piece = start
+        while at < len(cuts) and cuts[at] < end:
+            words.append(text[piece : cuts[at]])
+            spaces.append(False)
+            piece = cuts[at]
+            at += 1
+        words.append(text[piece:end])
+        spaces.append(bool(token.whitespace_))
+    doc = Doc(doc.vocab, words=words, spaces=spaces)
+    ents, misaligned, split = [], [], []
+    was_missing = set(missing)
+    for span in spans:
+        ent = doc.char_span(span.start, span.end, label=span.label)
+        if ent is None:
+            misaligned.append(span)
+        else:
+            ents.append(ent)
+            if span in was_missing:
+                split.append(span)
+    return doc, ents, misaligned, split

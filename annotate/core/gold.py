@@ -3,7 +3,7 @@
 compile is a pipeline over one stream of :class:`Annotated` (a document and its records, in
 reading order)::
 
-    stream -> adjudicate_document -> align_document -> CompileState.add -> (the writer)
+    stream -> adjudicate_document (whitespace trimmed first) -> align_document -> CompileState.add -> (the writer)
 
 :func:`iter_gold` chains the first two; :class:`CompileState` keeps every count of a compile
 in one place (the span accounting, the agreement and anchoring tallies, the gold's counts)
@@ -15,16 +15,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from annotate.core.adjudication import Decision, Strategy, adjudicate
 from annotate.core.agreement import AgreementTally
-from annotate.core.alignment import token_labels_by_annotator
+from annotate.core.alignment import gold_doc, token_labels_by_annotator
 from annotate.core.anchoring import AnchoringTally
 from annotate.core.documents import Document
 from annotate.core.records import AnnotationRecord
-from annotate.core.spans import Span
+from annotate.core.spans import Span, sort_spans, trim_span
 from annotate.errors import Errors, InternalError
 
 
@@ -45,6 +45,8 @@ class Adjudicated:
     submitted: list[AnnotationRecord]  # kept records and the empty submissions that count
     decision: Decision | None  # None: left out
     left_out: dict | None  # the left_out.jsonl record, when left out
+    trimmed: Counter = field(default_factory=Counter)  # annotators' spans trimmed of edge whitespace, per label
+    dropped: int = 0  # annotators' spans gone in trimming (whitespace only, or a duplicate once trimmed)
 
 
 @dataclass
@@ -58,32 +60,95 @@ class Outcome:
     gold: Document | None  # the gold document, or None when left out
     conflicts: list[dict]
     left_out: dict | None
+    trimmed: Counter = field(default_factory=Counter)  # annotators' spans trimmed of edge whitespace, per label
+    dropped: int = 0  # annotators' spans gone in trimming (whitespace only, or a duplicate once trimmed)
+    split: Counter = field(default_factory=Counter)  # gold spans aligned by splitting tokens, per label
+    tokens: Any = None  # the tokenizer's Doc when ``sdoc`` has split tokens (agreement compares on it), else None
+
+
+def trim_records(records: list[AnnotationRecord], text: str) -> tuple[list[AnnotationRecord], Counter, int]:
+    """Trim whitespace off the edges of every record's spans (before adjudication, so trimmed spans agree).
+
+    A record without such spans is returned as it is (the common case costs one look at each span's edges).
+
+    records (list[AnnotationRecord]): One document's records.
+    text (str): Its text.
+    RETURNS (tuple[list[AnnotationRecord], Counter, int]): The records, the spans trimmed per label, and how many
+        spans were dropped (whitespace only, or equal to another of the same record's once trimmed).
+
+    EXAMPLE:
+        >>> r = AnnotationRecord("d", 1, 2, "a", (Span(0, 4, "PER"),), None, None, None, False, None)
+        >>> trimmed, per_label, dropped = trim_records([r], "Ada met")
+        >>> trimmed[0].spans, dict(per_label), dropped
+        ((Span(start=0, end=3, label='PER'),), {'PER': 1}, 0)
+    """
+    per_label: Counter = Counter()
+    dropped = 0
+    out = []
+    for record in records:
+        if not any(text[s.start].isspace() or text[s.end - 1].isspace() for s in record.spans):
+            out.append(record)
+            continue
+        spans = []
+        for span in record.spans:
+            if text[span.start].isspace() or text[span.end - 1].isspace():
+                per_label[span.label] += 1
+                trimmed = trim_span(text, span)
+                if trimmed is None:
+                    dropped += 1
+                    continue
+                span = trimmed
+            spans.append(span)
+        kept = sort_spans(spans)
+        dropped += len(spans) - len(kept)
+        out.append(replace(record, spans=kept))
+    return out, per_label, dropped
 
 
 def adjudicate_document(
-    item: Annotated, strategy: Strategy, min_annotators: int, decision: AnnotationRecord | None = None
+    item: Annotated,
+    strategy: Strategy,
+    min_annotators: int,
+    decision: AnnotationRecord | None = None,
+    trim: bool = True,
 ) -> Adjudicated:
     """Adjudicate one document, or leave it out when fewer than ``min_annotators`` submitted.
+
+    With ``trim`` (the default) whitespace at span edges is trimmed first (:func:`trim_records`), the
+    adjudicator's decision too: two annotators, one with a trailing space, agree.
 
     item (Annotated): The document and its records.
     strategy (Strategy): How gold is decided (see :mod:`annotate.core.adjudication`).
     min_annotators (int): The fewest submissions a document needs to be in the gold (at least 1).
     decision (AnnotationRecord | None): The adjudicator's record for it (strategy ``adjudicated``).
+    trim (bool): Trim whitespace off span edges (False: keep spans as annotated; they are then misaligned).
     RETURNS (Adjudicated): The decision, or the left-out record.
     """
-    doc, submitted = item.document, item.records + item.empty
+    doc, records, dropped = item.document, item.records, 0
+    trimmed: Counter = Counter()
+    if trim:
+        records, trimmed, dropped = trim_records(records, doc.text)
+        if decision is not None:
+            decision = trim_records([decision], doc.text)[0][0]
+    item = Annotated(doc, records, item.empty)
+    submitted = item.records + item.empty
     if len(submitted) < min_annotators or not submitted:
         left = {
             "doc_id": doc.id,
             "annotations": len(submitted),
             "reason": f"{len(submitted)} annotations, fewer than {max(min_annotators, 1)}",
         }
-        return Adjudicated(doc, item.records, submitted, None, left)
-    return Adjudicated(doc, item.records, submitted, adjudicate(doc.id, submitted, strategy, decision), None)
+        return Adjudicated(doc, item.records, submitted, None, left, trimmed, dropped)
+    decided = adjudicate(doc.id, submitted, strategy, decision)
+    return Adjudicated(doc, item.records, submitted, decided, None, trimmed, dropped)
 
 
 def align_document(adjudicated: Adjudicated, nlp) -> Outcome:
-    """Tokenise a document once and align its gold spans to the tokens; a span off token boundaries is a conflict.
+    """Tokenise a document once and align its gold spans to the tokens, splitting tokens a span falls inside.
+
+    A gold span inside or across the tokenizer's tokens is kept: the gold Doc's tokens are split at its edges
+    (:func:`~annotate.core.alignment.gold_doc`; no cost for a document that needs no split). Only a span that
+    still cannot stand on tokens (whitespace at an edge, with trimming off) is a "misaligned" conflict.
 
     adjudicated (Adjudicated): The document after :func:`adjudicate_document`.
     nlp (Language): The tokenizer (``spacy.blank(lang)``).
@@ -91,33 +156,30 @@ def align_document(adjudicated: Adjudicated, nlp) -> Outcome:
     """
     a, doc = adjudicated, adjudicated.document
     if a.decision is None:  # left out: tokenised still when annotated (agreement compares its tokens)
-        return Outcome(
-            doc, a.records, a.submitted, nlp.make_doc(doc.text) if a.submitted else None, None, [], a.left_out
-        )
-    sdoc = nlp.make_doc(doc.text)  # a decision means at least one submission
-    decision = a.decision
+        sdoc = nlp.make_doc(doc.text) if a.submitted else None
+        return Outcome(doc, a.records, a.submitted, sdoc, None, [], a.left_out, a.trimmed, a.dropped)
+    decision = a.decision  # a decision means at least one submission
+    sdoc, ents, misaligned, split = gold_doc(nlp, doc.text, decision.spans)
+    tokens = nlp.make_doc(doc.text) if split else None  # the tokenizer's own tokens, for agreement
     mine = [c.to_dict(doc.text) for c in decision.conflicts]  # this document's conflicts
-    aligned, ents = [], []
-    for span in decision.spans:
-        ent = sdoc.char_span(span.start, span.end, label=span.label)
-        if ent is None:
-            who = sorted(r.annotator for r in a.submitted if span in r.spans)  # not in the file's order
-            mine.append(
-                {
-                    "doc_id": doc.id,
-                    "reason": "misaligned",
-                    "spans": [{**span.to_dict(), "text": doc.text[span.start : span.end], "annotators": who}],
-                }
-            )
-        else:
-            aligned.append(span)
-            ents.append(ent)
+    for span in misaligned:
+        who = sorted(r.annotator for r in a.submitted if span in r.spans)  # not in the file's order
+        mine.append(
+            {
+                "doc_id": doc.id,
+                "reason": "misaligned",
+                "spans": [{**span.to_dict(), "text": doc.text[span.start : span.end], "annotators": who}],
+            }
+        )
+    off = set(misaligned)
+    aligned = [span for span in decision.spans if span not in off] if off else list(decision.spans)
     sdoc.ents = ents
     meta = {"annotators": list(decision.annotators), "decided_by": decision.decided_by, "conflicts": len(mine)}
     gold = Document(
         doc.id, doc.text, doc.source, doc.article, doc.paragraph, doc.offset, spans=tuple(aligned), extra_meta=meta
     )
-    return Outcome(doc, a.records, a.submitted, sdoc, gold, mine, None)
+    split_labels = Counter(s.label for s in split)
+    return Outcome(doc, a.records, a.submitted, sdoc, gold, mine, None, a.trimmed, a.dropped, split_labels, tokens)
 
 
 def iter_gold(
@@ -126,6 +188,7 @@ def iter_gold(
     min_annotators: int,
     nlp,
     decisions: Mapping[str, AnnotationRecord] | None = None,
+    trim: bool = True,
 ) -> Iterator[Outcome]:
     """Adjudicate and align a stream of documents one at a time, in the stream's order.
 
@@ -137,22 +200,29 @@ def iter_gold(
     min_annotators (int): The fewest submissions a document needs to be in the gold.
     nlp (Language): The tokenizer (``spacy.blank(lang)``).
     decisions (Mapping[str, AnnotationRecord] | None): The adjudicator's record per document id.
+    trim (bool): Trim whitespace off span edges before adjudicating (False: ``--keep-whitespace``).
     RETURNS (Iterator[Outcome]): One outcome per document.
     """
     decisions = decisions or {}
     for item in stream:
-        yield align_document(adjudicate_document(item, strategy, min_annotators, decisions.get(item.document.id)), nlp)
+        decision = decisions.get(item.document.id)
+        yield align_document(adjudicate_document(item, strategy, min_annotators, decision, trim), nlp)
 
 
 @dataclass
 class Accounting:
-    """Where every annotator's kept span went: in the gold, a conflict, outvoted, or a left-out document."""
+    """Where every annotator's kept span went: in the gold, a conflict, outvoted, a left-out document, or trimmed away.
+
+    ``dropped_by_trim``: spans that trimming left empty (whitespace only) or made equal to another span of the same
+    annotation.
+    """
 
     kept_spans: int = 0
     in_gold: int = 0
     in_conflicts: int = 0
     outvoted: int = 0
     in_left_out: int = 0
+    dropped_by_trim: int = 0
 
     def add(self, outcome: Outcome) -> None:
         """Account for the spans of one document's submissions.
@@ -160,7 +230,8 @@ class Accounting:
         outcome (Outcome): The document's outcome.
         """
         marks = [span for r in outcome.submitted for span in r.spans]
-        self.kept_spans += len(marks)
+        self.kept_spans += len(marks) + outcome.dropped
+        self.dropped_by_trim += outcome.dropped
         if outcome.gold is None:
             self.in_left_out += len(marks)
             return
@@ -180,7 +251,8 @@ class Accounting:
 
         RETURNS (bool): True if so.
         """
-        return self.kept_spans == self.in_gold + self.in_conflicts + self.outvoted + self.in_left_out
+        placed = self.in_gold + self.in_conflicts + self.outvoted + self.in_left_out + self.dropped_by_trim
+        return self.kept_spans == placed
 
     def check(self) -> None:
         """The conservation check: raise unless every kept span is accounted for (holds under ``python -O``).
@@ -196,9 +268,10 @@ class Accounting:
             raise InternalError(Errors.E110.format(**self.to_dict()))
 
     def to_dict(self) -> dict:
-        """The five counters, as the manifest records them.
+        """The six counters, as the manifest records them.
 
-        RETURNS (dict): ``kept_spans``, ``in_gold``, ``in_conflicts``, ``outvoted``, ``in_left_out``.
+        RETURNS (dict): ``kept_spans``, ``in_gold``, ``in_conflicts``, ``outvoted``, ``in_left_out``,
+            ``dropped_by_trim``.
         """
         return {
             "kept_spans": self.kept_spans,
@@ -206,6 +279,7 @@ class Accounting:
             "in_conflicts": self.in_conflicts,
             "outvoted": self.outvoted,
             "in_left_out": self.in_left_out,
+            "dropped_by_trim": self.dropped_by_trim,
         }
 
 
@@ -225,6 +299,9 @@ class CompileState:
     spans_per_label: Counter = field(default_factory=Counter)
     conflicts_by_reason: Counter = field(default_factory=Counter)
     gold_spans: dict[str, tuple[Span, ...]] = field(default_factory=dict)  # doc id -> gold spans (CHANGES.md)
+    trimmed: Counter = field(default_factory=Counter)  # annotators' spans trimmed of edge whitespace, per label
+    split: Counter = field(default_factory=Counter)  # gold spans kept by splitting tokens, per label
+    split_documents: int = 0  # gold documents whose tokens were split
 
     def __post_init__(self) -> None:
         self.agreement = AgreementTally(self.labels)
@@ -238,7 +315,8 @@ class CompileState:
         self.accounting.add(outcome)
         if outcome.records:  # one annotator: a document counted, no tokens to compare
             marked = {r.annotator: r.spans for r in outcome.records}
-            self.agreement.add(marked, token_labels_by_annotator(outcome.sdoc, marked) if len(marked) >= 2 else {})
+            tokens = outcome.sdoc if outcome.tokens is None else outcome.tokens  # the tokenizer's, split or not
+            self.agreement.add(marked, token_labels_by_annotator(tokens, marked) if len(marked) >= 2 else {})
         if outcome.document.model is not None and outcome.submitted:
             self.pre_annotated += 1
             for r in outcome.submitted:
@@ -249,6 +327,10 @@ class CompileState:
                     outcome.gold.spans if outcome.gold is not None else None,
                 )
         self.conflicts_by_reason.update(c["reason"] for c in outcome.conflicts)
+        self.trimmed.update(outcome.trimmed)
+        if outcome.split:
+            self.split.update(outcome.split)
+            self.split_documents += 1
         if outcome.gold is None:
             self.left_out += 1
         else:

@@ -102,3 +102,22 @@ def sort_spans(spans: Iterable[Span], shared: dict[Span, Span] | None = None) ->
     if shared is not None:
         ordered = [shared.setdefault(span, span) for span in ordered]
     return tuple(ordered)
+
+
+def trim_span(text: str, span: Span) -> Span | None:
+    """The span without leading/trailing whitespace, or None if nothing is left.
+
+    text (str): The document's text.
+    span (Span): A span of it.
+    RETURNS (Span | None): The trimmed span, or None for a whitespace-only span.
+
+    EXAMPLE:
+        >>> trim_span(" Ada ", Span(0, 5, "PER"))
+        Span(start=1, end=4, label='PER')
+    """
+    start, end = span.start, span.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end, span.label) if start < end else None

@@ -72,7 +72,14 @@ class Gold:
         return Accounting(**self.accounting).balanced
 
 
-def build_gold(pull: Pull, strategy: Strategy, min_annotators: int, lang: str, empty_means_none: bool = True) -> Gold:
+def build_gold(
+    pull: Pull,
+    strategy: Strategy,
+    min_annotators: int,
+    lang: str,
+    empty_means_none: bool = True,
+    keep_whitespace: bool = False,
+) -> Gold:
     """Adjudicate every document of a pull and align gold spans to spaCy tokens, all in memory.
 
     pull (Pull): The pull.
@@ -80,6 +87,7 @@ def build_gold(pull: Pull, strategy: Strategy, min_annotators: int, lang: str, e
     min_annotators (int): The fewest submissions a document needs to be in the gold.
     lang (str): The tokenizer's language.
     empty_means_none (bool): An empty submission counts as "no entities here".
+    keep_whitespace (bool): Keep whitespace at span edges as annotated (default: trimmed before adjudication).
     RETURNS (Gold): Gold documents, conflicts, left-out documents and the span accounting.
     RAISES (InternalError): A conservation check failed (E110, E111): a bug.
     """
@@ -88,7 +96,11 @@ def build_gold(pull: Pull, strategy: Strategy, min_annotators: int, lang: str, e
     conflicts: list[dict] = []
     left_out: list[dict] = []
     for outcome in iter_gold(
-        by_document(pull, empty_means_none).stream(), strategy, min_annotators, blank_pipeline(lang)
+        by_document(pull, empty_means_none).stream(),
+        strategy,
+        min_annotators,
+        blank_pipeline(lang),
+        trim=not keep_whitespace,
     ):
         accounting.add(outcome)
         conflicts.extend(outcome.conflicts)
@@ -111,6 +123,7 @@ def compile_corpus(
     root: Path = CORPUS_ROOT,
     empty_means_none: bool = True,
     adjudication: Pull | None = None,
+    keep_whitespace: bool = False,
 ) -> CompileResult:
     """Write the next version of corpus ``name`` from a pull, or report that nothing changed.
 
@@ -128,12 +141,26 @@ def compile_corpus(
     empty_means_none (bool): An empty submission counts as "no entities here".
     adjudication (Pull | None): An adjudication project's pull (strategy ``adjudicated``): its decisions settle
         the documents they cover, recorded in the manifest and CHANGES.md.
+    keep_whitespace (bool): Keep whitespace at span edges as annotated: such spans are then "misaligned" conflicts
+        (default: trimmed before adjudication, counted in the manifest's ``whitespace_trimmed``).
     RETURNS (CompileResult): The version written, or the current one if nothing changed.
     RAISES (InvalidInputError): No document has enough annotations (E084); see also E093.
     RAISES (InternalError): A conservation check failed (E110-E112): a bug.
     """
     with collector_skips_existing():  # the pull's objects are many and long-lived: collections skip them
-        return _compile(pull, name, strategy, min_annotators, ratios, seed, lang, root, empty_means_none, adjudication)
+        return _compile(
+            pull,
+            name,
+            strategy,
+            min_annotators,
+            ratios,
+            seed,
+            lang,
+            root,
+            empty_means_none,
+            adjudication,
+            keep_whitespace,
+        )
 
 
 def _compile(
@@ -147,6 +174,7 @@ def _compile(
     root: Path,
     empty_means_none: bool,
     adjudication: Pull | None,
+    keep_whitespace: bool,
 ) -> CompileResult:
     decisions, adjudicated = adjudication_decisions(adjudication, pull, strategy, root)
     grouped = by_document(pull, empty_means_none)
@@ -164,13 +192,16 @@ def _compile(
         "seed": seed,
         "lang": lang,
         "empty_means_none": empty_means_none,
+        "keep_whitespace": keep_whitespace,
     }
     corpus_dir = root / name
     state = CompileState(pull.labels)
     with files.atomic_folder(corpus_dir / "version", replace=False, prefix="version") as folder:
         writer = VersionWriter(folder, splits)
         try:
-            for outcome in iter_gold(grouped.stream(), strategy, min_annotators, blank_pipeline(lang), decisions):
+            stream = grouped.stream()
+            nlp = blank_pipeline(lang)
+            for outcome in iter_gold(stream, strategy, min_annotators, nlp, decisions, trim=not keep_whitespace):
                 writer.add(state.add(outcome))
             written = writer.close(settings, pull.summary.get("schema"))
         except BaseException:

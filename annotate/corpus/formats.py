@@ -4,7 +4,8 @@ Everything goes through spaCy: its tokenizer, ``Doc.char_span``, ``Doc.ents``
 and the tokens' own IOB attributes (``ent_iob_``, ``ent_type_``). Whitespace-only tokens (line
 breaks inside a paragraph) cannot stand on a CoNLL line and are left out of the
 CoNLL and JSONL token lists (always outside entities, since gold spans are
-token-aligned and trimmed).
+token-aligned and trimmed). A gold span inside a token splits it (a reference tokenisation:
+``Doc(vocab, words=..., spaces=...)``), so every format carries it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from spacy.attrs import ENT_TYPE, ORTH, SPACY
 from spacy.strings import StringStore
 from spacy.tokens import Doc, DocBin
 
+from annotate.core.alignment import gold_doc
 from annotate.core.documents import Document
 from annotate.io import files
 
@@ -25,12 +27,15 @@ DOCSTART = "-DOCSTART- -X- O O"  # the document delimiter `spacy convert --conve
 
 
 def to_spacy_doc(nlp, document: Document) -> Doc:
-    """A spaCy Doc of the text with ``ents`` set from the gold spans (which must be token-aligned).
+    """A spaCy Doc of the text with ``ents`` set from the gold spans, tokens split where a span falls inside one.
+
+    The tokens are the tokenizer's, split at the edges of a span inside or across them, as compile writes the gold
+    (:func:`annotate.core.alignment.gold_doc`).
 
     nlp (Language): The pipeline whose tokenizer makes the Doc (``nlp.make_doc``: no component runs).
-    document (Document): The gold document; its spans must start and end on token boundaries.
+    document (Document): The gold document; no span may have whitespace at an edge.
     RETURNS (Doc): The tokenized text with one entity per span.
-    RAISES (ValueError): When a span is not aligned to tokens.
+    RAISES (ValueError): When a span cannot stand on tokens (whitespace at an edge).
 
     EXAMPLE:
         >>> import spacy
@@ -40,13 +45,10 @@ def to_spacy_doc(nlp, document: Document) -> Doc:
         >>> [(ent.text, ent.label_) for ent in to_spacy_doc(spacy.blank("en"), gold).ents]
         [('Ada Lovelace', 'PER'), ('Babbage', 'PER')]
     """
-    doc = nlp.make_doc(document.text)
-    ents = []
-    for span in document.spans:
-        ent = doc.char_span(span.start, span.end, label=span.label)
-        if ent is None:
-            raise ValueError(f"span {span.start}-{span.end} of {document.id} is not aligned to tokens")
-        ents.append(ent)
+    doc, ents, misaligned, _ = gold_doc(nlp, document.text, document.spans)
+    if misaligned:
+        span = misaligned[0]
+        raise ValueError(f"span {span.start}-{span.end} of {document.id} is not aligned to tokens")
     doc.ents = ents
     return doc
 

@@ -208,6 +208,15 @@ def manifest(
             "conflicts_by_reason": dict(sorted(state.conflicts_by_reason.items())),
             "left_out": state.left_out,
             "accounting": state.accounting.to_dict(),
+            "whitespace_trimmed": {
+                "spans": sum(state.trimmed.values()),
+                "spans_per_label": dict(sorted(state.trimmed.items())),
+            },
+            "token_splits": {
+                "spans": sum(state.split.values()),
+                "documents": state.split_documents,
+                "spans_per_label": dict(sorted(state.split.items())),
+            },
         },
         "agreement": agreement,
         "anchoring": {**state.anchoring.report(), "pre_annotated_documents": state.pre_annotated},

@@ -10,7 +10,9 @@ as Python (checked in a real browser by ``tests/test_offsets_browser.py``).
 Exports made by tools that count UTF-16 code units (JavaScript string indices)
 disagree after any character outside the Basic Multilingual Plane; such a span
 is recognised when its UTF-16 reading matches its ``text`` and converted
-(counted as ``utf16_converted``).
+(counted as ``utf16_converted``). A span whose cached ``text`` differs from
+``text[start:end]`` only in whitespace is kept by its offsets (counted as
+``text_whitespace_differs``).
 
 Pure functions over :mod:`annotate.labelstudio.export` records.
 """
@@ -27,7 +29,7 @@ from annotate.core.records import AnnotationRecord, SetAside
 from annotate.core.spans import Span, sort_spans
 from annotate.errors import Errors, InternalError
 from annotate.labelstudio.export import ExportAnnotation, ExportTask, model_info
-from annotate.labelstudio.results import SPAN_TYPES, check_result, trim_span
+from annotate.labelstudio.results import SPAN_TYPES, TEXT_WHITESPACE_DIFFERS, UTF16_CONVERTED, check_result, trim_span
 
 REASONS = {
     "not_a_span": "result type is not a span label (choices, text area, relation, …)",
@@ -90,6 +92,7 @@ class Counts:
     whitespace: int = 0  # kept spans with leading/trailing whitespace (trimmed when trim=True)
     trimmed: int = 0
     utf16_converted: int = 0
+    text_whitespace_differs: int = 0  # kept by their offsets: the cached text differs only in whitespace
 
     @property
     def balanced(self) -> bool:
@@ -109,6 +112,7 @@ class Counts:
             "whitespace": self.whitespace,
             "trimmed": self.trimmed,
             "utf16_converted": self.utf16_converted,
+            "text_whitespace_differs": self.text_whitespace_differs,
         }
 
 
@@ -210,13 +214,14 @@ def normalise(tasks: Iterable[ExportTask], labels: Iterable[str] | None, trim: b
             kept: list[Span] = []
             any_span_result = False
             for r in a.results:
-                span, reason, detail, converted = check_result(r, text, label_set)
+                span, reason, detail, note = check_result(r, text, label_set)
                 if isinstance(r, dict) and r.get("type") in SPAN_TYPES:
                     any_span_result = True
                 if span is None:
                     reject(a, reason, detail, r)
                     continue
-                counts.utf16_converted += converted
+                counts.utf16_converted += note == UTF16_CONVERTED
+                counts.text_whitespace_differs += note == TEXT_WHITESPACE_DIFFERS
                 if text[span.start : span.end] != text[span.start : span.end].strip():
                     counts.whitespace += 1
                     if trim:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotate.core.spans import Span
+from annotate.core.spans import Span, trim_span
+
+__all__ = ["SPAN_TYPES", "check_result", "same_but_whitespace", "trim_span", "utf16_to_codepoints"]
 
 SPAN_TYPES = ("labels",)
 
@@ -45,18 +47,44 @@ def _as_int(value: Any) -> int | None:
     return None
 
 
-def check_result(result: Any, text: str, labels: set[str] | None) -> tuple[Span | None, str, str, bool]:
+UTF16_CONVERTED = "utf16_converted"  # kept: UTF-16 offsets, converted to code points
+TEXT_WHITESPACE_DIFFERS = "text_whitespace_differs"  # kept by its offsets: the cached text differs only in whitespace
+
+
+def same_but_whitespace(a: str, b: str) -> bool:
+    """Whether two texts differ only in whitespace (where it is, how much, which kind).
+
+    a (str): One text.
+    b (str): The other.
+    RETURNS (bool): True if they are equal once every whitespace character is removed.
+
+    EXAMPLE:
+        >>> same_but_whitespace("Luke Skywalker", "Luke  Skywalker "), same_but_whitespace("Luke", "Luk")
+        (True, False)
+    """
+    return "".join(a.split()) == "".join(b.split())
+
+
+def check_result(result: Any, text: str, labels: set[str] | None) -> tuple[Span | None, str, str, str]:
     """Validate one export result against its text.
+
+    A span whose cached ``value.text`` differs from ``text[start:end]`` only in whitespace (a trailing space the
+    offsets do not cover) is kept by its offsets, noted ``text_whitespace_differs``; any other difference is a
+    ``text_mismatch``.
 
     result (Any): One result object of an annotation.
     text (str): The document's text.
     labels (set[str] | None): The label set (None: every label).
-    RETURNS (tuple[Span | None, str, str, bool]): ``(span, reason, detail, utf16_converted)``: ``span`` is None
-        when rejected, and then ``reason`` is a key of REASONS.
+    RETURNS (tuple[Span | None, str, str, str]): ``(span, reason, detail, note)``: ``span`` is None when rejected,
+        and then ``reason`` is a key of REASONS; ``note`` is ``""``, ``"utf16_converted"`` or
+        ``"text_whitespace_differs"`` for a kept span.
 
     EXAMPLE:
         >>> check_result({"type": "labels", "value": {"start": 0, "end": 3, "labels": ["PER"]}}, "Ada", None)
-        (Span(start=0, end=3, label='PER'), '', '', False)
+        (Span(start=0, end=3, label='PER'), '', '', '')
+        >>> check_result({"type": "labels", "value": {"start": 0, "end": 3, "labels": ["PER"], "text": "Ada "}},
+        ...              "Ada met", None)
+        (Span(start=0, end=3, label='PER'), '', '', 'text_whitespace_differs')
     """
     # The common case first, in as few steps as possible: a labels result with integer offsets,
     # one label, and its text equal to the document's text there.
@@ -72,25 +100,25 @@ def check_result(result: Any, text: str, labels: set[str] | None) -> tuple[Span 
                 and 0 <= start < end <= len(text)
                 and (quoted is None or text[start:end] == quoted)
             ):
-                return Span(start, end, label), "", "", False
+                return Span(start, end, label), "", "", ""
     if not isinstance(result, dict) or result.get("type") not in SPAN_TYPES:
         kind = result.get("type") if isinstance(result, dict) else type(result).__name__
-        return None, "not_a_span", f"type {kind!r}", False
+        return None, "not_a_span", f"type {kind!r}", ""
     value = result.get("value")
     if not isinstance(value, dict):
-        return None, "malformed", "no value", False
+        return None, "malformed", "no value", ""
     start, end, span_labels = _as_int(value.get("start")), _as_int(value.get("end")), value.get("labels")
     if start is None or end is None or not isinstance(span_labels, list) or not span_labels:
-        return None, "malformed", f"start={value.get('start')!r} end={value.get('end')!r} labels={span_labels!r}", False
+        return None, "malformed", f"start={value.get('start')!r} end={value.get('end')!r} labels={span_labels!r}", ""
     if len(span_labels) > 1:
-        return None, "several_labels", ", ".join(map(str, span_labels)), False
+        return None, "several_labels", ", ".join(map(str, span_labels)), ""
     label = str(span_labels[0])
     if labels is not None and label not in labels:
-        return None, "label_not_in_schema", label, False
+        return None, "label_not_in_schema", label, ""
     quoted = value.get("text")
     inside = 0 <= start < end <= len(text)
     if inside and (not isinstance(quoted, str) or text[start:end] == quoted):
-        return Span(start, end, label), "", "", False
+        return Span(start, end, label), "", "", ""
     # A UTF-16 (JavaScript) reading of the offsets?
     s16, e16 = utf16_to_codepoints(text, start), utf16_to_codepoints(text, end)
     if (
@@ -100,26 +128,9 @@ def check_result(result: Any, text: str, labels: set[str] | None) -> tuple[Span 
         and (s16, e16) != (start, end)
         and (not isinstance(quoted, str) or text[s16:e16] == quoted)
     ):
-        return Span(s16, e16, label), "", "", True
+        return Span(s16, e16, label), "", "", UTF16_CONVERTED
+    if inside and isinstance(quoted, str) and same_but_whitespace(text[start:end], quoted):
+        return Span(start, end, label), "", "", TEXT_WHITESPACE_DIFFERS
     if not inside:
-        return None, "outside_text", f"{start}-{end} in a text of {len(text)} characters", False
-    return None, "text_mismatch", f"{text[start:end]!r} != {quoted!r}", False
-
-
-def trim_span(text: str, span: Span) -> Span | None:
-    """The span without leading/trailing whitespace, or None if nothing is left.
-
-    text (str): The document's text.
-    span (Span): A span of it.
-    RETURNS (Span | None): The trimmed span, or None for a whitespace-only span.
-
-    EXAMPLE:
-        >>> trim_span(" Ada ", Span(0, 5, "PER"))
-        Span(start=1, end=4, label='PER')
-    """
-    start, end = span.start, span.end
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Span(start, end, span.label) if start < end else None
+        return None, "outside_text", f"{start}-{end} in a text of {len(text)} characters", ""
+    return None, "text_mismatch", f"{text[start:end]!r} != {quoted!r}", ""

@@ -34,6 +34,7 @@ def compile_version(
     root: Path = CORPUS_ROOT,
     empty_means_none: bool = True,
     schema: Path | None = None,
+    keep_whitespace: bool = False,
 ) -> CompileOutcome:
     """Adjudicate the pull ``source`` into corpus/NAME/vN (gold, splits, exports, manifest, CHANGES).
 
@@ -47,6 +48,8 @@ def compile_version(
     root (Path): Folder holding the corpora.
     empty_means_none (bool): Count a submission without spans as "no entities" (else leave it out).
     schema (Path | None): Schema whose language tokenises (None: schemas/news.yml).
+    keep_whitespace (bool): Keep whitespace at span edges as annotated (they are then "misaligned" conflicts);
+        by default it is trimmed before adjudication.
     RETURNS (CompileOutcome): The version and its changes; ``result.created`` is False when nothing changed.
     """
     from annotate.core.adjudication import parse_strategy
@@ -63,7 +66,17 @@ def compile_version(
         decisions = read_pull(adjudication)
     lang = load_schema(schema).lang
     result = compile_corpus(
-        the_pull, name, the_strategy, min_annotators, ratios, seed, lang, root, empty_means_none, adjudication=decisions
+        the_pull,
+        name,
+        the_strategy,
+        min_annotators,
+        ratios,
+        seed,
+        lang,
+        root,
+        empty_means_none,
+        adjudication=decisions,
+        keep_whitespace=keep_whitespace,
     )
     changes = (result.path / "CHANGES.md").read_text(encoding="utf-8").strip() if result.created else None
     return CompileOutcome(name, result, changes)
