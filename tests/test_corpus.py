@@ -17,6 +17,7 @@ from annotate.core.records import AnnotationRecord
 from annotate.core.spans import Span
 from annotate.corpus import writer as corpus_mod
 from annotate.corpus.compile import compile_corpus
+from annotate.corpus.formats import to_spacy_doc
 from annotate.corpus.gold import read_gold
 from annotate.corpus.pull import Pull
 from annotate.corpus.store import resolve, verify
@@ -73,22 +74,18 @@ def test_gold_jsonl_is_the_aligned_adjudicated_gold(version):
     gold = {d.id: d for d in read_gold(version.path / "gold.jsonl")}
     expected = {d.id: d for d in gold_docs()}
     assert set(gold) == set(expected)
-    conflicts = list(srsly.read_jsonl(version.path / "conflicts.jsonl"))
-    # the two gold spans spaCy's tokenizer cannot align ("Syria‘s", "Western-") are conflicts, not dropped
-    assert sorted(c["spans"][0]["text"] for c in conflicts) == ["Syria", "Western"]
-    assert all(c["reason"] == "misaligned" for c in conflicts)
+    # issue 16: the two gold spans inside spaCy tokens ("Syria" of "Syria‘s", "Western" of "Western-...") are kept,
+    # their tokens split; before, they were "misaligned" conflicts
+    assert list(srsly.read_jsonl(version.path / "conflicts.jsonl")) == []
     for doc_id, doc in gold.items():
-        misaligned = {
-            Span(c["spans"][0]["start"], c["spans"][0]["end"], c["spans"][0]["label"])
-            for c in conflicts
-            if c["doc_id"] == doc_id
-        }
-        assert set(doc.spans) | misaligned == set(expected[doc_id].spans)
-        assert list(doc.spans) == sorted(doc.spans)
+        assert doc.spans == expected[doc_id].spans
         assert doc.extra_meta["annotators"] == ["a@x.org", "b@x.org", "c@x.org"]
     manifest = json.loads((version.path / "manifest.json").read_text())
-    assert manifest["counts"]["documents"] == 78 and manifest["counts"]["conflicts"] == 2
-    assert manifest["counts"]["spans"] == 298 - 2
+    assert manifest["counts"]["documents"] == 78 and manifest["counts"]["conflicts"] == 0
+    assert manifest["counts"]["spans"] == 298
+    splits = manifest["counts"]["token_splits"]
+    assert splits["spans"] == 2 and splits["documents"] == 2 and sum(splits["spans_per_label"].values()) == 2
+    assert manifest["counts"]["whitespace_trimmed"] == {"spans": 0, "spans_per_label": {}}
     assert manifest["source"]["raw_exports"] == ["0" * 64] and manifest["schema"]["name"] == "news"
     assert manifest["agreement"]["krippendorff_alpha"] == 1.0
     assert set(manifest["files"]) == {p.name for p in version.path.iterdir()} - {"manifest.json"}
@@ -146,7 +143,7 @@ def test_conll_round_trips_through_spacy_convert(version, tmp_path):
         converted = list(DocBin().from_disk(out / f"{split}.spacy").get_docs(nlp.vocab))
         assert len(converted) == len(expected)
         for doc, gold in zip(converted, expected, strict=True):
-            reference = nlp.make_doc(gold.text)
+            reference = to_spacy_doc(nlp, gold)  # the gold's tokens: spaCy's, split where a span falls inside one
             words = [t.text for t in reference if not t.is_space]
             assert [t.text for t in doc] == words
             # CoNLL keeps tokens, not spacing: compare each entity's tokens and label
