@@ -250,7 +250,7 @@ class Errors(metaclass=ErrorsWithCodes):
     )
     # run-time invariants (conservation checks): a bug in annotate when one fires
     # E100-E109 Label Studio exports and normalising; E110-E119 pull folders, compile and corpus versions;
-    # E120-E129 command workflows; E130-E139 reports.
+    # E120-E129 command workflows; E130-E139 reports; E150-E159 gold spans against whitespace and tokens.
     E100 = (
         "Normalising the export lost track of spans: {spans_in} span results came in, {kept} were kept and "
         "{rejected} rejected ({counts}). This is a bug in annotate: please report it with the export."
@@ -303,6 +303,10 @@ class Errors(metaclass=ErrorsWithCodes):
     )
     E148 = "{path} holds no documents. Pass a file with at least one document."
     E149 = "{path}, {where}: document id {doc_id!r} appears twice (first at {first}). Document ids must be unique."
+    E150 = (
+        "The gold Doc of document {doc_id}, its tokens split at the edges of {spans} spans inside spaCy tokens, does "
+        "not give back the document's text. This is a bug in annotate: please report it with the pull folder."
+    )
 
 
 class Warnings(metaclass=ErrorsWithCodes):
@@ -430,4 +434,5 @@ KINDS: dict[str, str] = {
     "E147": "InvalidInputError",
     "E148": "InvalidInputError",
     "E149": "InvalidInputError",
+    "E150": "InternalError",
 }

@@ -60,9 +60,7 @@ EXPORT = [
     # both leave a trailing space on "Homs": misaligned unless trimmed
     task(2, HOMS, [annotation(21, 1, [region(HOMS, 0, 5, "GPE")]), annotation(22, 2, [region(HOMS, 0, 5, "GPE")])]),
     # "Syria" inside the spaCy token "Syria‘s"
-    task(
-        3, SYRIA, [annotation(31, 1, [region(SYRIA, 0, 5, "GPE")]), annotation(32, 2, [region(SYRIA, 0, 5, "GPE")])]
-    ),
+    task(3, SYRIA, [annotation(31, 1, [region(SYRIA, 0, 5, "GPE")]), annotation(32, 2, [region(SYRIA, 0, 5, "GPE")])]),
     # the cached text carries a trailing space the offsets do not (kept); a real mismatch (rejected)
     task(
         4,
@@ -79,9 +77,7 @@ def pull(tmp_path):
     path = tmp_path / "export.json"
     path.write_text(json.dumps(EXPORT))
     out = tmp_path / "pull"
-    result = run_cli(
-        "pull", "--from-file", str(path), "-o", str(out), "--raw-dir", str(tmp_path / "raw"), cwd=tmp_path
-    )
+    result = run_cli("pull", "--from-file", str(path), "-o", str(out), "--raw-dir", str(tmp_path / "raw"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     return result, out
 
@@ -130,7 +126,10 @@ def test_compile_trims_before_the_vote_and_keeps_spans_inside_tokens(tmp_path):
         "in_left_out": 0,
         "dropped_by_trim": 0,
     }
-    assert "3 spans had whitespace at an edge" in result.stdout and "1 gold spans fall inside spaCy tokens" in result.stdout
+    assert (
+        "3 spans had whitespace at an edge" in result.stdout
+        and "1 gold spans fall inside spaCy tokens" in result.stdout
+    )
     check_training_files_carry(version, tmp_path)
 
 

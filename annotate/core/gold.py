@@ -153,6 +153,7 @@ def align_document(adjudicated: Adjudicated, nlp) -> Outcome:
     adjudicated (Adjudicated): The document after :func:`adjudicate_document`.
     nlp (Language): The tokenizer (``spacy.blank(lang)``).
     RETURNS (Outcome): The gold document (spans aligned, ``Doc.ents`` set) and its conflicts.
+    RAISES (InternalError): The split Doc does not give back the text (E150): a bug.
     """
     a, doc = adjudicated, adjudicated.document
     if a.decision is None:  # left out: tokenised still when annotated (agreement compares its tokens)
@@ -160,7 +161,11 @@ def align_document(adjudicated: Adjudicated, nlp) -> Outcome:
         return Outcome(doc, a.records, a.submitted, sdoc, None, [], a.left_out, a.trimmed, a.dropped)
     decision = a.decision  # a decision means at least one submission
     sdoc, ents, misaligned, split = gold_doc(nlp, doc.text, decision.spans)
-    tokens = nlp.make_doc(doc.text) if split else None  # the tokenizer's own tokens, for agreement
+    tokens = None
+    if split:
+        if sdoc.text != doc.text:  # Doc(words, spaces) from the tokenizer's tokens: same text, by construction
+            raise InternalError(Errors.E150.format(doc_id=doc.id, spans=len(split)))
+        tokens = nlp.make_doc(doc.text)  # the tokenizer's own tokens, for agreement
     mine = [c.to_dict(doc.text) for c in decision.conflicts]  # this document's conflicts
     for span in misaligned:
         who = sorted(r.annotator for r in a.submitted if span in r.spans)  # not in the file's order
