@@ -17,6 +17,7 @@ from spacy.tokens import DocBin
 import annotate.corpus
 
 from .conftest import run_cli
+from .test_pull_export import annotation
 
 LAVROV = "Sergei Lavrov met Bashar Assad in Damascus on Tuesday."
 HOMS = "Homs burned on Monday."
@@ -32,19 +33,6 @@ def region(text, start, end, label, quoted=None):
 def task(task_id, text, annotations):
     data = {"text": text, "doc_id": f"d{task_id}", "source": "s.txt", "article": 0, "paragraph": task_id, "offset": 0}
     return {"id": task_id, "data": data, "annotations": annotations, "predictions": []}
-
-
-def annotation(ann_id, who, results):
-    return {
-        "id": ann_id,
-        "completed_by": who,
-        "result": results,
-        "was_cancelled": False,
-        "ground_truth": False,
-        "lead_time": 3.0,
-        "created_at": "2026-11-01T10:00:00Z",
-        "updated_at": "2026-11-01T10:00:00Z",
-    }
 
 
 EXPORT = [
@@ -118,14 +106,9 @@ def test_compile_trims_before_the_vote_and_keeps_spans_inside_tokens(tmp_path):
     assert counts["whitespace_trimmed"] == {"spans": 3, "spans_per_label": {"GPE": 3}}
     assert counts["token_splits"] == {"spans": 1, "documents": 1, "spans_per_label": {"GPE": 1}}
     assert counts["conflicts"] == 0 and counts["spans"] == 5
-    assert counts["accounting"] == {
-        "kept_spans": 9,
-        "in_gold": 9,
-        "in_conflicts": 0,
-        "outvoted": 0,
-        "in_left_out": 0,
-        "dropped_by_trim": 0,
-    }
+    accounting = counts["accounting"]  # every annotator's span in the gold: none to a conflict, none dropped
+    assert accounting["kept_spans"] == accounting["in_gold"] == 9
+    assert sum(accounting.values()) - 2 * 9 == 0  # the other buckets (conflicts, outvoted, left out, dropped): 0
     assert (
         "3 spans had whitespace at an edge" in result.stdout
         and "1 gold spans fall inside spaCy tokens" in result.stdout

@@ -106,13 +106,7 @@ def gold_doc(nlp, text: str, spans: Sequence[Span]) -> tuple[Any, list, list[Spa
     from spacy.tokens import Doc
 
     doc = nlp.make_doc(text)
-    ents, missing = [], []
-    for span in spans:
-        ent = doc.char_span(span.start, span.end, label=span.label)
-        if ent is None:
-            missing.append(span)
-        else:
-            ents.append(ent)
+    ents, missing = _entities(doc, spans)
     if not missing:
         return doc, ents, [], []
     trimmed = [s for s in missing if not (text[s.start].isspace() or text[s.end - 1].isspace())]
@@ -135,14 +129,18 @@ def gold_doc(nlp, text: str, spans: Sequence[Span]) -> tuple[Any, list, list[Spa
         words.append(text[piece:end])
         spaces.append(bool(token.whitespace_))
     doc = Doc(doc.vocab, words=words, spaces=spaces)
-    ents, misaligned, split = [], [], []
-    was_missing = set(missing)
+    ents, misaligned = _entities(doc, spans)
+    off = set(misaligned)
+    return doc, ents, misaligned, [span for span in missing if span not in off]
+
+
+def _entities(doc, spans: Sequence[Span]) -> tuple[list, list[Span]]:
+    """Each span as an entity of the Doc (``Doc.char_span``), and the spans that do not fall on its tokens."""
+    ents, missing = [], []
     for span in spans:
         ent = doc.char_span(span.start, span.end, label=span.label)
         if ent is None:
-            misaligned.append(span)
+            missing.append(span)
         else:
             ents.append(ent)
-            if span in was_missing:
-                split.append(span)
-    return doc, ents, misaligned, split
+    return ents, missing

@@ -112,6 +112,7 @@ def build_gold(
     return Gold(documents, conflicts, left_out, accounting.to_dict())
 
 
+@collector_skips_existing()  # the pull's objects are many and long-lived: collections skip them
 def compile_corpus(
     pull: Pull,
     name: str,
@@ -147,35 +148,6 @@ def compile_corpus(
     RAISES (InvalidInputError): No document has enough annotations (E084); see also E093.
     RAISES (InternalError): A conservation check failed (E110-E112): a bug.
     """
-    with collector_skips_existing():  # the pull's objects are many and long-lived: collections skip them
-        return _compile(
-            pull,
-            name,
-            strategy,
-            min_annotators,
-            ratios,
-            seed,
-            lang,
-            root,
-            empty_means_none,
-            adjudication,
-            keep_whitespace,
-        )
-
-
-def _compile(
-    pull: Pull,
-    name: str,
-    strategy: Strategy,
-    min_annotators: int,
-    ratios: Sequence[float],
-    seed: int,
-    lang: str,
-    root: Path,
-    empty_means_none: bool,
-    adjudication: Pull | None,
-    keep_whitespace: bool,
-) -> CompileResult:
     decisions, adjudicated = adjudication_decisions(adjudication, pull, strategy, root)
     grouped = by_document(pull, empty_means_none)
     included = [o for o in grouped.outline if grouped.submitted(o.id) >= max(min_annotators, 1)]
