@@ -307,6 +307,12 @@ class Errors(metaclass=ErrorsWithCodes):
         "The gold Doc of document {doc_id}, its tokens split at the edges of {spans} spans inside spaCy tokens, does "
         "not give back the document's text. This is a bug in annotate: please report it with the pull folder."
     )
+    # pull --project: the project's labeling config
+    E160 = (
+        "{path}, task {task}: the project's labeling config reads the text of <Text name={text!r}> from the task "
+        "field {key!r}, but this task's data has no such text (keys: {keys}). Pass --text-key with the data field "
+        "that holds the text."
+    )
 
 
 class Warnings(metaclass=ErrorsWithCodes):
@@ -317,6 +323,14 @@ class Warnings(metaclass=ErrorsWithCodes):
     W003 = "{count} gold documents have no predictions (scored as predicting nothing)."
     W004 = "binding to {host}: Label Studio will be reachable from other machines."
     W010 = "{path}: {count} records have a blank text and were skipped (lines {lines})."
+    W040 = (
+        "the labeling config of project {project!r} gives no span control ({reason}): the text is read from "
+        "'text' (or the only text field, or --text-key) and every labels result is taken as a span."
+    )
+    W041 = (
+        "the labeling config of project {project!r} has span controls on several texts; {note} were taken, "
+        "results of {others} are set aside (other_control). Pass --text-key to take another text."
+    )
 
 
 class AnnotateError(Exception):
@@ -435,4 +449,5 @@ KINDS: dict[str, str] = {
     "E148": "InvalidInputError",
     "E149": "InvalidInputError",
     "E150": "InternalError",
+    "E160": "InvalidInputError",
 }

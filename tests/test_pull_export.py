@@ -305,3 +305,77 @@ def test_agree_reads_an_export_file_directly(tmp_path):
     assert report["n_documents"] == 1 and report["annotators"] == ["1", "2"]
     assert report["pairwise"][0]["f1_strict"] == pytest.approx(2 / 3)
     assert sorted(os.listdir(tmp_path)) == ["export.json"]
+
+
+CONFIG = """<View>
+  <Header value="Read the description"/>
+  <Text name="doc" value="$clean_description"/>
+  <Labels name="ner" toName="doc">
+    <Label value="PERSON"/><Label value="GPE"/><Label value="DATE"/>
+  </Labels>
+  <Choices name="topic" toName="doc"><Choice value="politics"/><Choice value="sport"/></Choices>
+  <Text name="title" value="$headline"/>
+  <Labels name="title_ner" toName="title"><Label value="PERSON"/><Label value="ORG"/></Labels>
+</View>"""
+
+
+def test_pull_project_reads_the_text_field_and_span_control_from_the_labeling_config(
+    ls_server, client, title, tmp_path
+):
+    """A project whose text is under $clean_description and whose span control is "ner": no --text-key needed;
+    the choices and the second Labels control (on another text) are set aside with their reasons."""
+    project = client.create_project(title=title, label_config=CONFIG)
+    headline = "Assad greets Lavrov"
+    client.import_tasks(
+        project["id"], [{"clean_description": TEXT, "headline": headline, "url": "https://example.org/1"}]
+    )
+    (task_id,) = [t["id"] for t in client.iter_tasks(project["id"])]
+    me = client.whoami()["id"]
+
+    def span(control, to, text, phrase, label):
+        start = text.index(phrase)
+        value = {"start": start, "end": start + len(phrase), "text": phrase, "labels": [label]}
+        return {"from_name": control, "to_name": to, "type": "labels", "value": value}
+
+    results = [
+        span("ner", "doc", TEXT, "Sergei Lavrov", "PERSON"),
+        span("ner", "doc", TEXT, "Damascus", "GPE"),
+        span("ner", "doc", TEXT, "Tuesday", "DATE"),
+        {"from_name": "topic", "to_name": "doc", "type": "choices", "value": {"choices": ["politics"]}},
+        span("title_ner", "title", headline, "Lavrov", "PERSON"),
+    ]
+    client.request(
+        "POST", f"/api/tasks/{task_id}/annotations/", "annotating", json={"result": results, "completed_by": me}
+    )
+    out = tmp_path / "pull"
+    pulled = run_cli(
+        "pull", "--project", title, "-o", str(out), "--raw-dir", str(tmp_path / "raw"),
+        "--env-file", str(ls_server["env_file"]), cwd=tmp_path,
+    )  # fmt: skip
+    assert pulled.returncode == 0, pulled.stderr
+    assert "W041" in pulled.stderr and "title_ner" in pulled.stderr
+    summary = json.loads((out / "pull.json").read_text())
+    assert summary["label_config"] == {"text_key": "clean_description", "text": "doc", "controls": ["ner"]}
+    c = summary["counts"]
+    assert (c["spans_in"], c["spans_kept"], c["rejected"]) == (5, 3, {"not_a_span": 1, "other_control": 1})
+    (record,) = srsly.read_jsonl(out / "annotations.jsonl")
+    (doc,) = srsly.read_jsonl(out / "documents.jsonl")
+    assert doc["text"] == TEXT
+    assert [(TEXT[s["start"] : s["end"]], s["label"]) for s in record["spans"]] == [
+        ("Sergei Lavrov", "PERSON"),
+        ("Damascus", "GPE"),
+        ("Tuesday", "DATE"),
+    ]
+    rejected = {r["reason"]: r["result"]["from_name"] for r in srsly.read_jsonl(out / "rejected.jsonl")}
+    assert rejected == {"not_a_span": "topic", "other_control": "title_ner"}
+
+    # --text-key still wins: the headline's text, and its Labels control as the span control.
+    out2 = tmp_path / "pull2"
+    pulled = run_cli(
+        "pull", "--project", title, "--text-key", "headline", "-o", str(out2), "--raw-dir", str(tmp_path / "raw"),
+        "--env-file", str(ls_server["env_file"]), cwd=tmp_path,
+    )  # fmt: skip
+    assert pulled.returncode == 0, pulled.stderr
+    (record,) = srsly.read_jsonl(out2 / "annotations.jsonl")
+    assert [(headline[s["start"] : s["end"]], s["label"]) for s in record["spans"]] == [("Lavrov", "PERSON")]
+    assert json.loads((out2 / "pull.json").read_text())["counts"]["rejected"] == {"not_a_span": 1, "other_control": 3}

@@ -29,7 +29,12 @@ def pull_cli(
     trim: bool = typer.Option(
         False, "--trim", help="Trim leading/trailing whitespace inside spans (reported either way)."
     ),
-    text_key: str | None = typer.Option(None, "--text-key", help="Task data field holding the text (default: text)."),
+    text_key: str | None = typer.Option(
+        None,
+        "--text-key",
+        help="Task data field holding the text (default: the project's labeling config with --project, else "
+        "'text' or the only text field).",
+    ),
     env_file: Path = EnvFile,
 ) -> None:
     """Export a project (or read an export file), keep it raw, normalise every annotator's spans."""
@@ -48,6 +53,11 @@ def print_pull(result: PullResult) -> None:
     out.print(f"Raw export kept at {snapshot.path} (sha256 {snapshot.sha256[:12]}…, {summary['format']}).")
     note = summary["label_note"]
     out.print(note[:1].upper() + note[1:] + ".")
+    config = summary.get("label_config")
+    if config:
+        out.print(
+            f"Labeling config: spans of {', '.join(config['controls'])} on the task field {config['text_key']!r}."
+        )
     table = Table(title=None)
     table.add_column("spans")
     table.add_column("count", justify="right")

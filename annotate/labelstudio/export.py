@@ -29,6 +29,7 @@ from typing import Any, TypeGuard
 
 from annotate.core.documents import Document, ModelInfo, document_id
 from annotate.errors import Errors, InvalidInputError
+from annotate.labelstudio.label_config import SpanSource
 from annotate.labelstudio.tasks import ADJUDICATING_KEY, DOC_ID_KEY
 
 FORMATS = ("json", "json-legacy", "json-min")
@@ -75,12 +76,14 @@ class ExportTask:
     document (Document): The document, its identity from the task data (pushed by annotate) or from the task.
     annotations (list[ExportAnnotation]): Annotations, then drafts.
     predictions (list[dict]): The full prediction objects (``model_version``, ``result``), when exported.
+    source (SpanSource | None): The project's span controls, when its labeling config was read (``pull --project``).
     """
 
     task_id: Any
     document: Document
     annotations: list[ExportAnnotation]
     predictions: list[dict] = field(default_factory=list)  # full prediction objects (model_version, result)
+    source: SpanSource | None = None
 
 
 def annotator_name(completed_by: Any, users: dict | None = None) -> str:
@@ -146,7 +149,13 @@ def _text_of(data: dict, text_key: str | None, where: str, task_id: Any) -> tupl
     if text_key is not None:
         value = data.get(text_key)
         if isinstance(value, str):
-            return text_key, value
+            return str(text_key), value
+        source = _source(text_key)
+        if source is not None and source.text_key == text_key:  # the key came from the project's config
+            keys = ", ".join(sorted(map(str, data))) or "none"
+            raise InvalidInputError(
+                Errors.E160.format(path=where, task=task_id, key=text_key, text=source.text_name, keys=keys)
+            )
     elif isinstance(data.get("text"), str):
         return "text", data["text"]
     else:
@@ -157,6 +166,11 @@ def _text_of(data: dict, text_key: str | None, where: str, task_id: Any) -> tupl
             return strings[0], data[strings[0]]
     keys = ", ".join(sorted(map(str, data))) or "none"
     raise InvalidInputError(Errors.E073.format(path=where, task=task_id, keys=keys))
+
+
+def _source(text_key: str | None) -> SpanSource | None:
+    """The span controls a text key carries (a :class:`~annotate.labelstudio.label_config.TextField`), if any."""
+    return getattr(text_key, "source", None)
 
 
 def _document(task_id: Any, data: dict, text: str, text_key: str) -> Document:
@@ -320,7 +334,9 @@ def _parse_json(
             if isinstance(d, dict)
         ]
         predictions = [p for p in _list_field(item, "predictions", where, task_id) if isinstance(p, dict)]
-        yield ExportTask(task_id, _document(task_id, item["data"], text, tkey), annotations, predictions)
+        yield ExportTask(
+            task_id, _document(task_id, item["data"], text, tkey), annotations, predictions, _source(text_key)
+        )
 
 
 def _parse_min(items: list, where: str, text_key: str | None) -> list[ExportTask]:
@@ -363,5 +379,5 @@ def _parse_min(items: list, where: str, text_key: str | None) -> list[ExportTask
     tasks = []
     for task_id, (data, found) in by_task.items():
         tkey, text = _text_of(data, text_key, where, task_id)
-        tasks.append(ExportTask(task_id, _document(task_id, data, text, tkey), found))
+        tasks.append(ExportTask(task_id, _document(task_id, data, text, tkey), found, source=_source(text_key)))
     return tasks

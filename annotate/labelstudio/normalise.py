@@ -29,10 +29,12 @@ from annotate.core.records import AnnotationRecord, SetAside
 from annotate.core.spans import Span, sort_spans
 from annotate.errors import Errors, InternalError
 from annotate.labelstudio.export import ExportAnnotation, ExportTask, model_info
+from annotate.labelstudio.label_config import SpanSource
 from annotate.labelstudio.results import SPAN_TYPES, TEXT_WHITESPACE_DIFFERS, UTF16_CONVERTED, check_result, trim_span
 
 REASONS = {
     "not_a_span": "result type is not a span label (choices, text area, relation, …)",
+    "other_control": "labels of another control than the project's span control on its text (labeling config)",
     "malformed": "start, end or labels missing or not numbers",
     "several_labels": "one span carries several labels",
     "label_not_in_schema": "label not in the label set",
@@ -134,11 +136,25 @@ class Normalised:
     counts: Counts
 
 
-def _prediction_spans(results: Iterable[Any] | None, text: str, labels: set[str] | None) -> tuple[Span, ...] | None:
-    if results is None:
+def _foreign(result: Any, source: SpanSource | None) -> bool:
+    """A labels result of another control than the project's span controls (only known from its config)."""
+    return (
+        source is not None
+        and isinstance(result, dict)
+        and result.get("type") in SPAN_TYPES
+        and not source.selects(result)
+    )
+
+
+def _prediction_spans(
+    results: Iterable[Any] | None, text: str, labels: set[str] | None, source: SpanSource | None = None
+) -> tuple[Span, ...] | None:
+    if not isinstance(results, list):
         return None
     spans = []
     for r in results:
+        if _foreign(r, source):
+            continue
         span, _, _, _ = check_result(r, text, labels)
         if span is not None:
             spans.append(span)
@@ -174,7 +190,7 @@ def normalise(tasks: Iterable[ExportTask], labels: Iterable[str] | None, trim: b
                 ),
                 None,
             )
-        task_prediction = _prediction_spans(prediction["result"], text, label_set) if prediction else None
+        task_prediction = _prediction_spans(prediction["result"], text, label_set, task.source) if prediction else None
         reference_cache: dict[Any, tuple[Span, ...] | None] = {}
         if prediction is not None and prediction.get("id") is not None:
             reference_cache[prediction["id"]] = task_prediction  # for the annotations that started from it
@@ -214,6 +230,9 @@ def normalise(tasks: Iterable[ExportTask], labels: Iterable[str] | None, trim: b
             kept: list[Span] = []
             any_span_result = False
             for r in a.results:
+                if _foreign(r, task.source):
+                    reject(a, "other_control", f"from_name {r.get('from_name')!r}, to_name {r.get('to_name')!r}", r)
+                    continue
                 span, reason, detail, note = check_result(r, text, label_set)
                 if isinstance(r, dict) and r.get("type") in SPAN_TYPES:
                     any_span_result = True
@@ -242,7 +261,7 @@ def normalise(tasks: Iterable[ExportTask], labels: Iterable[str] | None, trim: b
             spans = sort_spans(kept, canonical)
             cache_key = a.prediction_id if a.prediction_id is not None else id(a.prediction_results)
             if cache_key not in reference_cache:
-                reference_cache[cache_key] = _prediction_spans(a.prediction_results, text, label_set)
+                reference_cache[cache_key] = _prediction_spans(a.prediction_results, text, label_set, task.source)
             reference = reference_cache[cache_key]
             if reference is None:
                 reference = task_prediction
@@ -276,8 +295,10 @@ def export_labels(tasks: Iterable[ExportTask]) -> set[str]:
     found: set[str] = set()
     for task in tasks:
         results = [r for a in task.annotations for r in a.results]
-        results += [r for p in task.predictions for r in p.get("result") or []]
+        results += [r for p in task.predictions if isinstance(p.get("result"), list) for r in p["result"]]
         for r in results:
+            if _foreign(r, task.source):
+                continue
             value = r.get("value") if isinstance(r, dict) and r.get("type") in SPAN_TYPES else None
             if isinstance(value, dict):
                 span_labels = value.get("labels")

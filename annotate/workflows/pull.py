@@ -11,6 +11,7 @@ from annotate.corpus.raw import RAW_DIR, Snapshot, download_raw, store_raw
 from annotate.errors import Errors, InvalidInputError, NotFoundError, Warnings
 from annotate.io.settings import ENV_FILE, load_settings
 from annotate.labelstudio.client import LabelStudio
+from annotate.labelstudio.label_config import TextField, span_source
 from annotate.workflows._common import project_titled, user_names
 from annotate.workflows.feedback import SILENT, Feedback
 
@@ -61,10 +62,12 @@ def pull(
     raw_dir (Path): Where raw exports are kept, named by sha256.
     schema (Path | None): Check labels against this schema (None: news.yml if the export uses its labels).
     trim (bool): Trim leading/trailing whitespace inside spans.
-    text_key (str | None): Task data field holding the text (None: text).
+    text_key (str | None): Task data field holding the text (None: from the project's labeling config with
+        ``project``, else ``text`` or the only text field); it wins over the config.
     env_file (Path): File with LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY.
     feedback (Feedback): Shows a spinner during the export.
-    RETURNS (PullResult): The folder, raw snapshot, summary; W002 when spans have whitespace at an end.
+    RETURNS (PullResult): The folder, raw snapshot, summary; W002 when spans have whitespace at an end, W040/W041
+        when the project's labeling config gives no span control or several.
     """
     if (project is None) == (from_file is None):
         raise InvalidInputError(Errors.E078)
@@ -77,13 +80,43 @@ def pull(
         settings = load_settings(env_file)
         with LabelStudio(settings) as client:
             found = project_titled(client, project)
+            key, config_warnings = project_text_key(client.project(found["id"]), project, text_key)
             with feedback.status(f"Exporting {project!r} from Label Studio…"):
                 snapshot = download_raw(client, found["id"], raw_dir)
             users = user_names(client)
         origin = {"project": project, "project_id": found["id"], "url": settings.url}
         result, summary = pull_export(
-            snapshot.path, schema, text_key, trim, users, origin, where=f"the export of {project!r} ({snapshot.path})"
+            snapshot.path, schema, key, trim, users, origin, where=f"the export of {project!r} ({snapshot.path})"
+        )
+        source = getattr(key, "source", None)
+        summary["label_config"] = (
+            {"text_key": str(key), "text": source.text_name, "controls": list(source.controls)} if source else None
         )
     summary["raw_export"] = {"path": str(snapshot.path), "sha256": snapshot.sha256}
     write_pull(output, result, summary)
-    return PullResult(output, snapshot, summary, whitespace_warnings(summary))
+    return PullResult(output, snapshot, summary, config_warnings + whitespace_warnings(summary))
+
+
+def project_text_key(project: dict[str, Any], title: str, text_key: str | None) -> tuple[str | None, tuple[str, ...]]:
+    """The text key of a project's export, carrying its span controls, from the project's labeling config.
+
+    project (dict[str, Any]): The project as Label Studio describes it (its ``label_config``).
+    title (str): The project's title (for the warnings).
+    text_key (str | None): ``--text-key``, when given: it wins over the config's text field.
+    RETURNS (tuple[str | None, tuple[str, ...]]): The key (a
+        :class:`~annotate.labelstudio.label_config.TextField`, or ``text_key`` when the config gives no span
+        control) and the warnings: W040 when the config gives none, W041 when it has spans on several texts.
+
+    EXAMPLE:
+        >>> config = '<View><Text name="doc" value="$body"/><Labels name="ner" toName="doc"/></View>'
+        >>> key, warnings = project_text_key({"label_config": config}, "news", None)
+        >>> key, key.source.controls, warnings
+        ('body', ('ner',), ())
+    """
+    source, note = span_source(str(project.get("label_config") or ""), text_key)
+    if source is None:
+        return text_key, (Warnings.W040.format(project=title, reason=note),)
+    warnings = ()
+    if source.other_labels:
+        warnings = (Warnings.W041.format(project=title, note=note, others=", ".join(source.other_labels)),)
+    return TextField.of(source, text_key), warnings
