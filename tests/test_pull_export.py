@@ -3,7 +3,9 @@
 import hashlib
 import json
 import os
+import re
 import stat
+from pathlib import Path
 
 import pytest
 import srsly
@@ -379,3 +381,55 @@ def test_pull_project_reads_the_text_field_and_span_control_from_the_labeling_co
     (record,) = srsly.read_jsonl(out2 / "annotations.jsonl")
     assert [(headline[s["start"] : s["end"]], s["label"]) for s in record["spans"]] == [("Lavrov", "PERSON")]
     assert json.loads((out2 / "pull.json").read_text())["counts"]["rejected"] == {"not_a_span": 1, "other_control": 3}
+
+
+SHAPES = sorted((Path(__file__).parent / "fixtures" / "exports").glob("*.json"))
+SHAPE_ARGS = {"other_text_key": ["--text-key", "clean_description"]}
+CONSERVATION = re.compile(
+    r"Every annotator's span accounted for: (\d+) kept in the pull = (\d+) in gold \+ (\d+) in conflicts \+ (\d+) "
+    r"outvoted \+ (\d+) in left-out documents"
+)
+
+
+@pytest.mark.parametrize("export", SHAPES, ids=[p.stem for p in SHAPES])
+def test_every_export_shape_goes_through_the_chain(export, tmp_path):
+    """pull --from-file → agree → compile → evaluate --predictions on each real export shape: exit 0, every span
+    accounted for, the conservation line adding up."""
+    pull = tmp_path / "pull"
+    pulled = run_cli(
+        "pull", "--from-file", str(export), "-o", str(pull), "--raw-dir", str(tmp_path / "raw"),
+        *SHAPE_ARGS.get(export.stem, []), cwd=tmp_path,
+    )  # fmt: skip
+    assert pulled.returncode == 0, pulled.stderr
+    assert "Traceback" not in pulled.stderr
+    summary = json.loads((pull / "pull.json").read_text())
+    c = summary["counts"]
+    assert summary["balanced"] and c["spans_in"] == c["spans_kept"] + sum(c["rejected"].values())
+    assert c["spans_kept"] > 0 and c["records"] > 0
+    agreed = run_cli("agree", str(pull), "--json", cwd=tmp_path)
+    assert agreed.returncode == 0, agreed.stderr
+    compiled = run_cli("compile", str(pull), "--name", "shape", "--root", str(tmp_path / "corpus"), cwd=tmp_path)
+    assert compiled.returncode == 0, compiled.stderr
+    line = CONSERVATION.search(" ".join(compiled.stdout.split()))
+    assert line, compiled.stdout
+    kept, *parts = map(int, line.groups())
+    assert kept == c["spans_kept"] == sum(parts)
+    version = tmp_path / "corpus" / "shape" / "v1"
+    gold_ids = {g["id"] for g in srsly.read_jsonl(version / "gold.jsonl")}
+    predictions = [d for d in srsly.read_jsonl(pull / "documents.jsonl") if d["id"] in gold_ids]
+    srsly.write_jsonl(tmp_path / "predictions.jsonl", predictions)
+    evaluated = run_cli(
+        "evaluate", "--gold", str(version), "--predictions", str(tmp_path / "predictions.jsonl"), "--split", "all",
+        "--bootstrap", "0", "--json", cwd=tmp_path,
+    )  # fmt: skip
+    assert evaluated.returncode == 0, evaluated.stderr
+    assert json.loads(evaluated.stdout)["n_documents"] == len(gold_ids)
+
+
+def test_an_export_with_no_annotation_at_all_is_refused_by_compile_with_a_coded_error(tmp_path):
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps([task(1, [], doc_id=None), {"id": 2, "data": {"text": TEXT}}]))
+    pulled = run_cli("pull", "--from-file", str(export), "-o", str(tmp_path / "pull"), "--raw-dir", str(tmp_path))
+    assert pulled.returncode == 0, pulled.stderr
+    compiled = run_cli("compile", str(tmp_path / "pull"), "--name", "x", "--root", str(tmp_path / "corpus"))
+    assert compiled.returncode == 1 and "E084" in compiled.stderr and "Traceback" not in compiled.stderr

@@ -71,6 +71,7 @@ def pull(
     """
     if (project is None) == (from_file is None):
         raise InvalidInputError(Errors.E078)
+    config_warnings: tuple[str, ...] = ()
     if from_file is not None:
         if not from_file.is_file():
             raise NotFoundError(Errors.E002.format(path=from_file))
@@ -116,7 +117,7 @@ def project_text_key(project: dict[str, Any], title: str, text_key: str | None) 
     source, note = span_source(str(project.get("label_config") or ""), text_key)
     if source is None:
         return text_key, (Warnings.W040.format(project=title, reason=note),)
-    warnings = ()
+    warnings: tuple[str, ...] = ()
     if source.other_labels:
         warnings = (Warnings.W041.format(project=title, note=note, others=", ".join(source.other_labels)),)
     return TextField.of(source, text_key), warnings
