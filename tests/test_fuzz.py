@@ -4,6 +4,7 @@ CRLF, NUL bytes, huge lines, characters outside the BMP, mixed normalisation for
 
 import json
 import unicodedata
+from pathlib import Path
 
 import pytest
 import srsly
@@ -208,6 +209,65 @@ def test_export_any_json(value):
     for record in result.records:
         for span in record.spans:
             assert 0 <= span.start < span.end <= len(texts[record.doc_id])
+
+
+SHAPES = {
+    p.stem: json.loads(p.read_text(encoding="utf-8"))
+    for p in sorted((Path(__file__).parent / "fixtures" / "exports").glob("*.json"))
+}
+CONFIGS = [
+    None,
+    '<View><Text name="text" value="$text"/><Labels name="label" toName="text"/></View>',
+    '<View><Text name="doc" value="$clean_description"/><Labels name="ner" toName="doc"/>'
+    '<Choices name="topic" toName="doc"/></View>',
+    '<View><Text name="text" value="$text"/><Labels name="other" toName="text"/></View>',
+]
+
+
+def deep_mutate(data, value, edit):
+    """Replace (or delete) one node of ``value``, found by walking down it with choices drawn from ``data``."""
+    node = value
+    for _ in range(data.draw(st.integers(0, 6), label="depth")):
+        children = (
+            list(node.items()) if isinstance(node, dict) else list(enumerate(node)) if isinstance(node, list) else []
+        )
+        if not children:
+            break
+        key, child = data.draw(st.sampled_from(children), label="step")
+        if not isinstance(child, (dict, list)) or data.draw(st.booleans(), label="stop"):
+            if edit is None and isinstance(node, dict):
+                del node[key]
+            else:
+                node[key] = edit
+            return value
+        node = child
+    return value
+
+
+@FUZZ
+@given(st.sampled_from(sorted(SHAPES)), st.sampled_from(CONFIGS), st.one_of(st.none(), json_values), st.data())
+def test_real_export_shapes_mutated(shape, config, edit, data):
+    """Every real export shape (tests/fixtures/exports), one node changed or removed, read with or without a
+    project's labeling config: a balanced result with spans inside their texts, or one coded error."""
+    import copy
+
+    from annotate.labelstudio.label_config import TextField, span_source
+
+    value = deep_mutate(data, copy.deepcopy(SHAPES[shape]), edit)
+    source = span_source(config)[0] if config else None
+    text_key = TextField.of(source) if source else ("clean_description" if shape == "other_text_key" else None)
+    try:
+        fmt, tasks = parse_export(value, "export.json", text_key=text_key, users={1: "ann@x.org"})
+        result = normalise(tasks, None, trim=data.draw(st.booleans(), label="trim"))
+    except AnnotateError as err:
+        assert "export.json" in str(err) and str(err).startswith("[E")
+        return
+    assert result.counts.balanced
+    texts = {d.id: d.text for d in result.documents}
+    for record in result.records:
+        assert all(span.within(texts[record.doc_id]) for span in record.spans)
+    for doc in result.documents:
+        assert all(span.within(doc.text) for span in doc.spans)
 
 
 @FUZZ

@@ -23,6 +23,7 @@ EXAMPLE:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
@@ -104,7 +105,7 @@ def annotator_name(completed_by: Any, users: dict | None = None) -> str:
         completed_by = completed_by.get("id")
     if isinstance(completed_by, bool) or completed_by is None:
         return "unknown"
-    if users and completed_by in users:
+    if users and isinstance(completed_by, (int, str)) and completed_by in users:
         return users[completed_by]
     return str(completed_by)
 
@@ -208,10 +209,28 @@ def _is_int(value: Any) -> TypeGuard[int]:
 
 
 def _float_or_none(value: Any) -> float | None:
-    try:
-        return None if value is None else float(value)
-    except (TypeError, ValueError):
+    """A number of seconds from what an export writes: a number, a numeric string; else (null, "n/a", NaN) None."""
+    if isinstance(value, bool):
         return None
+    try:
+        number = None if value is None else float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if number is not None and math.isfinite(number) else None
+
+
+def _key_or_none(value: Any) -> int | str | None:
+    """An id as a key: a number or a string; anything else (an object, a list) is no usable id."""
+    return value if isinstance(value, (int, str)) and not isinstance(value, bool) else None
+
+
+def _time_or_none(value: Any) -> str | None:
+    """A time stamp as text: ISO strings as they are, numbers (old exports' epoch seconds) as text, else None."""
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
 
 
 def _list_field(item: dict, key: str, where: str, task_id: Any) -> list:
@@ -235,13 +254,13 @@ def _annotation(raw: dict, kind: str, users: dict | None, where: str, task_id: A
         was_cancelled=bool(raw.get("was_cancelled", False)),
         ground_truth=bool(raw.get("ground_truth", False)),
         lead_time=_float_or_none(raw.get("lead_time")),
-        created_at=raw.get("created_at"),
-        updated_at=raw.get("updated_at") or raw.get("created_at"),
+        created_at=_time_or_none(raw.get("created_at")),
+        updated_at=_time_or_none(raw.get("updated_at")) or _time_or_none(raw.get("created_at")),
         prediction_results=prediction.get("result")
         if isinstance(prediction, dict) and isinstance(prediction.get("result"), list)
         else None,
         prediction_model=prediction.get("model_version") if isinstance(prediction, dict) else None,
-        prediction_id=prediction.get("id") if isinstance(prediction, dict) else None,
+        prediction_id=_key_or_none(prediction.get("id")) if isinstance(prediction, dict) else None,
     )
 
 
@@ -344,6 +363,11 @@ def _parse_min(items: list, where: str, text_key: str | None) -> list[ExportTask
     for index, item in enumerate(items):
         if not isinstance(item, dict) or "id" not in item:
             raise InvalidInputError(Errors.E072.format(path=where, reason=f"JSON-MIN item {index} has no task 'id'"))
+        if _key_or_none(item["id"]) is None:
+            kind = type(item["id"]).__name__
+            raise InvalidInputError(
+                Errors.E072.format(path=where, reason=f"JSON-MIN item {index}: its task 'id' is a {kind}")
+            )
         results = []
         data = {}
         for k, v in item.items():
@@ -372,8 +396,8 @@ def _parse_min(items: list, where: str, text_key: str | None) -> list[ExportTask
                     annotator=annotator_name(item.get("annotator")),
                     results=results,
                     lead_time=_float_or_none(item.get("lead_time")),
-                    created_at=item.get("created_at"),
-                    updated_at=item.get("updated_at") or item.get("created_at"),
+                    created_at=_time_or_none(item.get("created_at")),
+                    updated_at=_time_or_none(item.get("updated_at")) or _time_or_none(item.get("created_at")),
                 )
             )
     tasks = []

@@ -192,7 +192,7 @@ def normalise(tasks: Iterable[ExportTask], labels: Iterable[str] | None, trim: b
             )
         task_prediction = _prediction_spans(prediction["result"], text, label_set, task.source) if prediction else None
         reference_cache: dict[Any, tuple[Span, ...] | None] = {}
-        if prediction is not None and prediction.get("id") is not None:
+        if prediction is not None and isinstance(prediction.get("id"), (int, str)):
             reference_cache[prediction["id"]] = task_prediction  # for the annotations that started from it
 
         def reject(
