@@ -433,3 +433,69 @@ def test_an_export_with_no_annotation_at_all_is_refused_by_compile_with_a_coded_
     assert pulled.returncode == 0, pulled.stderr
     compiled = run_cli("compile", str(tmp_path / "pull"), "--name", "x", "--root", str(tmp_path / "corpus"))
     assert compiled.returncode == 1 and "E084" in compiled.stderr and "Traceback" not in compiled.stderr
+
+
+@pytest.mark.parametrize(
+    "config, text_key, expected",
+    [
+        (CONFIG, None, ("clean_description", "doc", ("ner",), ("title_ner",))),
+        (CONFIG, "headline", ("headline", "title", ("title_ner",), ("ner",))),
+        # --text-key naming no <Text>: the key wins for the text, the first control stays the span control
+        (CONFIG, "body", ("clean_description", "doc", ("ner",), ("title_ner",))),
+        # lower-case tags, a toName list, two label lists on one text
+        (
+            '<view><text name="t" value="$body"/><labels name="a" toName="t, x"/><labels name="b" toName="t"/>'
+            '<relations name="r" toName="t"/></view>',
+            None,
+            ("body", "t", ("a", "b"), ()),
+        ),
+        ('<View><Text name="t" value="$body"/><Choices name="c" toName="t"/></View>', None, None),
+        ('<View><Text name="t" value="static text"/><Labels name="l" toName="t"/></View>', None, None),
+        ("<View><Labels", None, None),
+        ("", None, None),
+    ],
+)
+def test_span_source_from_labeling_configs(config, text_key, expected):
+    from annotate.labelstudio.label_config import span_source
+
+    source, note = span_source(config, text_key)
+    if expected is None:
+        assert source is None and note
+        return
+    assert (source.text_key, source.text_name, source.controls, source.other_labels) == expected
+    assert source.controls[0] in note
+
+
+def test_project_text_key_warns_when_the_config_gives_no_span_control_and_text_key_wins():
+    from annotate.workflows.pull import project_text_key
+
+    key, warnings = project_text_key({"label_config": "<View/>"}, "p", "body")
+    assert key == "body" and getattr(key, "source", None) is None and "W040" in warnings[0]
+    key, warnings = project_text_key({"label_config": CONFIG}, "p", "body")
+    assert str(key) == "body" and key.source.controls == ("ner",) and "W041" in warnings[0]
+
+
+def test_results_of_other_controls_are_set_aside_and_a_missing_config_text_is_a_coded_error():
+    from annotate.errors import InvalidInputError
+    from annotate.labelstudio.label_config import TextField, span_source
+
+    key = TextField.of(span_source(CONFIG)[0])
+    ner = {**region(0, 13, "PERSON"), "from_name": "ner", "to_name": "doc"}
+    other = {**region(18, 30, "PERSON"), "from_name": "title_ner", "to_name": "title"}
+    unnamed = region(34, 42, "GPE") | {"from_name": None, "to_name": None}
+    export = [
+        {
+            "id": 1,
+            "data": {"clean_description": TEXT, "headline": "x"},
+            "annotations": [annotation(1, 1, [ner, other, unnamed])],
+            "predictions": [{"id": 5, "model_version": "m-1", "result": [ner, other]}],
+        }
+    ]
+    _, tasks = parse_export(export, "e.json", text_key=key)
+    result = normalise(tasks, None)
+    (record,) = result.records
+    assert [(s.start, s.end) for s in record.spans] == [(0, 13), (34, 42)]  # a result naming no control is kept
+    assert [(s.start, s.end) for s in result.documents[0].spans] == [(0, 13)]
+    assert result.counts.rejected == {"other_control": 1}
+    with pytest.raises(InvalidInputError, match=r"E160.*clean_description.*headline"):
+        parse_export([{"id": 2, "data": {"headline": TEXT, "url": "u"}, "annotations": []}], "e.json", text_key=key)
