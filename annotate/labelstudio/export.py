@@ -23,15 +23,15 @@ EXAMPLE:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeGuard
+from typing import Any
 
 from annotate.core.documents import Document, ModelInfo, document_id
 from annotate.errors import Errors, InvalidInputError
 from annotate.labelstudio.label_config import SpanSource
 from annotate.labelstudio.tasks import ADJUDICATING_KEY, DOC_ID_KEY
+from annotate.labelstudio.values import float_or_none, is_int, key_or_none, time_or_none
 
 FORMATS = ("json", "json-legacy", "json-min")
 _MIN_META = {"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time", "agreement"}
@@ -182,9 +182,9 @@ def _document(task_id: Any, data: dict, text: str, text_key: str) -> Document:
         isinstance(doc_id, str)
         and doc_id
         and isinstance(source, str)
-        and _is_int(article)
-        and _is_int(paragraph)
-        and _is_int(offset)
+        and is_int(article)
+        and is_int(paragraph)
+        and is_int(offset)
     ):
         adjudicating = data.get(ADJUDICATING_KEY)  # an adjudication task says which corpus version it settles
         extra = {ADJUDICATING_KEY: adjudicating} if isinstance(adjudicating, str) else {}
@@ -202,35 +202,6 @@ def _document(task_id: Any, data: dict, text: str, text_key: str) -> Document:
         offset=0,
         extra_meta={"task_id": task_id, "text_key": text_key},
     )
-
-
-def _is_int(value: Any) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _float_or_none(value: Any) -> float | None:
-    """A number of seconds from what an export writes: a number, a numeric string; else (null, "n/a", NaN) None."""
-    if isinstance(value, bool):
-        return None
-    try:
-        number = None if value is None else float(value)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return number if number is not None and math.isfinite(number) else None
-
-
-def _key_or_none(value: Any) -> int | str | None:
-    """An id as a key: a number or a string; anything else (an object, a list) is no usable id."""
-    return value if isinstance(value, (int, str)) and not isinstance(value, bool) else None
-
-
-def _time_or_none(value: Any) -> str | None:
-    """A time stamp as text: ISO strings as they are, numbers (old exports' epoch seconds) as text, else None."""
-    if isinstance(value, str):
-        return value or None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    return None
 
 
 def _list_field(item: dict, key: str, where: str, task_id: Any) -> list:
@@ -253,14 +224,14 @@ def _annotation(raw: dict, kind: str, users: dict | None, where: str, task_id: A
         results=results,
         was_cancelled=bool(raw.get("was_cancelled", False)),
         ground_truth=bool(raw.get("ground_truth", False)),
-        lead_time=_float_or_none(raw.get("lead_time")),
-        created_at=_time_or_none(raw.get("created_at")),
-        updated_at=_time_or_none(raw.get("updated_at")) or _time_or_none(raw.get("created_at")),
+        lead_time=float_or_none(raw.get("lead_time")),
+        created_at=time_or_none(raw.get("created_at")),
+        updated_at=time_or_none(raw.get("updated_at")) or time_or_none(raw.get("created_at")),
         prediction_results=prediction.get("result")
         if isinstance(prediction, dict) and isinstance(prediction.get("result"), list)
         else None,
         prediction_model=prediction.get("model_version") if isinstance(prediction, dict) else None,
-        prediction_id=_key_or_none(prediction.get("id")) if isinstance(prediction, dict) else None,
+        prediction_id=key_or_none(prediction.get("id")) if isinstance(prediction, dict) else None,
     )
 
 
@@ -363,7 +334,7 @@ def _parse_min(items: list, where: str, text_key: str | None) -> list[ExportTask
     for index, item in enumerate(items):
         if not isinstance(item, dict) or "id" not in item:
             raise InvalidInputError(Errors.E072.format(path=where, reason=f"JSON-MIN item {index} has no task 'id'"))
-        if _key_or_none(item["id"]) is None:
+        if key_or_none(item["id"]) is None:
             kind = type(item["id"]).__name__
             raise InvalidInputError(
                 Errors.E072.format(path=where, reason=f"JSON-MIN item {index}: its task 'id' is a {kind}")
@@ -395,9 +366,9 @@ def _parse_min(items: list, where: str, text_key: str | None) -> list[ExportTask
                     id=item.get("annotation_id"),
                     annotator=annotator_name(item.get("annotator")),
                     results=results,
-                    lead_time=_float_or_none(item.get("lead_time")),
-                    created_at=_time_or_none(item.get("created_at")),
-                    updated_at=_time_or_none(item.get("updated_at")) or _time_or_none(item.get("created_at")),
+                    lead_time=float_or_none(item.get("lead_time")),
+                    created_at=time_or_none(item.get("created_at")),
+                    updated_at=time_or_none(item.get("updated_at")) or time_or_none(item.get("created_at")),
                 )
             )
     tasks = []
