@@ -356,6 +356,7 @@ def test_pull_project_reads_the_text_field_and_span_control_from_the_labeling_co
     )  # fmt: skip
     assert pulled.returncode == 0, pulled.stderr
     assert "W041" in pulled.stderr and "title_ner" in pulled.stderr
+    assert "Labeling config: spans of ner on the task field 'clean_description'." in " ".join(pulled.stdout.split())
     summary = json.loads((out / "pull.json").read_text())
     assert summary["label_config"] == {"text_key": "clean_description", "text": "doc", "controls": ["ner"]}
     c = summary["counts"]
