@@ -93,6 +93,6 @@ def test_a_warning_carries_its_code(tmp_path):
     )
     assert result.returncode == 0
     assert (
-        "warning: [W002] 1 spans start or end with whitespace: kept as annotated; pass --trim to trim them."
+        "warning: [W002] 1 spans start or end with whitespace: kept as annotated in the pull; compile trims them in the gold (compile --keep-whitespace keeps them)."
         in result.stderr
     )

@@ -39,7 +39,8 @@ def whitespace_warnings(summary: dict[str, Any]) -> tuple[str, ...]:
     c = summary["counts"]
     if not c["whitespace"]:
         return ()
-    action = f"trimmed ({c['trimmed']})" if summary["trim"] else "kept as annotated; pass --trim to trim them"
+    kept = "kept as annotated in the pull; compile trims them in the gold (compile --keep-whitespace keeps them)"
+    action = f"trimmed ({c['trimmed']})" if summary["trim"] else kept
     return (Warnings.W002.format(count=c["whitespace"], action=action),)
 
 
