@@ -49,6 +49,31 @@ def run_cli(
     )
 
 
+def push_args(docs: Path, title: str, env_file: Path, *extra: str) -> list[str]:
+    """The arguments of ``annotate push DOCS --project TITLE --schema SCHEMA EXTRA... --env-file ENV_FILE``."""
+    return ["push", str(docs), "--project", title, "--schema", str(SCHEMA), *extra, "--env-file", str(env_file)]
+
+
+def start_server(
+    folder: Path, port: int | None = None, *extra: str, env_file: str = ".env", timeout: float = 600
+) -> subprocess.CompletedProcess:
+    """``annotate server start`` with its data in ``folder/data`` and its .env in ``folder/env_file``."""
+    port = free_port() if port is None else port
+    return run_cli(
+        "server",
+        "start",
+        "--data-dir",
+        str(folder / "data"),
+        "--port",
+        str(port),
+        "--env-file",
+        str(folder / env_file),
+        *extra,
+        cwd=folder,
+        timeout=timeout,
+    )
+
+
 @pytest.fixture(scope="session")
 def schema() -> Schema:
     return load_schema(SCHEMA)
@@ -84,18 +109,7 @@ def ls_server(tmp_path_factory) -> dict:
         yield {"url": url.rstrip("/"), "api_key": key, "env_file": env_file, "folder": folder, "started": False}
         return
     folder = tmp_path_factory.mktemp("ls")
-    port = free_port()
-    result = run_cli(
-        "server",
-        "start",
-        "--data-dir",
-        str(folder / "data"),
-        "--port",
-        str(port),
-        "--env-file",
-        str(folder / ".env"),
-        cwd=folder,
-    )
+    result = start_server(folder)
     if result.returncode != 0:
         pytest.fail(f"could not start Label Studio for the tests:\n{result.stdout}\n{result.stderr}")
     env = read_env_file(folder / ".env")
@@ -214,21 +228,7 @@ def pg_url(tmp_path_factory) -> str:
 def ls_postgres(tmp_path_factory, pg_url) -> dict:
     """A second real Label Studio, on PostgreSQL: {"url", "api_key", "env_file", "folder"}."""
     folder = tmp_path_factory.mktemp("ls-pg")
-    port = free_port()
-    result = run_cli(
-        "server",
-        "start",
-        "--data-dir",
-        str(folder / "data"),
-        "--port",
-        str(port),
-        "--env-file",
-        str(folder / ".env"),
-        "--database",
-        pg_url,
-        cwd=folder,
-        timeout=900,
-    )
+    result = start_server(folder, None, "--database", pg_url, timeout=900)
     if result.returncode != 0:
         pytest.fail(f"could not start Label Studio on PostgreSQL:\n{result.stdout}\n{result.stderr}")
     env = read_env_file(folder / ".env")

@@ -11,26 +11,10 @@ import srsly
 from annotate.labelstudio.push import push
 
 from .conftest import ROOT, run_cli
+from .lsdata import results
 
 GOLD = ROOT / "tests" / "fixtures" / "seeds_gold.jsonl"
 MISALIGNED = ("Syria‘s", "Western-")  # two seed gold spans that do not fall on spaCy tokens
-
-
-def results(text, spans):
-    return [
-        {
-            "from_name": "label",
-            "to_name": "text",
-            "type": "labels",
-            "value": {
-                "start": s["start"],
-                "end": s["end"],
-                "text": text[s["start"] : s["end"]],
-                "labels": [s["label"]],
-            },
-        }
-        for s in spans
-    ]
 
 
 def make_user(client, name, suffix):

@@ -9,6 +9,7 @@ import srsly
 from annotate.labelstudio.push import push
 
 from .conftest import ROOT, run_cli
+from .lsdata import results
 
 GOLD = ROOT / "tests" / "fixtures" / "seeds_gold.jsonl"
 OTHER = {
@@ -20,23 +21,6 @@ OTHER = {
     "DATE": "CARDINAL",
     "CARDINAL": "DATE",
 }
-
-
-def results(text, spans):
-    return [
-        {
-            "from_name": "label",
-            "to_name": "text",
-            "type": "labels",
-            "value": {
-                "start": s["start"],
-                "end": s["end"],
-                "text": text[s["start"] : s["end"]],
-                "labels": [s["label"]],
-            },
-        }
-        for s in spans
-    ]
 
 
 def test_push_annotate_pull_compile_evaluate(ls_server, client, preannotated, schema, title, tmp_path):

@@ -19,7 +19,7 @@ import pytest
 from annotate.io.documents import write_documents
 from annotate.labelstudio.push import push
 
-from .conftest import SCHEMA, run_cli
+from .conftest import SCHEMA, push_args, run_cli, start_server
 from .faultproxy import FaultProxy
 
 FAST = {"ANNOTATE_HTTP_TIMEOUT": "2", "ANNOTATE_HTTP_ATTEMPTS": "5"}
@@ -46,19 +46,7 @@ def test_push_survives_dropped_connections_timeouts_and_5xx_on_import(ls_server,
     faults = {1: "drop-after", 2: "500", 4: "delay-after:4", 6: "502", 7: "429", 9: "drop"}
     with FaultProxy(ls_server["url"], faults, match=is_import) as proxy:
         env_file = env_file_for(tmp_path, proxy.url, ls_server["api_key"])
-        result = run_cli(
-            "push",
-            str(docs),
-            "--project",
-            title,
-            "--schema",
-            str(SCHEMA),
-            "--batch-size",
-            "10",
-            "--env-file",
-            str(env_file),
-            env=FAST,
-        )
+        result = run_cli(*push_args(docs, title, env_file, "--batch-size", "10"), env=FAST)
     assert result.returncode == 0, result.stderr
     counts, _ = doc_counts(client, title)
     assert counts == Counter(d.id for d in preannotated)  # the batches the server did twice were repaired
@@ -126,16 +114,7 @@ def test_persistent_failure_is_one_clear_line_then_a_rerun_resumes(ls_server, cl
     with FaultProxy(ls_server["url"], every, match=is_import) as proxy:
         env_file = env_file_for(tmp_path, proxy.url, ls_server["api_key"])
         failed = run_cli(
-            "push",
-            str(docs),
-            "--project",
-            title,
-            "--schema",
-            str(SCHEMA),
-            "--batch-size",
-            "5",
-            "--env-file",
-            str(env_file),
+            *push_args(docs, title, env_file, "--batch-size", "5"),
             env={**FAST, "ANNOTATE_HTTP_ATTEMPTS": "3"},
         )
     assert failed.returncode == 1
@@ -144,18 +123,7 @@ def test_persistent_failure_is_one_clear_line_then_a_rerun_resumes(ls_server, cl
     assert proxy.url in lines[0] and "importing tasks" in lines[0] and "after 3 attempts" in lines[0]
     assert "Traceback" not in failed.stderr
     assert sum(1 for _, path, _ in proxy.seen if "/import" in path) == 3  # bounded
-    rerun = run_cli(
-        "push",
-        str(docs),
-        "--project",
-        title,
-        "--schema",
-        str(SCHEMA),
-        "--batch-size",
-        "5",
-        "--env-file",
-        str(ls_server["env_file"]),
-    )
+    rerun = run_cli(*push_args(docs, title, ls_server["env_file"], "--batch-size", "5"))
     assert rerun.returncode == 0, rerun.stderr
     assert doc_counts(client, title)[0] == Counter(d.id for d in preannotated[:15])
 
@@ -168,20 +136,6 @@ def test_client_errors_are_not_retried(ls_server, preannotated, tmp_path, title)
         result = run_cli("push", str(docs), "--project", title, "--env-file", str(env_file), env=FAST)
     assert result.returncode == 1 and "refused the API key" in result.stderr
     assert len(proxy.seen) == 1
-
-
-def start_server(folder: Path, port: int):
-    return run_cli(
-        "server",
-        "start",
-        "--data-dir",
-        str(folder / "data"),
-        "--port",
-        str(port),
-        "--env-file",
-        str(folder / ".env"),
-        cwd=folder,
-    )
 
 
 def test_label_studio_stopped_half_way_through_a_push_then_restarted(preannotated, tmp_path, title):
@@ -199,21 +153,7 @@ def test_label_studio_stopped_half_way_through_a_push_then_restarted(preannotate
     env = dict(os.environ, ANNOTATE_HTTP_ATTEMPTS="2", ANNOTATE_HTTP_TIMEOUT="5")
     env.pop("LABEL_STUDIO_URL", None)
     env.pop("LABEL_STUDIO_API_KEY", None)
-    cmd = [
-        sys.executable,
-        "-m",
-        "annotate",
-        "push",
-        str(docs),
-        "--project",
-        title,
-        "--schema",
-        str(SCHEMA),
-        "--batch-size",
-        "2",
-        "--env-file",
-        str(folder / ".env"),
-    ]
+    cmd = [sys.executable, "-m", "annotate", *push_args(docs, title, folder / ".env", "--batch-size", "2")]
     settings = load_settings(folder / ".env")
     try:
         with LabelStudio(settings) as client:
@@ -262,21 +202,7 @@ def killed(cmd, after: float, env=None, cwd=None) -> int:
 def test_push_killed_anywhere_then_rerun(ls_server, client, preannotated, tmp_path, title, after):
     docs = tmp_path / "pre.jsonl"
     write_documents(docs, preannotated)
-    cmd = [
-        sys.executable,
-        "-m",
-        "annotate",
-        "push",
-        str(docs),
-        "--project",
-        title,
-        "--schema",
-        str(SCHEMA),
-        "--batch-size",
-        "3",
-        "--env-file",
-        str(ls_server["env_file"]),
-    ]
+    cmd = [sys.executable, "-m", "annotate", *push_args(docs, title, ls_server["env_file"], "--batch-size", "3")]
     killed(cmd, after)
     rerun = run_cli(*cmd[3:])
     assert rerun.returncode == 0, rerun.stderr
@@ -353,21 +279,7 @@ def test_ctrl_c_stops_cleanly_with_a_message(ls_server, client, preannotated, tm
     env = dict(os.environ)
     env.pop("LABEL_STUDIO_URL", None)
     env.pop("LABEL_STUDIO_API_KEY", None)
-    cmd = [
-        sys.executable,
-        "-m",
-        "annotate",
-        "push",
-        str(docs),
-        "--project",
-        title,
-        "--schema",
-        str(SCHEMA),
-        "--batch-size",
-        "2",
-        "--env-file",
-        str(ls_server["env_file"]),
-    ]
+    cmd = [sys.executable, "-m", "annotate", *push_args(docs, title, ls_server["env_file"], "--batch-size", "2")]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:

@@ -16,7 +16,7 @@ from annotate.io.documents import write_documents
 from annotate.labelstudio.push import push
 from annotate.labelstudio.tasks import result_to_span
 
-from .conftest import SCHEMA, run_cli
+from .conftest import SCHEMA, push_args, run_cli
 
 
 def project_by_title(client, title):
@@ -83,21 +83,7 @@ def test_push_killed_after_first_batch_then_rerun_leaves_one_task_per_document(
     env = dict(os.environ, COLUMNS="200")
     env.pop("LABEL_STUDIO_URL", None)
     env.pop("LABEL_STUDIO_API_KEY", None)
-    cmd = [
-        sys.executable,
-        "-m",
-        "annotate",
-        "push",
-        str(path),
-        "--project",
-        title,
-        "--schema",
-        str(SCHEMA),
-        "--batch-size",
-        "2",
-        "--env-file",
-        str(ls_server["env_file"]),
-    ]
+    cmd = [sys.executable, "-m", "annotate", *push_args(path, title, ls_server["env_file"], "--batch-size", "2")]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     killed_at = None
     deadline = time.monotonic() + 120
@@ -117,18 +103,7 @@ def test_push_killed_after_first_batch_then_rerun_leaves_one_task_per_document(
     partial = client.project(killed_at)["task_number"]
     assert 0 < partial < len(preannotated)
 
-    rerun = run_cli(
-        "push",
-        str(path),
-        "--project",
-        title,
-        "--schema",
-        str(SCHEMA),
-        "--batch-size",
-        "5",
-        "--env-file",
-        str(ls_server["env_file"]),
-    )
+    rerun = run_cli(*push_args(path, title, ls_server["env_file"], "--batch-size", "5"))
     assert rerun.returncode == 0, rerun.stderr
     counts = doc_ids_of(client, killed_at)
     assert counts == Counter(d.id for d in preannotated)

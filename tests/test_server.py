@@ -6,26 +6,14 @@ import httpx
 
 from annotate.io.settings import read_env_file
 
-from .conftest import run_cli
+from .conftest import run_cli, start_server
 
 
 def test_server_start_wrote_env_file_and_answers(ls_server):
     if not ls_server["started"]:
         # LABEL_STUDIO_URL was given: start one here so `server start` itself is still tested.
-        from annotate.labelstudio.server import free_port
-
         folder = ls_server["folder"]
-        result = run_cli(
-            "server",
-            "start",
-            "--data-dir",
-            str(folder / "data"),
-            "--port",
-            str(free_port()),
-            "--env-file",
-            str(folder / "own.env"),
-            cwd=folder,
-        )
+        result = start_server(folder, env_file="own.env")
         assert result.returncode == 0, result.stderr
         env_file, data_dir = folder / "own.env", folder / "data"
     else:

@@ -17,25 +17,9 @@ from annotate.labelstudio.client import LabelStudio
 from annotate.labelstudio.push import push
 
 from .conftest import ROOT, run_cli
+from .lsdata import results
 
 GOLD = ROOT / "tests" / "fixtures" / "seeds_gold.jsonl"
-
-
-def results(text, spans):
-    return [
-        {
-            "from_name": "label",
-            "to_name": "text",
-            "type": "labels",
-            "value": {
-                "start": s["start"],
-                "end": s["end"],
-                "text": text[s["start"] : s["end"]],
-                "labels": [s["label"]],
-            },
-        }
-        for s in spans
-    ]
 
 
 def can_log_in(url: str, email: str, password: str) -> bool:
