@@ -251,13 +251,13 @@ def test_real_export_shapes_mutated(shape, config, edit, data):
     project's labeling config: a balanced result with spans inside their texts, or one coded error."""
     import copy
 
-    from annotate.labelstudio.label_config import TextField, span_source
+    from annotate.labelstudio.label_config import span_source
 
     value = deep_mutate(data, copy.deepcopy(SHAPES[shape]), edit)
     source = span_source(config)[0] if config else None
-    text_key = TextField.of(source) if source else ("clean_description" if shape == "other_text_key" else None)
+    text_key = source.text_key if source else ("clean_description" if shape == "other_text_key" else None)
     try:
-        fmt, tasks = parse_export(value, "export.json", text_key=text_key, users={1: "ann@x.org"})
+        fmt, tasks = parse_export(value, "export.json", text_key=text_key, span_source=source, users={1: "ann@x.org"})
         result = normalise(tasks, None, trim=data.draw(st.booleans(), label="trim"))
     except AnnotateError as err:
         assert "export.json" in str(err) and str(err).startswith("[E")

@@ -467,20 +467,22 @@ def test_span_source_from_labeling_configs(config, text_key, expected):
     assert source.controls[0] in note
 
 
-def test_project_text_key_warns_when_the_config_gives_no_span_control_and_text_key_wins():
-    from annotate.workflows.pull import project_text_key
+def test_project_span_source_warns_when_the_config_gives_no_span_control_and_text_key_wins():
+    from annotate.workflows.pull import project_span_source
 
-    key, warnings = project_text_key({"label_config": "<View/>"}, "p", "body")
-    assert key == "body" and getattr(key, "source", None) is None and "W040" in warnings[0]
-    key, warnings = project_text_key({"label_config": CONFIG}, "p", "body")
-    assert str(key) == "body" and key.source.controls == ("ner",) and "W041" in warnings[0]
+    key, source, warnings = project_span_source({"label_config": "<View/>"}, "p", "body")
+    assert key == "body" and source is None and "W040" in warnings[0]
+    key, source, warnings = project_span_source({"label_config": CONFIG}, "p", "body")
+    assert type(key) is str and key == "body" and source.controls == ("ner",) and "W041" in warnings[0]
+    key, source, warnings = project_span_source({"label_config": CONFIG}, "p", None)
+    assert key == "clean_description" and source.text_name == "doc" and "W041" in warnings[0]
 
 
 def test_results_of_other_controls_are_set_aside_and_a_missing_config_text_is_a_coded_error():
     from annotate.errors import InvalidInputError
-    from annotate.labelstudio.label_config import TextField, span_source
+    from annotate.labelstudio.label_config import span_source
 
-    key = TextField.of(span_source(CONFIG)[0])
+    source = span_source(CONFIG)[0]
     ner = {**region(0, 13, "PERSON"), "from_name": "ner", "to_name": "doc"}
     other = {**region(18, 30, "PERSON"), "from_name": "title_ner", "to_name": "title"}
     unnamed = region(34, 42, "GPE") | {"from_name": None, "to_name": None}
@@ -492,11 +494,16 @@ def test_results_of_other_controls_are_set_aside_and_a_missing_config_text_is_a_
             "predictions": [{"id": 5, "model_version": "m-1", "result": [ner, other]}],
         }
     ]
-    _, tasks = parse_export(export, "e.json", text_key=key)
+    _, tasks = parse_export(export, "e.json", text_key=source.text_key, span_source=source)
     result = normalise(tasks, None)
     (record,) = result.records
     assert [(s.start, s.end) for s in record.spans] == [(0, 13), (34, 42)]  # a result naming no control is kept
     assert [(s.start, s.end) for s in result.documents[0].spans] == [(0, 13)]
     assert result.counts.rejected == {"other_control": 1}
     with pytest.raises(InvalidInputError, match=r"E160.*clean_description.*headline"):
-        parse_export([{"id": 2, "data": {"headline": TEXT, "url": "u"}, "annotations": []}], "e.json", text_key=key)
+        parse_export(
+            [{"id": 2, "data": {"headline": TEXT, "url": "u"}, "annotations": []}],
+            "e.json",
+            text_key=source.text_key,
+            span_source=source,
+        )

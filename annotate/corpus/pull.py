@@ -30,6 +30,7 @@ from annotate.io.documents import iter_documents, read_documents
 from annotate.io.gc import collector_paused
 from annotate.io.schemas import load_schema
 from annotate.labelstudio.export_reader import iter_export_file
+from annotate.labelstudio.label_config import SpanSource
 from annotate.labelstudio.normalise import Normalised, export_labels, normalise
 
 PULL_DIR = Path("data/pull")
@@ -138,6 +139,7 @@ def build_pull(
     users: dict | None,
     origin: dict,
     where: str | None = None,
+    span_source: SpanSource | None = None,
 ) -> tuple[Normalised, dict]:
     """Parse and normalise an export file: the normalised data and the pull summary (no clock, no schema file read).
 
@@ -154,10 +156,12 @@ def build_pull(
     users (dict | None): Label Studio user ids to e-mails, for exports that name annotators by id.
     origin (dict): Where the export came from (recorded in the summary).
     where (str | None): The export's name in error messages (default: its path).
+    span_source (SpanSource | None): The project's span controls, from its labeling config (``pull --project``;
+        None: every ``labels`` result is a span).
     RETURNS (tuple[Normalised, dict]): The normalised tasks and the summary (``pull.json``).
     """
     where = where or str(export_path)
-    fmt, tasks = iter_export_file(export_path, where, text_key=text_key, users=users)
+    fmt, tasks = iter_export_file(export_path, where, text_key=text_key, span_source=span_source, users=users)
     found: set[str] = set()
 
     def noting_labels(stream):
@@ -192,6 +196,7 @@ def pull_export(
     users: dict | None,
     origin: dict,
     where: str | None = None,
+    span_source: SpanSource | None = None,
 ) -> tuple[Normalised, dict]:
     """:func:`build_pull` for a caller: loads the schema (``schema_path``, or the default one) and stamps the time.
 
@@ -202,11 +207,13 @@ def pull_export(
     users (dict | None): Label Studio user ids to e-mails.
     origin (dict): Where the export came from.
     where (str | None): The export's name in error messages (default: its path).
+    span_source (SpanSource | None): The project's span controls, from its labeling config (see :func:`build_pull`).
     RETURNS (tuple[Normalised, dict]): The normalised tasks and the pull summary.
     """
     created_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    schema = load_schema(schema_path)
     return build_pull(
-        export_path, load_schema(schema_path), schema_path is not None, created_at, text_key, trim, users, origin, where
+        export_path, schema, schema_path is not None, created_at, text_key, trim, users, origin, where, span_source
     )
 
 

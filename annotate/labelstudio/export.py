@@ -77,14 +77,15 @@ class ExportTask:
     document (Document): The document, its identity from the task data (pushed by annotate) or from the task.
     annotations (list[ExportAnnotation]): Annotations, then drafts.
     predictions (list[dict]): The full prediction objects (``model_version``, ``result``), when exported.
-    source (SpanSource | None): The project's span controls, when its labeling config was read (``pull --project``).
+    span_source (SpanSource | None): The project's span controls, when its labeling config was read
+        (``pull --project``).
     """
 
     task_id: Any
     document: Document
     annotations: list[ExportAnnotation]
     predictions: list[dict] = field(default_factory=list)  # full prediction objects (model_version, result)
-    source: SpanSource | None = None
+    span_source: SpanSource | None = None
 
 
 def annotator_name(completed_by: Any, users: dict | None = None) -> str:
@@ -146,16 +147,17 @@ def _span_list(value: Any) -> bool:
     )
 
 
-def _text_of(data: dict, text_key: str | None, where: str, task_id: Any) -> tuple[str, str]:
+def _text_of(
+    data: dict, text_key: str | None, span_source: SpanSource | None, where: str, task_id: Any
+) -> tuple[str, str]:
     if text_key is not None:
         value = data.get(text_key)
         if isinstance(value, str):
-            return str(text_key), value
-        source = _source(text_key)
-        if source is not None and source.text_key == text_key:  # the key came from the project's config
+            return text_key, value
+        if span_source is not None and span_source.text_key == text_key:  # the key came from the project's config
             keys = ", ".join(sorted(map(str, data))) or "none"
             raise InvalidInputError(
-                Errors.E160.format(path=where, task=task_id, key=text_key, text=source.text_name, keys=keys)
+                Errors.E160.format(path=where, task=task_id, key=text_key, text=span_source.text_name, keys=keys)
             )
     elif isinstance(data.get("text"), str):
         return "text", data["text"]
@@ -167,11 +169,6 @@ def _text_of(data: dict, text_key: str | None, where: str, task_id: Any) -> tupl
             return strings[0], data[strings[0]]
     keys = ", ".join(sorted(map(str, data))) or "none"
     raise InvalidInputError(Errors.E073.format(path=where, task=task_id, keys=keys))
-
-
-def _source(text_key: str | None) -> SpanSource | None:
-    """The span controls a text key carries (a :class:`~annotate.labelstudio.label_config.TextField`), if any."""
-    return getattr(text_key, "source", None)
 
 
 def _document(task_id: Any, data: dict, text: str, text_key: str) -> Document:
@@ -252,13 +249,20 @@ def model_info(model_version: str | None) -> ModelInfo | None:
 
 
 def parse_export(
-    value: Any, where: str, text_key: str | None = None, users: dict | None = None
+    value: Any,
+    where: str,
+    text_key: str | None = None,
+    span_source: SpanSource | None = None,
+    users: dict | None = None,
 ) -> tuple[str, list[ExportTask]]:
     """Decode a whole export's JSON value into tasks.
 
     value (Any): The decoded JSON of the export (a list of tasks, or of JSON-MIN records).
     where (str): What to call the export in error messages (its path, or "the export of PROJECT").
     text_key (str | None): The task data field holding the text (None: ``text``, or the only string field).
+    span_source (SpanSource | None): The project's span controls, from its labeling config (``pull --project``):
+        results of other controls are set aside, and a task lacking the config's text field is an error (E160).
+        None: every ``labels`` result is a span.
     users (dict | None): Label Studio user ids to emails (a live pull knows them).
     RETURNS (tuple[str, list[ExportTask]]): The format (one of FORMATS) and the tasks. Raises
         InvalidInputError naming ``where`` and the task for anything it cannot read.
@@ -268,7 +272,7 @@ def parse_export(
     if not value:
         raise InvalidInputError(Errors.E074.format(path=where))
     fmt = check_format(value[0], where)
-    return fmt, list(parse_items(value, fmt, where, text_key, users))
+    return fmt, list(parse_items(value, fmt, where, text_key, span_source, users))
 
 
 def check_format(first: Any, where: str) -> str:
@@ -285,7 +289,12 @@ def check_format(first: Any, where: str) -> str:
 
 
 def parse_items(
-    items: Iterable[Any], fmt: str, where: str, text_key: str | None = None, users: dict | None = None
+    items: Iterable[Any],
+    fmt: str,
+    where: str,
+    text_key: str | None = None,
+    span_source: SpanSource | None = None,
+    users: dict | None = None,
 ) -> Iterator[ExportTask]:
     """An export's items, one task at a time, in the format :func:`check_format` found.
 
@@ -296,23 +305,29 @@ def parse_items(
     fmt (str): One of FORMATS.
     where (str): What to call the export in error messages.
     text_key (str | None): The task data field holding the text (see :func:`parse_export`).
+    span_source (SpanSource | None): The project's span controls (see :func:`parse_export`).
     users (dict | None): Label Studio user ids to emails.
     RETURNS (Iterator[ExportTask]): The tasks; errors are raised while iterating, naming ``where``.
     """
     if fmt == "json-min":
-        return iter(_parse_min(list(items), where, text_key))
-    return _parse_json(items, fmt, where, text_key, users)
+        return iter(_parse_min(list(items), where, text_key, span_source))
+    return _parse_json(items, fmt, where, text_key, span_source, users)
 
 
 def _parse_json(
-    items: Iterable[Any], fmt: str, where: str, text_key: str | None, users: dict | None
+    items: Iterable[Any],
+    fmt: str,
+    where: str,
+    text_key: str | None,
+    span_source: SpanSource | None,
+    users: dict | None,
 ) -> Iterator[ExportTask]:
     key = "completions" if fmt == "json-legacy" else "annotations"
     for index, item in enumerate(items):
         if not isinstance(item, dict) or not isinstance(item.get("data"), dict):
             raise InvalidInputError(Errors.E072.format(path=where, reason=f"item {index} has no 'data' object"))
         task_id = item.get("id", index)
-        tkey, text = _text_of(item["data"], text_key, where, task_id)
+        tkey, text = _text_of(item["data"], text_key, span_source, where, task_id)
         annotations = [
             _annotation(a, "annotation", users, where, task_id)
             for a in _list_field(item, key, where, task_id)
@@ -324,12 +339,10 @@ def _parse_json(
             if isinstance(d, dict)
         ]
         predictions = [p for p in _list_field(item, "predictions", where, task_id) if isinstance(p, dict)]
-        yield ExportTask(
-            task_id, _document(task_id, item["data"], text, tkey), annotations, predictions, _source(text_key)
-        )
+        yield ExportTask(task_id, _document(task_id, item["data"], text, tkey), annotations, predictions, span_source)
 
 
-def _parse_min(items: list, where: str, text_key: str | None) -> list[ExportTask]:
+def _parse_min(items: list, where: str, text_key: str | None, span_source: SpanSource | None) -> list[ExportTask]:
     by_task: dict[Any, tuple[dict, list[ExportAnnotation]]] = {}
     for index, item in enumerate(items):
         if not isinstance(item, dict) or "id" not in item:
@@ -373,6 +386,6 @@ def _parse_min(items: list, where: str, text_key: str | None) -> list[ExportTask
             )
     tasks = []
     for task_id, (data, found) in by_task.items():
-        tkey, text = _text_of(data, text_key, where, task_id)
-        tasks.append(ExportTask(task_id, _document(task_id, data, text, tkey), found, source=_source(text_key)))
+        tkey, text = _text_of(data, text_key, span_source, where, task_id)
+        tasks.append(ExportTask(task_id, _document(task_id, data, text, tkey), found, span_source=span_source))
     return tasks

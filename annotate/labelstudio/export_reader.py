@@ -15,13 +15,18 @@ import srsly
 
 from annotate.errors import Errors, InvalidInputError
 from annotate.labelstudio.export import ExportTask, check_format, parse_export, parse_items
+from annotate.labelstudio.label_config import SpanSource
 
 BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark, as some editors save JSON: skipped
 _END = object()
 
 
 def iter_export_file(
-    path: Path | str, where: str, text_key: str | None = None, users: dict | None = None
+    path: Path | str,
+    where: str,
+    text_key: str | None = None,
+    span_source: SpanSource | None = None,
+    users: dict | None = None,
 ) -> tuple[str, Iterator[ExportTask]]:
     """Stream an export file's tasks, one task parsed at a time.
 
@@ -31,6 +36,8 @@ def iter_export_file(
     path (Path | str): The export file (Label Studio's JSON or JSON-MIN export).
     where (str): What to call the export in error messages.
     text_key (str | None): The task data field holding the text (see :func:`~annotate.labelstudio.export.parse_export`).
+    span_source (SpanSource | None): The project's span controls, from its labeling config (see
+        :func:`~annotate.labelstudio.export.parse_export`).
     users (dict | None): Label Studio user ids to emails (a live pull knows them).
     RETURNS (tuple[str, Iterator[ExportTask]]): The format and the tasks. Errors (also ones met later, while
         iterating) are InvalidInputErrors naming ``where``.
@@ -50,14 +57,14 @@ def iter_export_file(
             value = srsly.json_loads(Path(path).read_bytes().removeprefix(BOM))
         except (ValueError, UnicodeDecodeError) as err:
             raise InvalidInputError(Errors.E070.format(path=where, reason=err)) from None
-        fmt, tasks = parse_export(value, where, text_key=text_key, users=users)
+        fmt, tasks = parse_export(value, where, text_key=text_key, span_source=span_source, users=users)
         return fmt, iter(tasks)
     stream = _items(path, where)
     first = next(stream, _END)
     if first is _END:
         raise InvalidInputError(Errors.E074.format(path=where))
     fmt = check_format(first, where)
-    return fmt, parse_items(itertools.chain([first], stream), fmt, where, text_key, users)
+    return fmt, parse_items(itertools.chain([first], stream), fmt, where, text_key, span_source, users)
 
 
 def _items(path: Path | str, where: str) -> Iterator[Any]:

@@ -56,33 +56,6 @@ class SpanSource:
         return to_name is None or to_name == self.text_name
 
 
-class TextField(str):
-    """A ``--text-key`` that also carries the project's span controls: a str, so it goes wherever a text key goes.
-
-    The export parser (:mod:`annotate.labelstudio.export`) reads ``source`` from it to tag results of other
-    controls; everything else sees the plain key.
-
-    EXAMPLE:
-        >>> key = TextField.of(SpanSource("body", "doc", ("ner",)))
-        >>> key == "body", key.source.controls
-        (True, ('ner',))
-    """
-
-    source: SpanSource | None = None
-
-    @classmethod
-    def of(cls, source: SpanSource, text_key: str | None = None) -> TextField:
-        """The text key of ``source`` (or ``text_key``, when given), carrying ``source``.
-
-        source (SpanSource): What the project's config says.
-        text_key (str | None): A key given on the command line (it wins).
-        RETURNS (TextField): The key.
-        """
-        field = cls(text_key or source.text_key)
-        field.source = source
-        return field
-
-
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1].lower()
 

@@ -136,24 +136,24 @@ class Normalised:
     counts: Counts
 
 
-def _foreign(result: Any, source: SpanSource | None) -> bool:
+def _foreign(result: Any, span_source: SpanSource | None) -> bool:
     """A labels result of another control than the project's span controls (only known from its config)."""
     return (
-        source is not None
+        span_source is not None
         and isinstance(result, dict)
         and result.get("type") in SPAN_TYPES
-        and not source.selects(result)
+        and not span_source.selects(result)
     )
 
 
 def _prediction_spans(
-    results: Iterable[Any] | None, text: str, labels: set[str] | None, source: SpanSource | None = None
+    results: Iterable[Any] | None, text: str, labels: set[str] | None, span_source: SpanSource | None = None
 ) -> tuple[Span, ...] | None:
     if not isinstance(results, list):
         return None
     spans = []
     for r in results:
-        if _foreign(r, source):
+        if _foreign(r, span_source):
             continue
         span, _, _, _ = check_result(r, text, labels)
         if span is not None:
@@ -190,7 +190,9 @@ def normalise(tasks: Iterable[ExportTask], labels: Iterable[str] | None, trim: b
                 ),
                 None,
             )
-        task_prediction = _prediction_spans(prediction["result"], text, label_set, task.source) if prediction else None
+        task_prediction = (
+            _prediction_spans(prediction["result"], text, label_set, task.span_source) if prediction else None
+        )
         reference_cache: dict[Any, tuple[Span, ...] | None] = {}
         if prediction is not None and isinstance(prediction.get("id"), (int, str)):
             reference_cache[prediction["id"]] = task_prediction  # for the annotations that started from it
@@ -230,7 +232,7 @@ def normalise(tasks: Iterable[ExportTask], labels: Iterable[str] | None, trim: b
             kept: list[Span] = []
             any_span_result = False
             for r in a.results:
-                if _foreign(r, task.source):
+                if _foreign(r, task.span_source):
                     reject(a, "other_control", f"from_name {r.get('from_name')!r}, to_name {r.get('to_name')!r}", r)
                     continue
                 span, reason, detail, note = check_result(r, text, label_set)
@@ -261,7 +263,7 @@ def normalise(tasks: Iterable[ExportTask], labels: Iterable[str] | None, trim: b
             spans = sort_spans(kept, canonical)
             cache_key = a.prediction_id if a.prediction_id is not None else id(a.prediction_results)
             if cache_key not in reference_cache:
-                reference_cache[cache_key] = _prediction_spans(a.prediction_results, text, label_set, task.source)
+                reference_cache[cache_key] = _prediction_spans(a.prediction_results, text, label_set, task.span_source)
             reference = reference_cache[cache_key]
             if reference is None:
                 reference = task_prediction
@@ -297,7 +299,7 @@ def export_labels(tasks: Iterable[ExportTask]) -> set[str]:
         results = [r for a in task.annotations for r in a.results]
         results += [r for p in task.predictions if isinstance(p.get("result"), list) for r in p["result"]]
         for r in results:
-            if _foreign(r, task.source):
+            if _foreign(r, task.span_source):
                 continue
             value = r.get("value") if isinstance(r, dict) and r.get("type") in SPAN_TYPES else None
             if isinstance(value, dict):

@@ -11,7 +11,7 @@ from annotate.corpus.raw import RAW_DIR, Snapshot, download_raw, store_raw
 from annotate.errors import Errors, InvalidInputError, NotFoundError, Warnings
 from annotate.io.settings import ENV_FILE, load_settings
 from annotate.labelstudio.client import LabelStudio
-from annotate.labelstudio.label_config import TextField, span_source
+from annotate.labelstudio.label_config import SpanSource, span_source
 from annotate.workflows._common import project_titled, user_names
 from annotate.workflows.feedback import SILENT, Feedback
 
@@ -82,43 +82,43 @@ def pull(
         settings = load_settings(env_file)
         with LabelStudio(settings) as client:
             found = project_titled(client, project)
-            key, config_warnings = project_text_key(client.project(found["id"]), project, text_key)
+            key, source, config_warnings = project_span_source(client.project(found["id"]), project, text_key)
             with feedback.status(f"Exporting {project!r} from Label Studio…"):
                 snapshot = download_raw(client, found["id"], raw_dir)
             users = user_names(client)
         origin = {"project": project, "project_id": found["id"], "url": settings.url}
-        result, summary = pull_export(
-            snapshot.path, schema, key, trim, users, origin, where=f"the export of {project!r} ({snapshot.path})"
-        )
-        source = getattr(key, "source", None)
+        where = f"the export of {project!r} ({snapshot.path})"
+        result, summary = pull_export(snapshot.path, schema, key, trim, users, origin, where, span_source=source)
         summary["label_config"] = (
-            {"text_key": str(key), "text": source.text_name, "controls": list(source.controls)} if source else None
+            {"text_key": key, "text": source.text_name, "controls": list(source.controls)} if source else None
         )
     summary["raw_export"] = {"path": str(snapshot.path), "sha256": snapshot.sha256}
     write_pull(output, result, summary)
     return PullResult(output, snapshot, summary, config_warnings + whitespace_warnings(summary))
 
 
-def project_text_key(project: dict[str, Any], title: str, text_key: str | None) -> tuple[str | None, tuple[str, ...]]:
-    """The text key of a project's export, carrying its span controls, from the project's labeling config.
+def project_span_source(
+    project: dict[str, Any], title: str, text_key: str | None
+) -> tuple[str | None, SpanSource | None, tuple[str, ...]]:
+    """The text key and span controls of a project's export, from the project's labeling config.
 
     project (dict[str, Any]): The project as Label Studio describes it (its ``label_config``).
     title (str): The project's title (for the warnings).
     text_key (str | None): ``--text-key``, when given: it wins over the config's text field.
-    RETURNS (tuple[str | None, tuple[str, ...]]): The key (a
-        :class:`~annotate.labelstudio.label_config.TextField`, or ``text_key`` when the config gives no span
+    RETURNS (tuple[str | None, SpanSource | None, tuple[str, ...]]): The text key (``text_key`` when given, else
+        the config's text field; None when neither says), the span source (None when the config gives no span
         control) and the warnings: W040 when the config gives none, W041 when it has spans on several texts.
 
     EXAMPLE:
         >>> config = '<View><Text name="doc" value="$body"/><Labels name="ner" toName="doc"/></View>'
-        >>> key, warnings = project_text_key({"label_config": config}, "news", None)
-        >>> key, key.source.controls, warnings
+        >>> key, source, warnings = project_span_source({"label_config": config}, "news", None)
+        >>> key, source.controls, warnings
         ('body', ('ner',), ())
     """
     source, note = span_source(str(project.get("label_config") or ""), text_key)
     if source is None:
-        return text_key, (Warnings.W040.format(project=title, reason=note),)
+        return text_key, None, (Warnings.W040.format(project=title, reason=note),)
     warnings: tuple[str, ...] = ()
     if source.other_labels:
         warnings = (Warnings.W041.format(project=title, note=note, others=", ".join(source.other_labels)),)
-    return TextField.of(source, text_key), warnings
+    return text_key or source.text_key, source, warnings
