@@ -137,9 +137,9 @@ def apply_stories(docs: Sequence[Document], marks: Mapping[str, StoryMarks], pat
     counts: dict[str, int] = {}
     for d in docs:
         counts[d.source] = max(counts.get(d.source, 0), d.paragraph + 1)
-    for source, mine in marks.items():
+    for source, entry in marks.items():
         if source in counts:
-            check_marks(mine, counts[source], path, source)
+            check_marks(entry, counts[source], path, source)
     out = []
     for d in docs:
         mine = marks.get(d.source)
@@ -217,7 +217,7 @@ def score_boundaries(
         f = [b for b in found.get(source, StoryMarks((0,))).starts if b]
         for i, n in enumerate((len(f), len(t), len(set(f) & set(t)), _near_hits(f, t, tolerance))):
             counts[i] += n
-    return BoundaryScore(*counts, tolerance=tolerance)
+    return BoundaryScore(counts[0], counts[1], counts[2], counts[3], tolerance)
 
 
 def sidecar_text(marks: Mapping[str, StoryMarks], notes: Mapping[str, Iterable[str]] | None = None) -> str:
