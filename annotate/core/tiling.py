@@ -31,7 +31,6 @@ EXAMPLE:
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
 
 from annotate.core.stories import StoryMarks
@@ -60,17 +59,19 @@ def headline_block(texts: Sequence[str]) -> int:
     return n if n < len(texts) else 0
 
 
-def _bag(words: Sequence[Sequence[str]], entities: Sequence[Sequence[str]]) -> Counter[str]:
-    bag: Counter[str] = Counter()
+def _bag(words: Sequence[Sequence[str]], entities: Sequence[Sequence[str]]) -> dict[str, float]:
+    bag: dict[str, float] = {}
     for mine in words:
-        bag.update(mine)
+        for w in mine:
+            bag[w] = bag.get(w, 0.0) + 1.0
     for ents in entities:
         for e in ents:
-            bag[f"entity:{e}"] += ENTITY_WEIGHT
+            key = f"entity:{e}"
+            bag[key] = bag.get(key, 0.0) + ENTITY_WEIGHT
     return bag
 
 
-def _cosine(a: Counter[str], b: Counter[str]) -> float:
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     dot = sum(v * b[k] for k, v in a.items() if k in b)
     norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
     return dot / norm if norm else 0.0
