@@ -49,6 +49,8 @@ def suggest_for_documents(
 ) -> tuple[dict[str, StoryMarks], dict[str, list[str]]]:
     """Suggested marks per source of ingested paragraphs, and a note per suggested story (its first words).
 
+    The story marks ingest found in the file (blank-line runs, rule lines) are kept among the suggestions.
+
     nlp (Language): The spaCy pipeline.
     docs (Sequence[Document]): The paragraphs of the files to suggest for, in file then paragraph order.
     on_source (Callable[[int], None] | None): Called with 1 after each source file.
@@ -61,7 +63,9 @@ def suggest_for_documents(
     for source, mine in by_source.items():
         texts = [d.text for d in mine]
         words, entities = paragraph_features(nlp, texts)
-        marks[source] = suggest_stories(texts, words, entities)
+        found = suggest_stories(texts, words, entities)
+        marked = {i for i in range(1, len(mine)) if mine[i].article != mine[i - 1].article}  # ingest's own marks
+        marks[source] = StoryMarks(tuple(sorted({*found.starts, *marked})), found.headlines)
         notes[source] = _notes(marks[source], texts)
         if on_source:
             on_source(1)
