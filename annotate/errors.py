@@ -332,8 +332,6 @@ class Warnings(metaclass=ErrorsWithCodes):
     W003 = "{count} gold documents have no predictions (scored as predicting nothing)."
     W004 = "binding to {host}: Label Studio will be reachable from other machines."
     W010 = "{path}: {count} records have a blank text and were skipped (lines {lines})."
-    W050 = "{path}: no source file {source!r} in its folder; its entry is ignored (check the name)."
-    W051 = "{path}: {source!r} is not a .txt file (each record is its own story); its entry is ignored."
     W040 = (
         "the labeling config of project {project!r} gives no span control ({reason}): the text is read from "
         "'text' (or the only text field, or --text-key) and every labels result is taken as a span."
@@ -342,6 +340,8 @@ class Warnings(metaclass=ErrorsWithCodes):
         "the labeling config of project {project!r} has span controls on several texts; {note} were taken, "
         "results of {others} are set aside (other_control). Pass --text-key to take another text."
     )
+    W050 = "{path}: no source file {source!r} in its folder; its entry is ignored (check the name)."
+    W051 = "{path}: {source!r} is not a .txt file (each record is its own story); its entry is ignored."
 
 
 class AnnotateError(Exception):
