@@ -178,3 +178,28 @@ def test_sidecar_text_reads_back_and_apply_leaves_other_sources_alone():
     assert apply_stories(docs, marks, "x") == docs and [d.extra_meta for d in docs] == [{"k": 1}] * 3
     with pytest.raises(InvalidInputError, match="E172"):
         apply_stories([Document("1", "t", "b c.txt", 0, 0, 0)], marks, "x")
+
+
+def test_the_headline_flag_travels_through_push_pull_and_compile(tmp_path):
+    from annotate.labelstudio.tasks import document_to_task
+
+    from .test_pull_export import TEXT, annotation, pull_file, region
+
+    docs = [
+        Document("h1", TEXT, "s.txt", 0, 0, 0, extra_meta={"headline": True}),
+        Document("b1", TEXT, "s.txt", 1, 1, 0),
+    ]
+    tasks = [{"id": i + 1, **document_to_task(d), "predictions": []} for i, d in enumerate(docs)]
+    assert tasks[0]["data"]["headline"] is True and "headline" not in tasks[1]["data"]
+    for i, t in enumerate(tasks):
+        t["annotations"] = [annotation(10 + i, 1, [region(0, 13, "PERSON")])]
+    result, pull = pull_file(tmp_path, tasks)
+    assert result.returncode == 0, result.stderr
+    pulled = {d.id: d.extra_meta.get("headline") for d in read_documents(pull / "documents.jsonl", producer="pull")}
+    assert pulled == {"h1": True, "b1": None}
+    root = tmp_path / "corpus"
+    result = run_cli("compile", str(pull), "--name", "c", "--root", str(root), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    gold = [json.loads(line) for p in root.rglob("*.jsonl") for line in p.read_text().splitlines()]
+    flags = {r["id"]: r["meta"].get("headline") for r in gold if "meta" in r and "id" in r}
+    assert flags == {"h1": True, "b1": None}
