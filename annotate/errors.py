@@ -313,6 +313,15 @@ class Errors(metaclass=ErrorsWithCodes):
         "field {key!r}, but this task's data has no such text (keys: {keys}). Pass --text-key with the data field "
         "that holds the text."
     )
+    # ingest: story boundaries (stories.yml)
+    E170 = "{path}: {reason}. Write it as `<file name>: {{stories: [0, ...], headlines: [...]}}` (see README, Stories)."
+    E171 = "{path}, {source}: {key} must be a list of paragraph indices (0-based integers), not {value}."
+    E172 = (
+        "{path}, {source}: {key} names paragraph {index} but the file has {count} paragraphs (0-{last}). Use "
+        "ingest's meta.paragraph (0-based) of the file."
+    )
+    E173 = "{path}, {source}: {key} must be non-negative and strictly increasing, not {value}. Sort the indices."
+    E174 = "--stories-out {path} is the sidecar ingest reads: write the draft elsewhere, check it, then rename it."
 
 
 class Warnings(metaclass=ErrorsWithCodes):
@@ -331,6 +340,8 @@ class Warnings(metaclass=ErrorsWithCodes):
         "the labeling config of project {project!r} has span controls on several texts; {note} were taken, "
         "results of {others} are set aside (other_control). Pass --text-key to take another text."
     )
+    W050 = "{path}: no source file {source!r} in its folder; its entry is ignored (check the name)."
+    W051 = "{path}: {source!r} is not a .txt file (each record is its own story); its entry is ignored."
 
 
 class AnnotateError(Exception):
@@ -368,7 +379,7 @@ _CODES_BY_KIND = {
         "E031 E032 E052 E054 E055 E057 E062 E065 E070 E071 E072 E073 E074 E075 "
         "E076 E078 E079 E080 E081 E083 E084 E085 E086 E087 E088 E089 E091 E092 "
         "E093 E094 E095 E096 E140 E141 E142 E143 E144 E145 E146 E147 E148 E149 "
-        "E160"
+        "E160 E170 E171 E172 E173 E174"
     ),
     "ServerError": "E041 E042 E043 E044 E053 E061 E064 E066",
     "ConflictError": "E050 E051 E056 E063",

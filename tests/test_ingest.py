@@ -38,6 +38,11 @@ def test_seed_paragraph_counts_and_story_index(seed_documents):
     # 000_… has one paragraph per line, 004_… blank-line separated paragraphs
     assert counts == {"000_4e183b3610cb9fa8.txt": 19, "004_b56947bfff866269.txt": 59}
     assert [d.paragraph for d in seed_documents if d.source.startswith("004")] == list(range(59))
+    # the stories come from seeds/stories.yml: 000_… is one report; 004_… a headline block and four reports
+    stories = {(d.source[:3], d.article) for d in seed_documents}
+    assert stories == {("000", 0), *(("004", a) for a in range(5))}
+    starts = [d.paragraph for i, d in enumerate(seed_documents) if i and d.article != seed_documents[i - 1].article]
+    assert starts == [4, 27, 41, 49]
     # curly quotes and the like are kept as they are
     assert any("’" in d.text for d in seed_documents)
 

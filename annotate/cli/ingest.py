@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from annotate.cli._common import out, print_warnings
+from annotate.cli._common import FEEDBACK, out, print_warnings
 from annotate.workflows.ingest import DOCUMENTS, IngestResult, ingest
 
 
@@ -23,13 +23,25 @@ def ingest_cli(
     id_field: str | None = typer.Option(
         None, "--id-field", help="JSONL key or CSV/TSV column holding the id (default: 'id' when there, else a hash)."
     ),
+    suggest_stories: bool = typer.Option(
+        False,
+        "--suggest-stories",
+        help="Also suggest story boundaries for .txt files without a stories.yml entry, as a draft to confirm.",
+    ),
+    stories_out: Path | None = typer.Option(
+        None, "--stories-out", help="The draft to write (default: stories.draft.yml beside the sources)."
+    ),
+    model: str | None = typer.Option(None, help="spaCy model for --suggest-stories (default: as preannotate)."),
 ) -> None:
     """Split articles into paragraph documents (records: one each) with stable ids and exact offsets."""
-    print_ingest(ingest(path, output, paragraphs, text_field, id_field))
+    result = ingest(path, output, paragraphs, text_field, id_field, suggest_stories, stories_out, model, FEEDBACK)
+    print_ingest(result)
+    if suggest_stories and result.stories_draft is None:
+        out.print("no story boundaries to suggest: every .txt file has a stories.yml entry (no draft written)")
 
 
 def print_ingest(result: IngestResult) -> None:
-    """The documents per source, and where they went.
+    """The documents per source, where they went, and the story draft if one was written.
 
     result (IngestResult): What ingest wrote.
     """
@@ -41,3 +53,9 @@ def print_ingest(result: IngestResult) -> None:
     out.print(table)
     print_warnings(result.warnings)
     out.print(f"{result.documents} documents from {len(result.sources)} files written to {result.output}")
+    if result.stories_draft is not None:
+        out.print(
+            f"story boundaries suggested for {len(result.suggested)} files in {result.stories_draft}: check them, "
+            "then move the entries into stories.yml (ingest again to apply them)",
+            markup=False,
+        )

@@ -25,6 +25,7 @@ from annotate.core.anchoring import AnchoringTally
 from annotate.core.documents import Document
 from annotate.core.records import AnnotationRecord
 from annotate.core.spans import Span, sort_spans, trim_span
+from annotate.core.stories import HEADLINE
 from annotate.errors import Errors, InternalError
 
 
@@ -180,6 +181,8 @@ def align_document(adjudicated: Adjudicated, nlp) -> Outcome:
     aligned = [span for span in decision.spans if span not in off] if off else list(decision.spans)
     sdoc.ents = ents
     meta = {"annotators": list(decision.annotators), "decided_by": decision.decided_by, "conflicts": len(mine)}
+    if doc.extra_meta.get(HEADLINE) is True:
+        meta[HEADLINE] = True
     gold = Document(
         doc.id, doc.text, doc.source, doc.article, doc.paragraph, doc.offset, spans=tuple(aligned), extra_meta=meta
     )

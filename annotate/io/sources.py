@@ -2,7 +2,8 @@
 
 A ``.txt`` file is split into paragraphs (:mod:`annotate.core.ingest`); a ``.jsonl``/``.ndjson``, ``.csv`` or
 ``.tsv`` file gives one document per record (:mod:`annotate.io.records`). A folder may mix them: each file is
-read by its suffix, the files in name order.
+read by its suffix, the files in name order. A ``stories.yml`` beside the sources sets the story
+(``meta.article``) and headline flag of ``.txt`` paragraphs (:mod:`annotate.io.stories`).
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from pathlib import Path
 
 from annotate.core.documents import Document
 from annotate.core.ingest import MODES, split_source
+from annotate.core.stories import apply_stories
 from annotate.errors import Errors, InvalidInputError, NotFoundError, Warnings
 from annotate.io.records import RECORD_SUFFIXES, read_records
+from annotate.io.stories import read_sidecar, sidecar_path
 
 SUFFIXES = (".txt", *RECORD_SUFFIXES)
 
@@ -67,7 +70,10 @@ def ingest(path: Path, mode: str = "auto", text_field: str = "text", id_field: s
 def ingest_with_warnings(
     path: Path, mode: str = "auto", text_field: str = "text", id_field: str | None = None
 ) -> tuple[list[Document], tuple[str, ...]]:
-    """:func:`ingest`, with a W010 per file whose records have a blank text (skipped).
+    """:func:`ingest`, with a W010 per file whose records have a blank text (skipped), and the sidecar's warnings.
+
+    The ``stories.yml`` of the folder (for a file: of its folder) is applied to the ``.txt`` paragraphs
+    (:func:`annotate.core.stories.apply_stories`); E170-E173 for a bad one, W050/W051 for entries ignored.
 
     path (Path): A file or a folder.
     mode (str): The paragraph mode of ``.txt`` files.
@@ -80,7 +86,8 @@ def ingest_with_warnings(
     docs: list[Document] = []
     warnings: list[str] = []
     seen: dict[str, str] = {}
-    for file in source_files(path):
+    files = source_files(path)
+    for file in files:
         if file.suffix.lower() in RECORD_SUFFIXES:
             found, blank = read_records(file, text_field, id_field, seen)
             if blank:
@@ -91,4 +98,6 @@ def ingest_with_warnings(
         if not found:
             raise InvalidInputError(Errors.E003.format(path=file))
         docs.extend(found)
-    return docs, tuple(warnings)
+    sidecar = sidecar_path(path)
+    marks, notes = read_sidecar(sidecar, files)
+    return apply_stories(docs, marks, str(sidecar)), (*warnings, *notes)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotate.core.documents import Document, ModelInfo, document_id
+from annotate.core.stories import HEADLINE
 from annotate.errors import Errors, InvalidInputError
 from annotate.labelstudio.label_config import SpanSource
 from annotate.labelstudio.tasks import ADJUDICATING_KEY, DOC_ID_KEY
@@ -184,7 +185,9 @@ def _document(task_id: Any, data: dict, text: str, text_key: str) -> Document:
         and is_int(offset)
     ):
         adjudicating = data.get(ADJUDICATING_KEY)  # an adjudication task says which corpus version it settles
-        extra = {ADJUDICATING_KEY: adjudicating} if isinstance(adjudicating, str) else {}
+        extra: dict[str, Any] = {ADJUDICATING_KEY: adjudicating} if isinstance(adjudicating, str) else {}
+        if data.get(HEADLINE) is True:
+            extra[HEADLINE] = True
         return Document(
             id=doc_id, text=text, source=source, article=article, paragraph=paragraph, offset=offset, extra_meta=extra
         )

@@ -5,6 +5,8 @@ export (or task listing) maps back to our documents::
 
     {"text": "…", "doc_id": "3f9c…", "source": "000_x.txt", "article": 0, "paragraph": 4, "offset": 1234}
 
+(and ``"headline": true`` for a headline paragraph, see :mod:`annotate.core.stories`).
+
 Predicted spans become one prediction whose ``model_version`` is the model's
 ``name-version`` and whose results are ``labels`` regions on the text.
 
@@ -26,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from annotate.core.documents import Document
 from annotate.core.schema import FROM_NAME, TO_NAME
 from annotate.core.spans import Span
+from annotate.core.stories import HEADLINE
 
 DOC_ID_KEY = "doc_id"
 ADJUDICATING_KEY = "adjudicating"
@@ -64,7 +67,7 @@ def span_to_result(text: str, span: Span, doc_id: str) -> dict:
 
 
 def _task_data(doc: Document) -> dict:
-    return {
+    data = {
         TO_NAME: doc.text,
         DOC_ID_KEY: doc.id,
         "source": doc.source,
@@ -72,6 +75,9 @@ def _task_data(doc: Document) -> dict:
         "paragraph": doc.paragraph,
         "offset": doc.offset,
     }
+    if doc.extra_meta.get(HEADLINE) is True:  # a headline paragraph (stories.yml): the flag travels with it
+        data[HEADLINE] = True
+    return data
 
 
 def document_to_task(doc: Document) -> dict:
