@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-
 from rich.table import Table
 
 from annotate.cli._common import FEEDBACK, Root, out

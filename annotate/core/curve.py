@@ -39,7 +39,11 @@ def parse_points(text: str) -> list[int]:
         points = [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
         points = []
-    if not points or any(not 0 < p <= 100 for p in points) or any(a >= b for a, b in zip(points, points[1:])):
+    if (
+        not points
+        or any(not 0 < p <= 100 for p in points)
+        or any(a >= b for a, b in zip(points, points[1:], strict=False))
+    ):
         raise InvalidInputError(Errors.E180.format(points=text))
     return points
 
