@@ -137,7 +137,7 @@ def test_a_learning_curve_trains_nested_shares_and_reports_them(corpus, tmp_path
     assert [p["percent"] for p in points] == [25, 50, 100] and record["unit"] == "story"
     assert [p["documents"] for p in points] == [len(p["ids"]) for p in points]
     assert points[0]["documents"] < points[1]["documents"] < points[2]["documents"] == len(splits["train"])
-    for smaller, larger in zip(points, points[1:]):
+    for smaller, larger in zip(points, points[1:], strict=False):
         assert set(smaller["ids"]) < set(larger["ids"])  # nested
     assert points[-1]["ids"] == splits["train"]
     for p in points:
@@ -192,7 +192,7 @@ def test_curve_subsets_take_whole_stories_or_documents_when_stories_are_few():
         assert len(ids) >= k * 60 / 100  # at least the share, whole stories
         taken = {story[i] for i in ids}
         assert [i for i, _, _ in docs if story[i] in taken] == ids
-    assert all(set(a) < set(b) for a, b in zip(subsets, subsets[1:]))
+    assert all(set(a) < set(b) for a, b in zip(subsets, subsets[1:], strict=False))
     assert nested_subsets(docs, [25, 50, 75, 100], seed=4)[1] != subsets  # the seed sets the order
     unit, subsets = nested_subsets([(f"d{i}", "one.txt", 0) for i in range(8)], [25, 50, 75, 100])
     assert unit == "document" and [len(ids) for ids in subsets] == [2, 4, 6, 8]
