@@ -114,3 +114,35 @@ def test_the_gold_is_what_both_passes_marked(chain):
     assert manifest["counts"]["documents"] == 78 and sum(len(s) for s in gold.values()) == 296
     conflicts = list(srsly.read_jsonl(folder / "corpus" / "seeds" / "v1" / "conflicts.jsonl"))
     assert {c["doc_id"] for c in conflicts} == {i for i in a if set(a[i]) != set(b[i])}
+
+
+def test_the_stories_ingest_gives_reach_the_splits_and_the_chain_trains_and_evaluates(tmp_path):
+    """Stories come from the ingest output (here set by hand, as a story sidecar would): the export carries them to
+    the compiled splits, and the chain goes on to `train` and `evaluate` base vs fine-tuned on the test split."""
+    assert run_cli("ingest", str(SEEDS), cwd=tmp_path).returncode == 0
+    documents = list(srsly.read_jsonl(tmp_path / "data" / "documents.jsonl"))
+    for d in documents:
+        d["meta"]["article"] = d["meta"]["paragraph"] // 10  # a stand-in for story boundaries: 9 stories
+    srsly.write_jsonl(tmp_path / "data" / "documents.jsonl", documents)
+    script = [sys.executable, str(ROOT / "scripts" / "seed_export.py")]
+    assert subprocess.run(script, cwd=tmp_path, capture_output=True).returncode == 0
+    assert run_cli("pull", "--from-file", "data/seeds-export.json", cwd=tmp_path).returncode == 0
+    assert run_cli("compile", "--name", "seeds", cwd=tmp_path).returncode == 0
+    splits = json.loads((tmp_path / "corpus" / "seeds" / "v1" / "splits.json").read_text())
+    story = {d["id"]: (d["meta"]["source"], d["meta"]["article"]) for d in documents}
+    stories = {name: {story[i] for i in ids} for name, ids in splits.items()}
+    assert all(stories.values()) and not stories["train"] & (stories["dev"] | stories["test"])
+    trained = run_cli(
+        "train", "--corpus", "seeds", "-o", "models/seeds", "--max-steps", "4", "--eval-frequency", "2", cwd=tmp_path
+    )
+    assert trained.returncode == 0, trained.stderr[-2000:]
+    base = json.loads((tmp_path / "models" / "seeds" / "training.json").read_text())["base_model"]
+    compared = run_cli(
+        "evaluate", "--gold", "seeds", "--model", base, "--model", "models/seeds/model-best", "--bootstrap", "20", "--json",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert compared.returncode == 0, compared.stderr
+    rows = json.loads(compared.stdout)["comparison"]
+    assert [r["n_documents"] for r in rows] == [len(splits["test"])] * 2 and all(
+        r["gold"].endswith("(test)") for r in rows
+    )
