@@ -63,12 +63,18 @@ def per_label_scores(performance: dict) -> dict[str, dict[str, float]]:
     }
 
 
-def _write_subset(folder: Path, vocab, ids: list[str], wanted: set[str], path: Path) -> None:
+def _train_docs(folder: Path, vocab, ids: list[str]) -> list:
     from spacy.tokens import DocBin
 
     docs = list(DocBin().from_disk(folder / "train.spacy").get_docs(vocab))
     if len(docs) != len(ids):
         raise InternalError(Errors.E182.format(path=folder, docs=len(docs), ids=len(ids)))
+    return docs
+
+
+def _write_subset(docs: list, ids: list[str], wanted: set[str], path: Path) -> None:
+    from spacy.tokens import DocBin
+
     subset = DocBin(docs=[doc for doc_id, doc in zip(ids, docs, strict=True) if doc_id in wanted])
     path.parent.mkdir(parents=True, exist_ok=True)
     with files.atomic_write(path, "wb") as fh:
@@ -111,10 +117,11 @@ def train_curve(
     nlp, base_name, added, base_path = save_base(model, list(manifest["labels"]), output)
     settings = {"max_steps": max_steps, "eval_frequency": eval_frequency, "seed": seed}
     files.remove_tree(output / "points", ignore_errors=True)
+    docs = _train_docs(folder, nlp.vocab, train_ids)
     records = []
     for percent, ids in zip(points, subsets, strict=True):
         run = output / "points" / point_folder(percent)
-        _write_subset(folder, nlp.vocab, train_ids, set(ids), run / "train.spacy")
+        _write_subset(docs, train_ids, set(ids), run / "train.spacy")
         best = fit(
             nlp,
             base_path,
