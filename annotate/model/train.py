@@ -13,7 +13,8 @@ writes::
         training.json        provenance: corpus version and content hash, base model, labels, scores
 
 ``annotate preannotate --model OUTPUT/model-best`` then pre-annotates the next
-batch with it, and ``annotate evaluate --model A --model B`` compares models.
+batch with it, and ``annotate evaluate --model A --model B`` compares models. ``annotate train --curve`` runs
+:func:`fit` once per share of train (:mod:`annotate.model.curve`).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""``annotate train``: fine-tune the pre-annotation model's NER on a corpus version with ``spacy train``."""
+"""``annotate train``: fine-tune the pre-annotation model's NER on a corpus version with ``spacy train``; with
+``--curve``, once per share of the train split (a learning curve)."""
 
 from __future__ import annotations
 
