@@ -322,6 +322,12 @@ class Errors(metaclass=ErrorsWithCodes):
     )
     E173 = "{path}, {source}: {key} must be non-negative and strictly increasing, not {value}. Sort the indices."
     E174 = "--stories-out {path} is the sidecar ingest reads: write the draft elsewhere, check it, then rename it."
+    # train --curve: the learning curve
+    E180 = "--curve-points {points!r}: give increasing whole percentages of train in 1..100, e.g. 25,50,75,100."
+    E181 = (
+        "{path} is not a learning-curve record ({reason}); `annotate train --curve -o FOLDER` writes FOLDER/curve.json."
+    )
+    E182 = "{path}: train.spacy holds {docs} Docs for {ids} train ids. This is a bug in annotate: please report it."
 
 
 class Warnings(metaclass=ErrorsWithCodes):
@@ -379,10 +385,10 @@ _CODES_BY_KIND = {
         "E031 E032 E052 E054 E055 E057 E062 E065 E070 E071 E072 E073 E074 E075 "
         "E076 E078 E079 E080 E081 E083 E084 E085 E086 E087 E088 E089 E091 E092 "
         "E093 E094 E095 E096 E140 E141 E142 E143 E144 E145 E146 E147 E148 E149 "
-        "E160 E170 E171 E172 E173 E174"
+        "E160 E170 E171 E172 E173 E174 E180 E181"
     ),
     "ServerError": "E041 E042 E043 E044 E053 E061 E064 E066",
     "ConflictError": "E050 E051 E056 E063",
-    "InternalError": "E023 E100 E110 E111 E112 E113 E150",
+    "InternalError": "E023 E100 E110 E111 E112 E113 E150 E182",
 }
 KINDS: dict[str, str] = dict(sorted((code, kind) for kind, codes in _CODES_BY_KIND.items() for code in codes.split()))

@@ -102,12 +102,12 @@ def test_to_spacy_gives_the_gold_entities(root):
 def test_to_hf_tags_equal_the_conll_export(root):
     news = annotate.corpus.load("news@v1", root=root)
     dataset = news.to_hf()
-    assert set(dataset) == {"train", "dev", "test"}
+    assert list(dataset) == ["train", "validation", "test"]  # dev is exported as validation (HF convention)
     names = dataset["train"].features["ner_tags"].feature.names
     assert names[0] == "O" and names[1:3] == ["B-PERSON", "I-PERSON"]
     for split in ("train", "dev", "test"):
         conll = conll_documents(news.path / f"{split}.conll")
-        rows = dataset[split]
+        rows = dataset["validation" if split == "dev" else split]
         assert len(rows) == len(conll) == len(news.split(split))
         for row, (tokens, tags) in zip(rows, conll, strict=True):
             assert row["tokens"] == tokens

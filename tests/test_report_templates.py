@@ -11,14 +11,18 @@ from annotate.core.records import AnnotationRecord
 from annotate.core.spans import Span
 from annotate.report import (
     CorpusFigures,
+    CurveFigures,
     EvaluationFigures,
     PullFigures,
     corpus_report,
+    curve_figures,
+    curve_report,
     evaluation_figures,
     evaluation_report,
     fmt,
     pull_figures,
     pull_report,
+    render_curve,
     render_pull,
     share,
 )
@@ -182,3 +186,33 @@ def test_no_html_is_built_in_python():
             f"{path.name} writes HTML: put it in a template under annotate/report/templates/"
         )
     assert CorpusFigures.__module__ == "annotate.report.corpus"
+
+
+def curve_record(label=NASTY):
+    point = {"documents": 4, "stories": 2, "per_label": {label: {"precision": 1.0, "recall": 0.5, "f1": 2 / 3}}}
+    return {
+        "kind": "learning-curve",
+        "corpus": {"name": NASTY, "version": 1},
+        "base_model": NASTY,
+        "unit": "story",
+        "train_documents": 8,
+        "dev_documents": 2,
+        "settings": {"max_steps": 5},
+        "labels": [label],
+        "points": [
+            {**point, "percent": 50, "dev_scores": {"ents_f": 0.5, "ents_p": 0.6, "ents_r": None}},
+            {**point, "percent": 100, "documents": 8, "dev_scores": {"ents_f": 0.75, "ents_p": 0.8, "ents_r": 0.7}},
+        ],
+    }
+
+
+def test_the_curve_report_draws_each_point_and_shows_markup_as_text():
+    figures = curve_figures(curve_record())
+    assert isinstance(figures, CurveFigures) and figures.gain_last == pytest.approx(0.25)
+    html = curve_report(curve_record())
+    assert render_curve(figures) == html  # pure
+    assert NASTY not in html and "<b>" not in html and ESCAPED in html
+    # F1 and precision at both points, recall only where it is defined
+    assert html.count("<circle") == 5 and "dev f1 0.750</title>" in html and "dev recall n/a" not in html
+    assert "<td>100%</td><td>8</td><td>2</td><td>0.750</td><td>0.800</td><td>0.700</td>" in html
+    assert "<td>0.667</td>" in html  # the label's F1, per point

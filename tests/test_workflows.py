@@ -14,7 +14,7 @@ from annotate.workflows.evaluate import Scored, check_predictions, compare, save
 from annotate.workflows.feedback import SILENT
 from annotate.workflows.ingest import count_sources
 from annotate.workflows.pull import whitespace_warnings
-from annotate.workflows.report import read_evaluation, source_kind
+from annotate.workflows.report import is_curve_record, read_curve, read_evaluation, source_kind
 from annotate.workflows.users import add_account
 
 
@@ -130,6 +130,12 @@ def test_report_tells_its_sources_apart(tmp_path):
     (tmp_path / "bad.json").write_text("[1]")
     with pytest.raises(InvalidInputError, match=r"\[E089\].*no 'micro' and 'per_label' in it"):
         read_evaluation(tmp_path / "bad.json")
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "curve.json").write_text('{"kind": "learning-curve", "points": [{}]}')
+    assert source_kind(str(tmp_path / "m")) == "curve" and is_curve_record(tmp_path / "m" / "curve.json")
+    assert not is_curve_record(tmp_path / "eval.json") and not is_curve_record(tmp_path / "bad.json")
+    with pytest.raises(InvalidInputError, match=r"\[E181\].*eval.json is not a learning-curve record"):
+        read_curve(tmp_path / "eval.json")
 
 
 def test_ingest_counts_articles_and_documents_per_source():

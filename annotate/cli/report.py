@@ -13,8 +13,8 @@ from annotate.workflows.report import report
 def report_cli(
     source: str = typer.Argument(
         ...,
-        help="A pull folder, a corpus version (folder or NAME@vN), or an evaluation "
-        "result saved with `annotate evaluate --save`.",
+        help="A pull folder, a corpus version (folder or NAME@vN), an evaluation "
+        "result saved with `annotate evaluate --save`, or a `train --curve` folder (or its curve.json).",
     ),
     output: Path = typer.Option(Path("report.html"), "-o", "--output", help="HTML file to write."),
     gold: str | None = typer.Option(
@@ -25,7 +25,7 @@ def report_cli(
     schema: Path | None = SchemaOption,
     root: Path = BareRoot,
 ) -> None:
-    """One self-contained HTML report: agreement, disagreements, corpus version or evaluation."""
+    """One self-contained HTML report: agreement, disagreements, corpus version, evaluation or learning curve."""
     result = report(source, output, gold, schema, root)
     out.print(
         f"Wrote the {result.kind} report to {result.output} ({result.characters // 1024} KB, self-contained: "

@@ -21,6 +21,9 @@ from annotate.errors import AnnotateError, Errors, InvalidInputError, NotFoundEr
 from annotate.io import jsonl
 from annotate.io.inputs import read_input_documents
 
+# A split's name on disk and in the CLI -> its name in :meth:`CorpusVersion.to_hf` (Hugging Face's convention).
+HF_SPLITS = {"train": "train", "dev": "validation", "test": "test"}
+
 
 @dataclass
 class CorpusVersion:
@@ -125,20 +128,22 @@ class CorpusVersion:
                 yield doc
 
     def to_hf(self):
-        """The version as a Hugging Face ``datasets.DatasetDict`` (``train``, ``dev``, ``test``).
+        """The version as a Hugging Face ``datasets.DatasetDict`` (``train``, ``validation``, ``test``).
 
+        The ``dev`` split is exported as ``validation``, the Hugging Face convention (:data:`HF_SPLITS`);
+        on disk and in the CLI it stays ``dev``.
         Each row: ``id``, ``text``, ``tokens``, ``ner_tags`` (IOB2, a ``ClassLabel`` sequence whose
         names are ``O`` then ``B-``/``I-`` of each label in the manifest's order) and ``spans``
         (``start``, ``end``, ``label`` over ``text``). Tokens and tags are the CoNLL file's.
         Needs the optional ``datasets`` package (``pip install 'annotate[hf]'``).
 
-        RETURNS (datasets.DatasetDict): One ``Dataset`` per split.
+        RETURNS (datasets.DatasetDict): One ``Dataset`` per split: ``train``, ``validation`` (dev), ``test``.
         RAISES (NotFoundError): ``datasets`` is not installed (E098).
 
         EXAMPLE:
             >>> ds = news.to_hf()  # doctest: +SKIP
-            >>> ds["train"].features["ner_tags"].feature.names[:3]  # doctest: +SKIP
-            ['O', 'B-PERSON', 'I-PERSON']
+            >>> list(ds), ds["train"].features["ner_tags"].feature.names[:3]  # doctest: +SKIP
+            (['train', 'validation', 'test'], ['O', 'B-PERSON', 'I-PERSON'])
         """
         try:
             import datasets
@@ -164,7 +169,7 @@ class CorpusVersion:
         for split in SPLITS:
             rows = [r for _, r in jsonl.read_jsonl(self.path / f"{split}.jsonl", producer="compile")]
             columns = {key: [r[key] for r in rows] for key in ("id", "text", "tokens", "ner_tags", "spans")}
-            out[split] = datasets.Dataset.from_dict(columns, features=features)
+            out[HF_SPLITS[split]] = datasets.Dataset.from_dict(columns, features=features)
         return datasets.DatasetDict(out)
 
     def stats(self) -> dict:

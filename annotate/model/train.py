@@ -13,7 +13,8 @@ writes::
         training.json        provenance: corpus version and content hash, base model, labels, scores
 
 ``annotate preannotate --model OUTPUT/model-best`` then pre-annotates the next
-batch with it, and ``annotate evaluate --model A --model B`` compares models.
+batch with it, and ``annotate evaluate --model A --model B`` compares models. ``annotate train --curve`` runs
+:func:`fit` once per share of train (:mod:`annotate.model.curve`).
 """
 
 from __future__ import annotations
@@ -137,6 +138,96 @@ def training_config(
     return config
 
 
+def check_trainable(folder: Path, manifest: dict) -> None:
+    """Refuse a version whose train or dev split has no documents (spaCy's training needs both).
+
+    folder (Path): The version folder.
+    manifest (dict): Its manifest.
+    RAISES (InvalidInputError): E094 naming the empty split and every split's size.
+    """
+    splits = manifest["counts"]["splits"]
+    for split in ("train", "dev"):
+        if not splits.get(split, {}).get("documents"):
+            detail = ", ".join(f"{s} {c['documents']} documents" for s, c in splits.items())
+            raise InvalidInputError(Errors.E094.format(path=folder, split=split, detail=detail))
+
+
+def save_base(model: str | None, labels: list[str], output: Path):
+    """The starting pipeline (:func:`base_pipeline`), saved to ``output/base`` (a previous one replaced).
+
+    model (str | None): The model to start from (None: the first installed default).
+    labels (list[str]): The corpus version's labels.
+    output (Path): The output folder (created if needed).
+    RETURNS (tuple[Language, str, list[str], Path]): ``(nlp, name, added_labels, base_path)``.
+    """
+    output.mkdir(parents=True, exist_ok=True)
+    nlp, base_name, added = base_pipeline(model, labels)
+    base_path = output / "base"
+    files.remove_tree(base_path, ignore_errors=True)
+    nlp.to_disk(base_path)
+    return nlp, base_name, added, base_path
+
+
+def fit(
+    nlp, base_path: Path, train_path: Path, dev_path: Path, output: Path, settings: dict, name: str, description: str
+) -> dict:
+    """One ``spacy train`` run: ``output/config.cfg``, then ``model-best/`` and ``model-last/`` named ``name``.
+
+    nlp (Language): The starting pipeline, saved at ``base_path``.
+    base_path (Path): Where it was saved.
+    train_path (Path): The train DocBin.
+    dev_path (Path): The dev DocBin.
+    output (Path): The run's folder (a previous run's models there are replaced).
+    settings (dict): ``max_steps``, ``eval_frequency`` and ``seed``.
+    name (str): The trained pipeline's name (``meta.json``).
+    description (str): Its description.
+    RETURNS (dict): ``model-best``'s ``performance`` (``ents_f``, ``ents_p``, ``ents_r``, ``ents_per_type``).
+    RAISES (InvalidInputError): E095 when spaCy's training fails.
+    """
+    from spacy.cli.train import train as spacy_train
+
+    output.mkdir(parents=True, exist_ok=True)
+    config = training_config(
+        nlp, base_path, train_path, dev_path, settings["max_steps"], settings["eval_frequency"], settings["seed"]
+    )
+    config_path = output / "config.cfg"
+    config.to_disk(config_path)
+    for kept in ("model-best", "model-last"):  # a previous run's output is replaced, never mixed
+        files.remove_tree(output / kept, ignore_errors=True)
+    try:
+        spacy_train(config_path, output, use_gpu=-1)
+    except SystemExit as stop:  # spaCy's CLI helpers exit on bad input
+        raise InvalidInputError(
+            Errors.E095.format(reason=f"spaCy exited with {stop.code}", config=config_path)
+        ) from None
+    except (ValueError, KeyError, OSError) as err:
+        raise InvalidInputError(Errors.E095.format(reason=str(err).splitlines()[0], config=config_path)) from None
+    for kept in ("model-best", "model-last"):
+        meta_path = output / kept / "meta.json"
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta.update({"name": name, "description": description})
+        with files.atomic_write(meta_path) as fh:
+            json.dump(meta, fh, indent=2, ensure_ascii=False)
+    best = json.loads((output / "model-best" / "meta.json").read_text(encoding="utf-8"))
+    return dict(best.get("performance", {}))
+
+
+def corpus_provenance(folder: Path, manifest: dict) -> dict:
+    """What a training record says of the corpus version: name, version, path and hashes.
+
+    folder (Path): The version folder.
+    manifest (dict): Its manifest.
+    RETURNS (dict): ``name``, ``version``, ``path``, ``content_sha256``, ``manifest_sha256``.
+    """
+    return {
+        "name": manifest["name"],
+        "version": manifest["version"],
+        "path": str(folder),
+        "content_sha256": manifest["content_sha256"],
+        "manifest_sha256": sha256_file(folder / MANIFEST),
+    }
+
+
 def train_model(
     spec: str,
     output: Path,
@@ -161,65 +252,31 @@ def train_model(
         dev scores and the path of ``model-best``.
     RAISES (InvalidInputError): E094 when the train or dev split has no documents, E095 when spaCy's training fails.
     """
-    from spacy.cli.train import train as spacy_train
-
     folder = resolve(spec, root)
     manifest = verify(folder)
-    splits = manifest["counts"]["splits"]
-    for split in ("train", "dev"):
-        if not splits.get(split, {}).get("documents"):
-            detail = ", ".join(f"{s} {c['documents']} documents" for s, c in splits.items())
-            raise InvalidInputError(Errors.E094.format(path=folder, split=split, detail=detail))
+    check_trainable(folder, manifest)
     output = Path(output)
-    output.mkdir(parents=True, exist_ok=True)
-    nlp, base_name, added = base_pipeline(model, list(manifest["labels"]))
-    base_path = output / "base"
-    files.remove_tree(base_path, ignore_errors=True)
-    nlp.to_disk(base_path)
-    config = training_config(
-        nlp, base_path, folder / "train.spacy", folder / "dev.spacy", max_steps, eval_frequency, seed
+    nlp, base_name, added, base_path = save_base(model, list(manifest["labels"]), output)
+    settings = {"max_steps": max_steps, "eval_frequency": eval_frequency, "seed": seed}
+    best = fit(
+        nlp,
+        base_path,
+        folder / "train.spacy",
+        folder / "dev.spacy",
+        output,
+        settings,
+        f"{manifest['name']}_v{manifest['version']}",
+        f"NER fine-tuned from {base_name} on corpus {manifest['name']} v{manifest['version']} by annotate {__version__}",
     )
-    config_path = output / "config.cfg"
-    config.to_disk(config_path)
-    for kept in ("model-best", "model-last"):  # a previous run's output is replaced, never mixed
-        files.remove_tree(output / kept, ignore_errors=True)
-    try:
-        spacy_train(config_path, output, use_gpu=-1)
-    except SystemExit as stop:  # spaCy's CLI helpers exit on bad input
-        raise InvalidInputError(
-            Errors.E095.format(reason=f"spaCy exited with {stop.code}", config=config_path)
-        ) from None
-    except (ValueError, KeyError, OSError) as err:
-        raise InvalidInputError(Errors.E095.format(reason=str(err).splitlines()[0], config=config_path)) from None
-    name = f"{manifest['name']}_v{manifest['version']}"
-    for kept in ("model-best", "model-last"):
-        meta_path = output / kept / "meta.json"
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        meta.update(
-            {
-                "name": name,
-                "description": f"NER fine-tuned from {base_name} on corpus "
-                f"{manifest['name']} v{manifest['version']} by annotate {__version__}",
-            }
-        )
-        with files.atomic_write(meta_path) as fh:
-            json.dump(meta, fh, indent=2, ensure_ascii=False)
-    best = json.loads((output / "model-best" / "meta.json").read_text(encoding="utf-8"))
     record = {
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "annotate_version": __version__,
-        "corpus": {
-            "name": manifest["name"],
-            "version": manifest["version"],
-            "path": str(folder),
-            "content_sha256": manifest["content_sha256"],
-            "manifest_sha256": sha256_file(folder / MANIFEST),
-        },
+        "corpus": corpus_provenance(folder, manifest),
         "base_model": base_name,
         "labels": list(manifest["labels"]),
         "labels_added_to_base": added,
-        "settings": {"max_steps": max_steps, "eval_frequency": eval_frequency, "seed": seed},
-        "dev_scores": {k: best.get("performance", {}).get(k) for k in ("ents_f", "ents_p", "ents_r")},
+        "settings": settings,
+        "dev_scores": {k: best.get(k) for k in ("ents_f", "ents_p", "ents_r")},
         "model": str(output / "model-best"),
     }
     with files.atomic_write(output / TRAINING_RECORD) as fh:

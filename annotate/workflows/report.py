@@ -14,10 +14,14 @@ from annotate.io.files import atomic_write
 from annotate.io.jsonl import read_jsonl
 from annotate.io.schemas import load_schema
 
+CURVE_RECORD = "curve.json"  # annotate.model.curve.CURVE_RECORD (not imported: it would load spaCy)
+CURVE_KIND = "learning-curve"
+
 
 @dataclass(frozen=True)
 class ReportResult:
-    """What ``report`` wrote: the kind of report ("annotation", "evaluation" or "corpus"), the file, its length."""
+    """What ``report`` wrote: the kind of report ("annotation", "evaluation", "curve" or "corpus"), the file, its
+    length."""
 
     kind: str
     output: Path
@@ -25,7 +29,8 @@ class ReportResult:
 
 
 def source_kind(source: str) -> str:
-    """What ``source`` names: "annotation" (a pull folder), "evaluation" (a file) or "corpus" (anything else).
+    """What ``source`` names: "annotation" (a pull folder), "curve" (a ``train --curve`` folder), "evaluation" (a
+    file: a curve record is told apart when read) or "corpus" (anything else).
 
     source (str): The command's argument.
     RETURNS (str): The kind of report it makes.
@@ -37,6 +42,8 @@ def source_kind(source: str) -> str:
     path = Path(source)
     if (path / SUMMARY).is_file():
         return "annotation"
+    if (path / CURVE_RECORD).is_file():
+        return "curve"
     return "evaluation" if path.is_file() else "corpus"
 
 
@@ -56,6 +63,35 @@ def read_evaluation(path: Path) -> dict[str, Any]:
     return result
 
 
+def read_curve(path: Path) -> dict[str, Any]:
+    """A learning-curve record written by ``annotate train --curve``, checked to be one.
+
+    path (Path): The file (``curve.json``).
+    RETURNS (dict[str, Any]): The record.
+    RAISES (InvalidInputError): E181 when it is not JSON, not a curve record or has no point.
+    """
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InvalidInputError(Errors.E181.format(path=path, reason=error)) from None
+    if not isinstance(record, dict) or record.get("kind") != CURVE_KIND or not record.get("points"):
+        raise InvalidInputError(Errors.E181.format(path=path, reason=f"no 'kind': {CURVE_KIND!r} and 'points'"))
+    return record
+
+
+def is_curve_record(path: Path) -> bool:
+    """Whether a JSON file says it is a learning-curve record (``"kind": "learning-curve"``).
+
+    path (Path): The file.
+    RETURNS (bool): True for a curve record; False for anything else (an evaluation result, not JSON).
+    """
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return False
+    return isinstance(record, dict) and record.get("kind") == CURVE_KIND
+
+
 def report(
     source: str,
     output: Path = Path("report.html"),
@@ -65,7 +101,8 @@ def report(
 ) -> ReportResult:
     """Write the HTML report ``source`` calls for: agreement and disagreements, a corpus version or an evaluation.
 
-    source (str): A pull folder, a corpus version (folder or NAME@vN), or a file from ``evaluate --save``.
+    source (str): A pull folder, a corpus version (folder or NAME@vN), a file from ``evaluate --save``, or a
+        ``train --curve`` output folder or its ``curve.json``.
     output (Path): HTML file to write (atomically).
     gold (str | None): For a pull: a corpus version or gold JSONL to score each annotator against.
     schema (Path | None): Schema for label colours and the language (None: schemas/news.yml).
@@ -76,12 +113,17 @@ def report(
     from annotate.corpus.gold import read_gold
     from annotate.corpus.pull import read_pull
     from annotate.corpus.store import resolve
-    from annotate.report import corpus_report, evaluation_report, pull_report
+    from annotate.report import corpus_report, curve_report, evaluation_report, pull_report
 
     the_schema = load_schema(schema)
     colours = {label.name: label.color for label in the_schema.labels}
     kind = source_kind(source)
-    if kind == "annotation":
+    if kind == "evaluation" and is_curve_record(Path(source)):
+        kind = "curve"
+    if kind == "curve":
+        path = Path(source)
+        html = curve_report(read_curve(path / CURVE_RECORD if path.is_dir() else path))
+    elif kind == "annotation":
         gold_docs = load_gold(gold, "all", root)[0] if gold else None
         html = pull_report(read_pull(Path(source)), colours, gold_docs, lang=the_schema.lang)
     elif kind == "evaluation":
