@@ -34,6 +34,7 @@ from annotate.errors import Errors, InvalidInputError
 
 METHOD = "minhash-lsh"  # datasketch MinHash signatures, LSH candidates, confirmed by exact Jaccard
 MODES = ("group", "off")  # group: near-duplicates share a split; off: split by story only (leakage still counted)
+LSH_THRESHOLD_MAX = 0.9
 _WORD = re.compile(r"\w+")
 
 
@@ -123,7 +124,9 @@ class NearDuplicateIndex:
     def __init__(self, texts: Iterable[str], settings: NearDuplicateSettings | None = None):
         self.settings = settings = settings or NearDuplicateSettings()
         self.shingles: list[np.ndarray] = []
-        self.lsh = MinHashLSH(threshold=settings.threshold, num_perm=settings.num_perm)
+        # LSH tuned for the threshold proposes; above 0.9 it is tuned for 0.9 (datasketch needs two bands or more):
+        # more candidates, the same pairs once confirmed
+        self.lsh = MinHashLSH(threshold=min(settings.threshold, LSH_THRESHOLD_MAX), num_perm=settings.num_perm)
         base = MinHash(num_perm=settings.num_perm, seed=settings.seed, hashfunc=int, scheme="affine32")
         for i, text in enumerate(texts):
             mine = shingles(text, settings.shingle_size)
