@@ -126,7 +126,7 @@ def test_stories_sharing_a_near_duplicate_share_a_split_and_nothing_leaks(tmp_pa
         "threshold": 0.5,
         "shingles": "words",
         "shingle_size": 5,
-        "num_perm": 128,
+        "num_perm": 64,
         "seed": 1,
         "pairs": 1,
         "groups": 1,
@@ -134,6 +134,7 @@ def test_stories_sharing_a_near_duplicate_share_a_split_and_nothing_leaks(tmp_pa
         "stories_joined": 2,
         "largest_group": 6,
         "pairs_checked": near["pairs_checked"],
+        "lsh": {"bands": 15, "rows": 3},
         "leakage": {"dev": 0, "test": 0},
     }
     assert result.manifest["settings"]["near_duplicates"]["threshold"] == 0.5

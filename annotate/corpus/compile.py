@@ -292,6 +292,7 @@ def near_duplicate_report(found: dict, splits: dict[str, list[str]], ratios: Seq
         "stories_joined": sum(len(c) for c in joined),
         "largest_group": largest,
         "pairs_checked": index.checked,
+        "lsh": {"bands": index.lsh.b, "rows": index.lsh.r},
         "leakage": leakage,
     }
     return report, tuple(warnings)
