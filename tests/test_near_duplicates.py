@@ -48,6 +48,8 @@ def test_exact_duplicates_group_and_textless_paragraphs_do_not():
     index = NearDuplicateIndex(texts)
     assert index.groups() == [[0, 2]]  # "-- --" has no words, no shingles: nobody's near duplicate
     assert index.leaks(["train", "dev", "test", "train", "dev"]) == {"dev": 0, "test": 1}
+    exact = NearDuplicateIndex([*texts, "Ada wrote the first program!"], NearDuplicateSettings(threshold=1.0))
+    assert exact.groups() == [[0, 2, 5]]  # the same words: Jaccard 1, punctuation and case aside
 
 
 def test_a_group_of_many_copies_is_linked_with_about_one_check_per_copy():
@@ -224,3 +226,7 @@ def test_compile_cli_prints_the_leakage_and_checks_the_threshold(tmp_path):
     assert "Leakage: 0 dev and 0 test paragraphs have a near duplicate in train." in done.stdout
     bad = run_cli(*args, "--near-duplicate-threshold", "1.5")
     assert bad.returncode == 1 and "[E175]" in bad.stderr and "Traceback" not in bad.stderr
+    unknown = run_cli(*args, "--near-duplicates", "sometimes")
+    assert unknown.returncode == 1 and "[E176]" in unknown.stderr
+    off = run_cli(*args, "--near-duplicates", "off")  # another setting, another version: the seeds' pair is in
+    assert off.returncode == 0 and "not grouped: --near-duplicates off" in off.stdout  # one story, no leak
