@@ -164,6 +164,8 @@ def step_compile(n: int, work: Path) -> dict:
     from annotate.corpus.pull import read_pull
 
     blank_pipeline("en")  # loading spaCy's language data (0.15 s, whatever the size) is not the compile's work
+    import datasketch  # noqa: F401  (nor importing datasketch, 0.6 s: the near-duplicate row reports it)
+
     t = time.perf_counter()
     pull = read_pull(work / "pull", stream=True)
     compiled = compile_corpus(pull, "bench", parse_strategy("majority"), root=work / "corpus")
