@@ -322,6 +322,10 @@ class Errors(metaclass=ErrorsWithCodes):
     )
     E173 = "{path}, {source}: {key} must be non-negative and strictly increasing, not {value}. Sort the indices."
     E174 = "--stories-out {path} is the sidecar ingest reads: write the draft elsewhere, check it, then rename it."
+    # compile: near-duplicate paragraphs
+    E175 = "--near-duplicate-threshold {threshold} is not in (0, 1]: pass a Jaccard similarity, e.g. 0.5."
+    E176 = "--near-duplicates {mode!r} is not known: pass one of {modes}."
+    E177 = "Compile read {read} texts of {outlined} gold documents for near duplicates: a bug, please report it."
     # train --curve: the learning curve
     E180 = "--curve-points {points!r}: give increasing whole percentages of train in 1..100, e.g. 25,50,75,100."
     E181 = (
@@ -348,6 +352,11 @@ class Warnings(metaclass=ErrorsWithCodes):
     )
     W050 = "{path}: no source file {source!r} in its folder; its entry is ignored (check the name)."
     W051 = "{path}: {source!r} is not a .txt file (each record is its own story); its entry is ignored."
+    W052 = "{leaks} dev/test paragraphs have a near duplicate in train (--near-duplicates off): the splits leak."
+    W053 = (
+        "near-duplicate paragraphs join {stories} stories into one group of {documents} documents ({share:.0%} of "
+        "the gold): the splits cannot keep their ratios. Raise --near-duplicate-threshold or check the sources."
+    )
 
 
 class AnnotateError(Exception):
@@ -385,10 +394,10 @@ _CODES_BY_KIND = {
         "E031 E032 E052 E054 E055 E057 E062 E065 E070 E071 E072 E073 E074 E075 "
         "E076 E078 E079 E080 E081 E083 E084 E085 E086 E087 E088 E089 E091 E092 "
         "E093 E094 E095 E096 E140 E141 E142 E143 E144 E145 E146 E147 E148 E149 "
-        "E160 E170 E171 E172 E173 E174 E180 E181"
+        "E160 E170 E171 E172 E173 E174 E175 E176 E180 E181"
     ),
     "ServerError": "E041 E042 E043 E044 E053 E061 E064 E066",
     "ConflictError": "E050 E051 E056 E063",
-    "InternalError": "E023 E100 E110 E111 E112 E113 E150 E182",
+    "InternalError": "E023 E100 E110 E111 E112 E113 E150 E177 E182",
 }
 KINDS: dict[str, str] = dict(sorted((code, kind) for kind, codes in _CODES_BY_KIND.items() for code in codes.split()))

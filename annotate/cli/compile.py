@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from annotate.cli._common import Root, SchemaOption, out
+from annotate.cli._common import Root, SchemaOption, out, print_warnings
 from annotate.corpus.pull import PULL_DIR
 from annotate.workflows.compile import ADJUDICATION_DIR, CompileOutcome, compile_version
 
@@ -41,6 +41,18 @@ def compile_cli(
         help="Keep whitespace at span edges as annotated (such spans are then misaligned conflicts); "
         "by default it is trimmed before adjudication and counted in the manifest.",
     ),
+    near_duplicate_threshold: float = typer.Option(
+        0.5,
+        "--near-duplicate-threshold",
+        help="Jaccard similarity (word 5-grams) from which two paragraphs are near duplicates: their stories "
+        "share a split.",
+    ),
+    near_duplicates: str = typer.Option(
+        "group",
+        "--near-duplicates",
+        help="group (stories sharing a near-duplicate paragraph share a split) or off (by story only; the leakage "
+        "is still counted).",
+    ),
 ) -> None:
     """Adjudicate a pull into the next immutable corpus version (gold, splits, exports, manifest, CHANGES)."""
     print_compile(
@@ -56,6 +68,8 @@ def compile_cli(
             empty_means_none,
             schema,
             keep_whitespace,
+            near_duplicate_threshold,
+            near_duplicates,
         )
     )
 
@@ -66,6 +80,7 @@ def print_compile(outcome: CompileOutcome) -> None:
     outcome (CompileOutcome): What compile did.
     """
     result = outcome.result
+    print_warnings(result.warnings)
     if not result.created:
         out.print(f"No change: {outcome.name} v{result.version} is current ({result.path}). Nothing written.")
         return
@@ -90,6 +105,15 @@ def print_compile(outcome: CompileOutcome) -> None:
             f"{splits['spans']} gold spans fall inside spaCy tokens: kept, the tokens of {splits['documents']} "
             "documents split at their edges."
         )
+    near = result.manifest.get("near_duplicates")
+    if near:
+        leaks = near["leakage"]
+        out.print(
+            f"Near-duplicate paragraphs (Jaccard ≥ {near['threshold']}, word {near['shingle_size']}-grams): "
+            f"{near['paragraphs']} in {near['groups']} groups, joining {near['stories_joined']} stories"
+            + (" into one split each." if near["mode"] == "group" else " (not grouped: --near-duplicates off).")
+        )
+        out.print(f"Leakage: {leaks['dev']} dev and {leaks['test']} test paragraphs have a near duplicate in train.")
     table = Table()
     for column in ("split", "documents", "stories", "spans"):
         table.add_column(column, justify="right" if column != "split" else "left")

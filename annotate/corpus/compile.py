@@ -15,33 +15,45 @@ The pipeline, one document at a time in reading order (memory does not grow with
       -> CompileState.add: every count, in one place       annotate.core.gold (pure)
       -> VersionWriter.add: the version's files            annotate.corpus.writer
 
+Before the pass, the texts of the included documents are read once for near-duplicate paragraphs
+(:mod:`annotate.core.near_duplicates`): stories that share one are dealt into one split, and the
+manifest's ``near_duplicates`` records the method, its settings and the leakage (dev/test paragraphs
+with a near duplicate in train: 0 unless ``mode="off"``).
+
 Compiling from a source that gives the same content as the latest version writes nothing
 ("no change"); the content key is the sha256 of the gold, the conflicts, the left-out list,
-the splits, the compile settings and the schema.
+the splits, the compile settings (the near-duplicate settings among them) and the schema.
 """
 
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotate.core.adjudication import Strategy
 from annotate.core.alignment import blank_pipeline
 from annotate.core.changes import changes_markdown, diff_gold
 from annotate.core.documents import Document
 from annotate.core.gold import Accounting, CompileState, iter_gold
-from annotate.core.splits import split_by_article
+from annotate.core.splits import DisjointSet, article_key, split_by_article
 from annotate.corpus.adjudication import adjudication_decisions
 from annotate.corpus.gold import read_gold
 from annotate.corpus.pull import Pull
 from annotate.corpus.store import CORPUS_ROOT, MANIFEST, read_manifest, versions
-from annotate.corpus.stream import by_document
+from annotate.corpus.stream import ByDocument, by_document
 from annotate.corpus.writer import VersionWriter, manifest, now, schema_change
-from annotate.errors import Errors, InvalidInputError
+from annotate.errors import Errors, InternalError, InvalidInputError, Warnings
 from annotate.io import files, jsonl
 from annotate.io.gc import collector_skips_existing
+
+if TYPE_CHECKING:
+    from annotate.core.near_duplicates import NearDuplicateSettings
+
+PAIRS_COUNTED = 200_000  # the manifest counts the near-duplicate pairs inside groups when there are at most this many
 
 
 @dataclass
@@ -52,6 +64,7 @@ class CompileResult:
     version: int
     created: bool  # False: no change, ``version`` is the current one
     manifest: dict
+    warnings: tuple[str, ...] = ()  # W052 (the splits leak), W053 (a near-duplicate group too large for the ratios)
 
 
 @dataclass
@@ -125,6 +138,7 @@ def compile_corpus(
     empty_means_none: bool = True,
     adjudication: Pull | None = None,
     keep_whitespace: bool = False,
+    near_duplicates: NearDuplicateSettings | None = None,
 ) -> CompileResult:
     """Write the next version of corpus ``name`` from a pull, or report that nothing changed.
 
@@ -144,6 +158,8 @@ def compile_corpus(
         the documents they cover, recorded in the manifest and CHANGES.md.
     keep_whitespace (bool): Keep whitespace at span edges as annotated: such spans are then "misaligned" conflicts
         (default: trimmed before adjudication, counted in the manifest's ``whitespace_trimmed``).
+    near_duplicates (NearDuplicateSettings | None): How near-duplicate paragraphs are found and whether their
+        stories share a split (None: the defaults, grouped at Jaccard 0.5 over word 5-grams).
     RETURNS (CompileResult): The version written, or the current one if nothing changed.
     RAISES (InvalidInputError): No document has enough annotations (E084); see also E093.
     RAISES (InternalError): A conservation check failed (E110-E112): a bug.
@@ -155,8 +171,14 @@ def compile_corpus(
         raise InvalidInputError(
             Errors.E084.format(source=pull.path or "the source", k=max(min_annotators, 1), left=len(grouped.outline))
         )
-    splits = split_by_article(((d.id, d.source, d.article) for d in included), ratios, seed)
-    del included
+    from annotate.core.near_duplicates import NearDuplicateSettings  # datasketch: imported when compile runs
+
+    near = near_duplicates or NearDuplicateSettings()
+    found = find_near_duplicates(grouped, included, near)
+    together = found["groups"] if near.mode == "group" else []
+    splits = split_by_article(((d.id, d.source, d.article) for d in included), ratios, seed, together)
+    report, warnings = near_duplicate_report(found, splits, ratios)
+    del included, found, together
     settings = {
         "strategy": str(strategy),
         "min_annotators": min_annotators,
@@ -165,6 +187,7 @@ def compile_corpus(
         "lang": lang,
         "empty_means_none": empty_means_none,
         "keep_whitespace": keep_whitespace,
+        "near_duplicates": near.to_dict(),
     }
     corpus_dir = root / name
     state = CompileState(pull.labels)
@@ -185,7 +208,7 @@ def compile_corpus(
         latest = read_manifest(corpus_dir / f"v{previous}") if previous else {}
         if previous is not None and latest.get("content_sha256") == written.content_key:
             folder.abandon()
-            return CompileResult(corpus_dir / f"v{previous}", previous, False, latest)
+            return CompileResult(corpus_dir / f"v{previous}", previous, False, latest, warnings)
         version = (previous or 0) + 1
         old_gold = {d.id: d.spans for d in read_gold(corpus_dir / f"v{previous}" / "gold.jsonl")} if previous else {}
         notes = [adjudicated["note"]] if adjudicated else []
@@ -193,10 +216,83 @@ def compile_corpus(
         changes = changes_markdown(diff_gold(old_gold, state.gold_spans), name, version, previous, notes)
         folder.write_bytes("CHANGES.md", changes)
         made = manifest(pull, name, version, strategy, settings, state, written, folder.hashes, now())
+        made["near_duplicates"] = {**near.to_dict(), **report}
         if adjudicated:
             made["adjudication"] = {k: v for k, v in adjudicated.items() if k != "note"}
         folder.write_bytes(MANIFEST, jsonl.json_bytes(made))
         for path in folder.path.iterdir():
             os.chmod(path, 0o444)
         folder.target = corpus_dir / f"v{version}"  # the rename fails if a concurrent compile took this number
-    return CompileResult(folder.target, version, True, made)
+    return CompileResult(folder.target, version, True, made, warnings)
+
+
+def find_near_duplicates(grouped: ByDocument, included: list, settings: NearDuplicateSettings) -> dict:
+    """The near-duplicate paragraphs among the included documents (their texts read once, in reading order).
+
+    grouped (ByDocument): The pull's documents.
+    included (list[Outline]): The documents in the gold, in reading order.
+    settings (NearDuplicateSettings): Threshold, shingles, permutations, seed.
+    RETURNS (dict): ``groups`` (document ids, each group two or more near duplicates), ``pairs`` (the near-duplicate
+        pairs inside the groups, or None when more than :data:`PAIRS_COUNTED` would be compared), ``checked`` (pairs
+        compared), ``index`` (the :class:`~annotate.core.near_duplicates.NearDuplicateIndex`), ``ids`` (by position)
+        and ``article_of`` (document id to story key).
+    """
+    from annotate.core.near_duplicates import NearDuplicateIndex
+
+    ids = [o.id for o in included]
+    wanted = set(ids)
+    index = NearDuplicateIndex((d.text for d in grouped.documents() if d.id in wanted), settings)
+    if len(index) != len(ids):  # the outline and the documents come from one file: a bug if they differ
+        raise InternalError(Errors.E177.format(read=len(index), outlined=len(ids)))
+    positions = index.groups()
+    pairs: int | None = None
+    if sum(len(g) * (len(g) - 1) // 2 for g in positions) <= PAIRS_COUNTED:
+        pairs = sum(index.similar(a, b) for g in positions for i, a in enumerate(g) for b in g[i + 1 :])
+    return {
+        "groups": [[ids[i] for i in g] for g in positions],
+        "pairs": pairs,
+        "index": index,
+        "ids": ids,
+        "article_of": {o.id: article_key(o.source, o.article) for o in included},
+    }
+
+
+def near_duplicate_report(found: dict, splits: dict[str, list[str]], ratios: Sequence[float]) -> tuple[dict, tuple]:
+    """The manifest's near-duplicate counts and leakage, and the warnings they call for.
+
+    found (dict): What :func:`find_near_duplicates` found.
+    splits (dict[str, list[str]]): The splits.
+    ratios (Sequence[float]): The train, dev and test shares.
+    RETURNS (tuple[dict, tuple]): ``pairs``, ``groups``, ``paragraphs``, ``stories_joined``, ``largest_group``
+        (documents in the largest group of joined stories), ``pairs_checked`` and ``leakage`` per split; W052, W053.
+    """
+    split_of = {doc_id: split for split, ids in splits.items() for doc_id in ids}
+    index = found["index"]
+    leakage = index.leaks([split_of.get(doc_id) for doc_id in found["ids"]])
+    article_of = found["article_of"]
+    stories = DisjointSet({article_of[d] for g in found["groups"] for d in g})
+    for group in found["groups"]:
+        for doc_id in group[1:]:
+            stories.union(article_of[group[0]], article_of[doc_id])
+    joined = [set(c) for c in stories.components() if len(c) > 1]
+    size = Counter(article_of.values())  # documents per story
+    largest = max((sum(size[k] for k in c) for c in joined), default=0)
+    warnings: list[str] = []
+    if sum(leakage.values()):
+        warnings.append(Warnings.W052.format(leaks=sum(leakage.values())))
+    if joined and largest > max(ratios) * len(article_of):
+        stories_in = max(joined, key=lambda c: sum(size[k] for k in c))
+        warnings.append(
+            Warnings.W053.format(stories=len(stories_in), documents=largest, share=largest / len(article_of))
+        )
+    report = {
+        "pairs": found["pairs"],
+        "groups": len(found["groups"]),
+        "paragraphs": sum(len(g) for g in found["groups"]),
+        "stories_joined": sum(len(c) for c in joined),
+        "largest_group": largest,
+        "pairs_checked": index.checked,
+        "lsh": {"bands": index.lsh.b, "rows": index.lsh.r},
+        "leakage": leakage,
+    }
+    return report, tuple(warnings)

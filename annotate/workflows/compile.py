@@ -35,6 +35,8 @@ def compile_version(
     empty_means_none: bool = True,
     schema: Path | None = None,
     keep_whitespace: bool = False,
+    near_duplicate_threshold: float = 0.5,
+    near_duplicates: str = "group",
 ) -> CompileOutcome:
     """Adjudicate the pull ``source`` into corpus/NAME/vN (gold, splits, exports, manifest, CHANGES).
 
@@ -50,13 +52,21 @@ def compile_version(
     schema (Path | None): Schema whose language tokenises (None: schemas/news.yml).
     keep_whitespace (bool): Keep whitespace at span edges as annotated (they are then "misaligned" conflicts);
         by default it is trimmed before adjudication.
-    RETURNS (CompileOutcome): The version and its changes; ``result.created`` is False when nothing changed.
+    near_duplicate_threshold (float): Jaccard similarity (word 5-grams) from which two paragraphs are near
+        duplicates, in (0, 1].
+    near_duplicates (str): ``group`` (stories sharing a near-duplicate paragraph share a split) or ``off``
+        (split by story only; the leakage is still counted, W052).
+    RETURNS (CompileOutcome): The version and its changes; ``result.created`` is False when nothing changed;
+        ``result.warnings`` holds W052/W053.
+    RAISES (InvalidInputError): A threshold outside (0, 1] (E175) or an unknown near-duplicate mode (E176).
     """
     from annotate.core.adjudication import parse_strategy
+    from annotate.core.near_duplicates import NearDuplicateSettings
     from annotate.corpus.compile import compile_corpus
     from annotate.corpus.pull import read_pull
 
     the_strategy = parse_strategy(strategy)
+    near = NearDuplicateSettings(threshold=near_duplicate_threshold, mode=near_duplicates)
     the_pull = read_pull(source, stream=True)  # compile streams them, one document at a time
     decisions = None
     if the_strategy.name == "adjudicated":
@@ -77,6 +87,7 @@ def compile_version(
         empty_means_none,
         adjudication=decisions,
         keep_whitespace=keep_whitespace,
+        near_duplicates=near,
     )
     changes = (result.path / "CHANGES.md").read_text(encoding="utf-8").strip() if result.created else None
     return CompileOutcome(name, result, changes)
