@@ -24,6 +24,13 @@ def seed_texts():
     return [r["text"] for r in srsly.read_jsonl(SEEDS)]
 
 
+def compile_stories(docs, seed, root, **settings):
+    """compile_corpus of ``docs`` as corpus "nd" by majority, ratios 0.6/0.2/0.2."""
+    return compile_corpus(
+        pull_from(docs), "nd", parse_strategy("majority"), ratios=(0.6, 0.2, 0.2), seed=seed, root=root, **settings
+    )
+
+
 def test_the_seeds_repeated_lavrov_paragraph_is_the_only_near_duplicate_pair():
     texts = seed_texts()
     index = NearDuplicateIndex(texts)
@@ -115,9 +122,7 @@ def apart_seed():
 
 def test_stories_sharing_a_near_duplicate_share_a_split_and_nothing_leaks(tmp_path, apart_seed):
     docs = story_corpus()
-    result = compile_corpus(
-        pull_from(docs), "nd", parse_strategy("majority"), ratios=(0.6, 0.2, 0.2), seed=apart_seed, root=tmp_path
-    )
+    result = compile_stories(docs, apart_seed, tmp_path)
     splits = splits_of(result)
     together = {split_of(splits, d.id) for d in docs if d.source in ("s03.txt", "s30.txt")}
     assert len(together) == 1  # both stories, whole, in one split
@@ -142,24 +147,14 @@ def test_stories_sharing_a_near_duplicate_share_a_split_and_nothing_leaks(tmp_pa
     assert result.manifest["settings"]["near_duplicates"]["threshold"] == 0.5
     assert result.warnings == ()
     # deterministic: the same pull compiled again elsewhere gives the same splits and content
-    again = compile_corpus(
-        pull_from(docs), "nd", parse_strategy("majority"), ratios=(0.6, 0.2, 0.2), seed=apart_seed, root=tmp_path / "b"
-    )
+    again = compile_stories(docs, apart_seed, tmp_path / "b")
     assert splits_of(again) == splits
     assert again.manifest["content_sha256"] == result.manifest["content_sha256"]
 
 
 def test_without_grouping_the_leak_is_counted_and_warned(tmp_path, apart_seed):
     docs = story_corpus()
-    off = compile_corpus(
-        pull_from(docs),
-        "nd",
-        parse_strategy("majority"),
-        ratios=(0.6, 0.2, 0.2),
-        seed=apart_seed,
-        root=tmp_path,
-        near_duplicates=NearDuplicateSettings(mode="off"),
-    )
+    off = compile_stories(docs, apart_seed, tmp_path, near_duplicates=NearDuplicateSettings(mode="off"))
     splits = splits_of(off)
     leaked = split_of(splits, "s03.txt-1")
     assert split_of(splits, "s30.txt-0") == "train" and leaked in ("dev", "test")
@@ -167,23 +162,11 @@ def test_without_grouping_the_leak_is_counted_and_warned(tmp_path, apart_seed):
     assert near["mode"] == "off" and near["leakage"] == {"dev": 0, "test": 0, leaked: 1}
     assert len(off.warnings) == 1 and off.warnings[0].startswith("[W052] 1 dev/test paragraphs")
     # the threshold is part of the content key: a stricter one is a new version, the same one is no change
-    grouped = compile_corpus(
-        pull_from(docs), "nd", parse_strategy("majority"), ratios=(0.6, 0.2, 0.2), seed=apart_seed, root=tmp_path
-    )
+    grouped = compile_stories(docs, apart_seed, tmp_path)
     assert grouped.created and grouped.version == 2
-    same = compile_corpus(
-        pull_from(docs), "nd", parse_strategy("majority"), ratios=(0.6, 0.2, 0.2), seed=apart_seed, root=tmp_path
-    )
+    same = compile_stories(docs, apart_seed, tmp_path)
     assert not same.created and same.version == 2
-    stricter = compile_corpus(
-        pull_from(docs),
-        "nd",
-        parse_strategy("majority"),
-        ratios=(0.6, 0.2, 0.2),
-        seed=apart_seed,
-        root=tmp_path,
-        near_duplicates=NearDuplicateSettings(threshold=0.99),
-    )
+    stricter = compile_stories(docs, apart_seed, tmp_path, near_duplicates=NearDuplicateSettings(threshold=0.99))
     assert stricter.created and stricter.manifest["near_duplicates"]["groups"] == 0  # one word off: J < 0.99
     assert stricter.manifest["content_sha256"] != grouped.manifest["content_sha256"]
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
 from pathlib import Path
 
 from annotate import __version__
@@ -27,7 +26,7 @@ from annotate.corpus.gold import read_gold
 from annotate.corpus.store import CORPUS_ROOT, read_splits, resolve, verify
 from annotate.errors import Errors, InternalError
 from annotate.io import files
-from annotate.model.train import check_trainable, corpus_provenance, fit, save_base
+from annotate.model.train import check_trainable, fit, record_head, save_base
 
 CURVE_RECORD = "curve.json"
 CURVE_KIND = "learning-curve"
@@ -147,13 +146,7 @@ def train_curve(
             on_point(point)
     record = {
         "kind": CURVE_KIND,
-        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "annotate_version": __version__,
-        "corpus": corpus_provenance(folder, manifest),
-        "base_model": base_name,
-        "labels": list(manifest["labels"]),
-        "labels_added_to_base": added,
-        "settings": settings,
+        **record_head(folder, manifest, base_name, added, settings),
         "unit": unit,
         "train_documents": len(train_ids),
         "train_stories": len({article_key(s, a) for _, s, a in train_docs}),

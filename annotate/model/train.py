@@ -212,19 +212,31 @@ def fit(
     return dict(best.get("performance", {}))
 
 
-def corpus_provenance(folder: Path, manifest: dict) -> dict:
-    """What a training record says of the corpus version: name, version, path and hashes.
+def record_head(folder: Path, manifest: dict, base_name: str, added: list[str], settings: dict) -> dict:
+    """The part a training record and a learning-curve record share: when, by what, from what corpus and model.
 
-    folder (Path): The version folder.
+    folder (Path): The corpus version folder.
     manifest (dict): Its manifest.
-    RETURNS (dict): ``name``, ``version``, ``path``, ``content_sha256``, ``manifest_sha256``.
+    base_name (str): The base pipeline trained from.
+    added (list[str]): The labels added to the base pipeline's NER.
+    settings (dict): The training settings (steps, frequency, seed).
+    RETURNS (dict): ``created_at``, ``annotate_version``, ``corpus`` (name, version, path, content and manifest
+        sha256), ``base_model``, ``labels``, ``labels_added_to_base`` and ``settings``.
     """
     return {
-        "name": manifest["name"],
-        "version": manifest["version"],
-        "path": str(folder),
-        "content_sha256": manifest["content_sha256"],
-        "manifest_sha256": sha256_file(folder / MANIFEST),
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "annotate_version": __version__,
+        "corpus": {
+            "name": manifest["name"],
+            "version": manifest["version"],
+            "path": str(folder),
+            "content_sha256": manifest["content_sha256"],
+            "manifest_sha256": sha256_file(folder / MANIFEST),
+        },
+        "base_model": base_name,
+        "labels": list(manifest["labels"]),
+        "labels_added_to_base": added,
+        "settings": settings,
     }
 
 
@@ -269,13 +281,7 @@ def train_model(
         f"NER fine-tuned from {base_name} on corpus {manifest['name']} v{manifest['version']} by annotate {__version__}",
     )
     record = {
-        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "annotate_version": __version__,
-        "corpus": corpus_provenance(folder, manifest),
-        "base_model": base_name,
-        "labels": list(manifest["labels"]),
-        "labels_added_to_base": added,
-        "settings": settings,
+        **record_head(folder, manifest, base_name, added, settings),
         "dev_scores": {k: best.get(k) for k in ("ents_f", "ents_p", "ents_r")},
         "model": str(output / "model-best"),
     }
