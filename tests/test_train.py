@@ -155,7 +155,7 @@ def test_a_learning_curve_trains_nested_shares_and_reports_them(corpus, tmp_path
     assert "Learning curve: news v1" in ran.stdout and f1 in ran.stdout and "50%" in ran.stdout
     # the same seed takes the same subsets
     again = run_cli(
-        "train", "--corpus", "news@v1", "--curve", "--curve-points", "25,50,100", "-o", str(tmp_path / "again"),
+        "train", "--corpus", "news@v1", "--curve-points", "25,50,100", "-o", str(tmp_path / "again"),  # implies --curve
         "--max-steps", "1", "--eval-frequency", "1", *root,
     )  # fmt: skip
     assert again.returncode == 0

@@ -24,12 +24,15 @@ def train_cli(
     with_curve: bool = typer.Option(
         False, "--curve", help="A learning curve: train on growing shares of train (whole stories), F1 on dev for each."
     ),
-    curve_points: str = typer.Option("25,50,75,100", help="With --curve: the shares of train, in percent."),
+    curve_points: str | None = typer.Option(
+        None, help="The shares of train, in percent, for --curve (which they imply) [default: 25,50,75,100]."
+    ),
     root: Path = Root,
 ) -> None:
     """Fine-tune the pre-annotation model's NER on a corpus version with spaCy's own `spacy train` (CPU)."""
-    if with_curve:
-        print_curve(curve(corpus, output, curve_points, model, max_steps, eval_frequency, seed, root, FEEDBACK))
+    if with_curve or curve_points is not None:
+        points = curve_points or "25,50,75,100"
+        print_curve(curve(corpus, output, points, model, max_steps, eval_frequency, seed, root, FEEDBACK))
         return
     record = train(corpus, output, model, max_steps, eval_frequency, seed, root)
     scores = record["dev_scores"]
