@@ -70,6 +70,27 @@ class CurveFigures:
             return None
         return self.points[-1].f1 - self.points[-2].f1
 
+    @property
+    def axis_labels(self) -> list[tuple[int, str]]:
+        """One x-axis label per distinct subset size: shares that hold the same documents (whole stories can make
+        50% and 75% the same subset) share one label, so they do not print over each other.
+
+        RETURNS (list[tuple[int, str]]): ``(documents, "50%")`` or ``(documents, "50–75%")``, by size.
+
+        EXAMPLE:
+            >>> point = lambda percent, documents: CurvePoint(percent, documents, 1, None, None, None)
+            >>> f = CurveFigures("n v1", "m", "story", 60, 4, 10, [], [point(25, 19), point(50, 50), point(75, 50)])
+            >>> f.axis_labels
+            [(19, '25%'), (50, '50–75%')]
+        """
+        runs: list[tuple[int, int, int]] = []  # (documents, first percent, last percent)
+        for p in self.points:
+            if runs and runs[-1][0] == p.documents:
+                runs[-1] = (p.documents, runs[-1][1], p.percent)
+            else:
+                runs.append((p.documents, p.percent, p.percent))
+        return [(docs, f"{first}%" if first == last else f"{first}–{last}%") for docs, first, last in runs]
+
 
 def curve_figures(record: Mapping[str, Any]) -> CurveFigures:
     """The figures of a learning-curve report, from a ``curve.json`` record.
