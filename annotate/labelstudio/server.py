@@ -213,6 +213,11 @@ def start(
             **db_env,
         }
     )
+    if host in LOOPBACK:
+        # A server on the loopback may call an ML backend on it (`annotate model serve`): its /predict and the
+        # webhook Label Studio adds for it. Bound publicly, Label Studio keeps its SSRF guards.
+        child_env.setdefault("ML_BLOCK_LOCAL_IP", "false")
+        child_env.setdefault("SSRF_PROTECTION_ENABLED", "false")
     child_env.pop(KEY_VAR, None)
     child_env.pop(DATABASE_VAR, None)
     command = [
