@@ -3,6 +3,9 @@ a project's own text field and control names, tasks in order, exact offsets, bea
 
 from __future__ import annotations
 
+import socket
+import sys
+
 import pytest
 
 pytest.importorskip("fastapi")
@@ -12,6 +15,8 @@ from fastapi.testclient import TestClient  # noqa: E402
 from annotate.core.scores import ScoredEntity  # noqa: E402
 from annotate.labelstudio.ml_backend import ProjectSetup, create_app, predict_tasks  # noqa: E402
 from annotate.workflows.model import backend  # noqa: E402
+
+from .conftest import run_cli  # noqa: E402
 
 CONFIG = (
     '<View><Header value="$title"/><Text name="story" value="$clean_description"/>'
@@ -121,3 +126,21 @@ def test_project_labels_pick_the_schema_label_else_the_models():
     assert [(r["value"]["text"], r["value"]["labels"]) for r in prediction["result"]] == [("Homs", ["GPE"])]
     assert prediction["score"] == 0.25
     assert create_app(predictor, "m-1").state.backend.model_version == "m-1"
+
+
+def test_without_the_ml_extra_a_coded_error_names_it(monkeypatch):
+    from annotate.errors import NotFoundError
+
+    monkeypatch.setitem(sys.modules, "fastapi", None)  # `import fastapi` raises ImportError
+    with pytest.raises(NotFoundError, match=r"\[E190\].*annotate\[ml\]"):
+        create_app(lambda texts: [[] for _ in texts], "m-1")
+
+
+def test_serve_refuses_a_public_host_without_public_and_a_taken_port():
+    refused = run_cli("model", "serve", "--host", "0.0.0.0")
+    assert refused.returncode == 1 and "[E194]" in refused.stderr and "Traceback" not in refused.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = run_cli("model", "serve", "--port", str(taken.getsockname()[1]))
+    assert busy.returncode == 1 and "[E063]" in busy.stderr
