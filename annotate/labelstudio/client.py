@@ -310,6 +310,27 @@ class LabelStudio:
                     continue
                 raise self._transport_error(err, step, attempt) from None
 
+    def task(self, task_id: int) -> dict:
+        """One task, as the labeling page opens it (Label Studio asks the project's ML backend for a prediction
+        when the task has none of the backend's current ``model_version``).
+
+        task_id (int): The task.
+        RETURNS (dict): The task object, with its ``predictions``.
+        """
+        return self.request("GET", f"/api/tasks/{task_id}/", "reading the task")
+
+    def add_ml_backend(self, project_id: int, url: str, title: str, is_interactive: bool = False) -> dict:
+        """Connect an ML backend to a project (Label Studio calls its ``/health`` and ``/setup`` first).
+
+        project_id (int): The project.
+        url (str): The backend's base URL.
+        title (str): Its name in the project's settings.
+        is_interactive (bool): Whether Label Studio may ask it while an annotator works.
+        RETURNS (dict): The ML backend object (``id``, ``state``, ``model_version``).
+        """
+        body = {"url": url, "project": project_id, "title": title, "is_interactive": is_interactive}
+        return self.request("POST", "/api/ml", "connecting the ML backend", json=body)
+
     def delete_task(self, task_id: int) -> None:
         """Delete a task (a duplicate without annotations).
 

@@ -105,3 +105,29 @@ def span_source(config: str, text_key: str | None = None) -> tuple[SpanSource | 
     other_labels = tuple(name for name, _, is_labels in controls if is_labels and name not in names)
     note = f"spans of <Labels> {', '.join(names)} on <Text> {text_name} (task field {texts[text_name]!r})"
     return SpanSource(texts[text_name], text_name, names, others, other_labels), note
+
+
+def control_labels(config: str, controls: tuple[str, ...]) -> frozenset[str] | None:
+    """The ``<Label value=...>`` values of the given ``<Labels>`` controls.
+
+    config (str): The labeling config (XML).
+    controls (tuple[str, ...]): The controls' names (``SpanSource.controls``).
+    RETURNS (frozenset[str] | None): Their labels; None when the config is no XML or lists none.
+
+    EXAMPLE:
+        >>> sorted(control_labels('<View><Labels name="ner" toName="t"><Label value="ORG"/></Labels></View>', ("ner",)))
+        ['ORG']
+    """
+    try:
+        root = ET.fromstring(config or "")
+    except ET.ParseError:
+        return None
+    labels = {
+        label.get("value") or ""
+        for element in root.iter()
+        if _local(element.tag) == "labels" and element.get("name") in controls
+        for label in element
+        if _local(label.tag) == "label"
+    }
+    labels.discard("")
+    return frozenset(labels) or None

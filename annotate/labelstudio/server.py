@@ -110,7 +110,13 @@ def _read_pid(data_dir: Path) -> int | None:
     return pid if pid_alive(pid) else None
 
 
-def _port_free(host: str, port: int) -> bool:
+def port_free(host: str, port: int) -> bool:
+    """Whether a server could bind ``host:port`` now.
+
+    host (str): The address.
+    port (int): The port.
+    RETURNS (bool): True when the port is free.
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
         # as a server binds: connections of a stopped server lingering in TIME_WAIT do not count
@@ -178,7 +184,7 @@ def start(
         return ServerInfo(
             env.get(URL_VAR, url), username, password or "", running, data_dir, already_running=True, database=database
         )
-    if not _port_free(host, port):
+    if not port_free(host, port):
         raise ConflictError(Errors.E063.format(port=port, host=host))
 
     # Only a first start lacks them (first_start is true when either is missing); it keeps any already set.
@@ -207,6 +213,11 @@ def start(
             **db_env,
         }
     )
+    if host in LOOPBACK:
+        # A server on the loopback may call an ML backend on it (`annotate model serve`): its /predict and the
+        # webhook Label Studio adds for it. Bound publicly, Label Studio keeps its SSRF guards.
+        child_env.setdefault("ML_BLOCK_LOCAL_IP", "false")
+        child_env.setdefault("SSRF_PROTECTION_ENABLED", "false")
     child_env.pop(KEY_VAR, None)
     child_env.pop(DATABASE_VAR, None)
     command = [

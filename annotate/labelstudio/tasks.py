@@ -44,12 +44,14 @@ def region_id(doc_id: str, span: Span) -> str:
     return hashlib.sha1(f"{doc_id}:{span.start}:{span.end}:{span.label}".encode()).hexdigest()[:10]
 
 
-def span_to_result(text: str, span: Span, doc_id: str) -> dict:
+def span_to_result(text: str, span: Span, doc_id: str, from_name: str = FROM_NAME, to_name: str = TO_NAME) -> dict:
     """A span as a Label Studio ``labels`` result (a region of a prediction).
 
     text (str): The document's text.
     span (Span): The span.
     doc_id (str): The document (part of the region's id).
+    from_name (str): The ``<Labels>`` control (default: the generated config's).
+    to_name (str): The ``<Text>`` it marks (default: the generated config's).
     RETURNS (dict): The result object.
 
     EXAMPLE:
@@ -58,8 +60,8 @@ def span_to_result(text: str, span: Span, doc_id: str) -> dict:
     """
     return {
         "id": region_id(doc_id, span),
-        "from_name": FROM_NAME,
-        "to_name": TO_NAME,
+        "from_name": from_name,
+        "to_name": to_name,
         "type": "labels",
         "origin": "prediction",
         "value": {"start": span.start, "end": span.end, "text": text[span.start : span.end], "labels": [span.label]},
