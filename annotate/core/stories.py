@@ -108,7 +108,7 @@ def check_marks(marks: StoryMarks, paragraphs: int, path: str, source: str) -> N
     EXAMPLE:
         >>> check_marks(StoryMarks((0, 5)), 4, "stories.yml", "a.txt")
         Traceback (most recent call last):
-        annotate.errors.InvalidInputError: [E172] stories.yml, a.txt: stories names paragraph 5 but the file has 4 paragraphs (0-3). Use ingest's meta.paragraph (0-based) of the file.
+        annotate.exceptions.InvalidInputError: [E172] stories.yml, a.txt: stories names paragraph 5 but the file has 4 paragraphs (0-3). Use ingest's meta.paragraph (0-based) of the file.
     """
     for key, values in (("stories", marks.starts), ("headlines", marks.headlines)):
         if values and values[-1] >= paragraphs:
