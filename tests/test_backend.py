@@ -7,16 +7,13 @@ import socket
 import sys
 
 import pytest
+from fastapi.testclient import TestClient  # the `ml` extra: scripts/setup.sh installs it; missing, this fails
 
-pytest.importorskip("fastapi")
+from annotate.core.scores import ScoredEntity
+from annotate.labelstudio.ml_backend import ProjectSetup, create_app, predict_tasks
+from annotate.workflows.model import backend
 
-from fastapi.testclient import TestClient  # noqa: E402
-
-from annotate.core.scores import ScoredEntity  # noqa: E402
-from annotate.labelstudio.ml_backend import ProjectSetup, create_app, predict_tasks  # noqa: E402
-from annotate.workflows.model import backend  # noqa: E402
-
-from .conftest import run_cli  # noqa: E402
+from .conftest import run_cli
 
 CONFIG = (
     '<View><Header value="$title"/><Text name="story" value="$clean_description"/>'

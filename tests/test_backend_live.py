@@ -13,7 +13,7 @@ import pytest
 
 from annotate.labelstudio.server import free_port
 
-pytest.importorskip("fastapi")
+from .conftest import run_cli
 
 pytestmark = pytest.mark.labelstudio
 
@@ -58,15 +58,21 @@ def backend_url(tmp_path):
         log.close()
 
 
-def test_label_studio_asks_our_backend_for_a_task_without_predictions(client, title, backend_url):
+def test_label_studio_asks_our_backend_for_a_task_without_predictions(ls_server, client, title, backend_url):
     version = httpx.get(f"{backend_url}/health").json()["model_version"]
     project = client.create_project(title=title, label_config=CONFIG)
     client.import_tasks(project["id"], [{"data": {"clean_description": TEXT}}])
     (task,) = list(client.iter_tasks(project["id"], all_fields=True))
     assert not task.get("predictions")
 
-    backend = client.add_ml_backend(project["id"], backend_url, "annotate", is_interactive=False)
-    assert backend["model_version"] == version  # Label Studio called /setup
+    connect = ("model", "connect", "--project", title, "--url", backend_url, "--env-file", str(ls_server["env_file"]))
+    connected = run_cli(*connect)
+    assert connected.returncode == 0, connected.stderr
+    assert f"ML backend {backend_url} connected to project" in connected.stdout
+    assert f"model_version {version}" in connected.stdout  # Label Studio called /setup
+    again = run_cli(*connect)  # once only: the backend at that URL is kept
+    assert again.returncode == 0 and "already connected" in again.stdout, again.stderr
+    assert [b["url"].rstrip("/") for b in client.ml_backends(project["id"])] == [backend_url]
 
     opened = client.task(task["id"])  # what the labeling page does when it opens the task
     ours = [p for p in opened["predictions"] if p["model_version"] == version]

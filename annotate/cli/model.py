@@ -6,9 +6,9 @@ from pathlib import Path
 
 import typer
 
-from annotate.cli._common import FEEDBACK, SchemaOption
+from annotate.cli._common import FEEDBACK, EnvFile, SchemaOption, out
 from annotate.labelstudio import server as server_mod
-from annotate.workflows.model import DEFAULT_PORT, serve
+from annotate.workflows.model import DEFAULT_PORT, connect, serve
 
 model_app = typer.Typer(help="The model in the loop: serve it to Label Studio as an ML backend.", no_args_is_help=True)
 
@@ -25,3 +25,25 @@ def serve_cli(
 ) -> None:
     """Serve the model over Label Studio's ML backend protocol (/health, /setup, /predict, /webhook) until Ctrl-C."""
     serve(model, host, port, public, schema, feedback=FEEDBACK)
+
+
+@model_app.command("connect")
+def connect_cli(
+    project: str = typer.Option(..., "--project", help="Title of the Label Studio project."),
+    url: str = typer.Option(
+        f"http://127.0.0.1:{DEFAULT_PORT}", help="The backend's URL, as Label Studio reaches it (`model serve`)."
+    ),
+    title: str = typer.Option("annotate", help="The backend's name in the project's settings."),
+    interactive: bool = typer.Option(
+        False, "--interactive", help="Let Label Studio also ask it while an annotator works."
+    ),
+    env_file: Path = EnvFile,
+) -> None:
+    """Register a running ML backend on a project (once): Label Studio then asks it to predict tasks that have no
+    prediction of its model version."""
+    done = connect(project, url, env_file, title, interactive)
+    state = "already connected" if done.reused else "connected"
+    out.print(
+        f"ML backend {done.url} {state} to project {project!r} (backend {done.backend_id}, "
+        f"model_version {done.model_version})."
+    )

@@ -331,6 +331,15 @@ class LabelStudio:
         body = {"url": url, "project": project_id, "title": title, "is_interactive": is_interactive}
         return self.request("POST", "/api/ml", "connecting the ML backend", json=body)
 
+    def ml_backends(self, project_id: int) -> list[dict]:
+        """The ML backends connected to a project.
+
+        project_id (int): The project.
+        RETURNS (list[dict]): Each backend (``id``, ``url``, ``title``, ``state``, ``model_version``).
+        """
+        found = self.request("GET", "/api/ml", "listing the ML backends", params={"project": project_id})
+        return list(found if isinstance(found, list) else found.get("results", []))
+
     def delete_task(self, task_id: int) -> None:
         """Delete a task (a duplicate without annotations).
 

@@ -15,10 +15,13 @@ from typing import Any
 from annotate.core.scores import ScoredEntity
 from annotate.errors import ConflictError, Errors, InvalidInputError, NotFoundError, Warnings
 from annotate.io.schemas import load_schema
+from annotate.io.settings import ENV_FILE, load_settings
 from annotate.labelstudio import server as server_mod
+from annotate.labelstudio.client import LabelStudio
 from annotate.labelstudio.ml_backend import create_app
 from annotate.model.preannotate import load_model, model_path_or_name
 from annotate.model.scores import scored_entities
+from annotate.workflows._common import project_titled
 from annotate.workflows.feedback import SILENT, Feedback
 
 DEFAULT_PORT = 9090  # Label Studio's documented default for an ML backend
@@ -98,3 +101,52 @@ def serve(
     except ImportError:
         raise NotFoundError(Errors.E190) from None
     uvicorn.run(ready.app, host=host, port=port, log_level="info")
+
+
+@dataclass(frozen=True)
+class Connection:
+    """An ML backend connected to a project.
+
+    project_id (int): The project.
+    backend_id (int): The backend's id in Label Studio.
+    url (str): The backend's URL.
+    model_version (str | None): The version the backend answered ``/setup`` with.
+    reused (bool): True when the project already had a backend at this URL (nothing was added).
+    """
+
+    project_id: int
+    backend_id: int
+    url: str
+    model_version: str | None
+    reused: bool
+
+
+def connect(
+    project: str,
+    url: str = f"http://127.0.0.1:{DEFAULT_PORT}",
+    env_file: Path = Path(ENV_FILE),
+    title: str = "annotate",
+    interactive: bool = False,
+) -> Connection:
+    """Register a running ML backend (``annotate model serve``) on a project, once: a backend already connected
+    at the same URL is kept, so running it again changes nothing.
+
+    Label Studio then asks the backend for a prediction of every task opened without one of the backend's
+    ``model_version`` (tasks pushed with ``--no-predictions``, or with another model's).
+
+    project (str): Title of the Label Studio project.
+    url (str): The backend's base URL, as Label Studio reaches it.
+    env_file (Path): File with LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY.
+    title (str): The backend's name in the project's settings.
+    interactive (bool): Whether Label Studio may also ask it while an annotator works (interactive pre-annotation).
+    RETURNS (Connection): The project, the backend and its model version.
+    """
+    url = url.rstrip("/")
+    with LabelStudio(load_settings(env_file)) as client:
+        project_id = project_titled(client, project)["id"]
+        for existing in client.ml_backends(project_id):
+            if str(existing.get("url", "")).rstrip("/") == url:
+                version = existing.get("model_version")
+                return Connection(project_id, existing["id"], url, version, reused=True)
+        added = client.add_ml_backend(project_id, url, title, is_interactive=interactive)
+    return Connection(project_id, added["id"], url, added.get("model_version"), reused=False)
