@@ -23,9 +23,10 @@ import sys
 from pathlib import Path
 
 from annotate.core.documents import Document
+from annotate.core.spans import Span
 from annotate.io.documents import read_documents
 from annotate.io.files import atomic_write
-from annotate.labelstudio.tasks import document_to_task
+from annotate.labelstudio.tasks import document_to_task, span_to_result
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -53,14 +54,8 @@ def region(doc: Document, span: dict, region_id: str, where: str) -> dict:
     text = doc.text[span["start"] : span["end"]]
     if "text" in span and span["text"] != text:
         sys.exit(f"{where}: span {span} reads {text!r} in document {doc.id}: the pass and the documents differ.")
-    return {
-        "id": region_id,
-        "from_name": "label",
-        "to_name": "text",
-        "type": "labels",
-        "origin": "manual",
-        "value": {"start": span["start"], "end": span["end"], "text": text, "labels": [span["label"]]},
-    }
+    result = span_to_result(doc.text, Span(span["start"], span["end"], span["label"]), doc.id)
+    return {**result, "id": region_id, "origin": "manual"}  # an annotator's region, not a prediction's
 
 
 def export(documents: list[Document], passes: list[tuple[int, str, Path, dict[str, list[dict]]]]) -> list[dict]:

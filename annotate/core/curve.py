@@ -14,11 +14,10 @@ EXAMPLE:
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Sequence
 
-from annotate.core.splits import article_key
+from annotate.core.splits import article_key, seeded_rank
 from annotate.errors import Errors, InvalidInputError
 
 DEFAULT_POINTS = (25, 50, 75, 100)
@@ -48,10 +47,6 @@ def parse_points(text: str) -> list[int]:
     return points
 
 
-def _rank(seed: int, key: str) -> str:
-    return hashlib.sha256(f"{seed}\x00{key}".encode()).hexdigest()
-
-
 def nested_subsets(
     docs: Sequence[tuple[str, str, int]], points: Sequence[int], seed: int = 0
 ) -> tuple[str, list[list[str]]]:
@@ -69,7 +64,7 @@ def nested_subsets(
     unit = "story" if len(groups) >= len(points) else "document"
     if unit == "document":
         groups = {doc_id: [doc_id] for doc_id, _, _ in docs}
-    ranked = sorted(groups, key=lambda key: _rank(seed, key))
+    ranked = sorted(groups, key=lambda key: seeded_rank(seed, key))
     total = len(docs)
     subsets: list[list[str]] = []
     for point in points:

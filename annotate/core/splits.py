@@ -107,6 +107,20 @@ class DisjointSet:
         return list(out.values())
 
 
+def seeded_rank(seed: int, key: str) -> str:
+    """Where ``key`` falls in the seeded order stories are dealt in (by splits and by learning-curve subsets).
+
+    seed (int): The seed.
+    key (str): A story key (:func:`article_key`) or a document id.
+    RETURNS (str): A sort key: the sha256 of the seed and the key, in hex.
+
+    EXAMPLE:
+        >>> seeded_rank(0, "a.txt#0") == seeded_rank(0, "a.txt#0") != seeded_rank(1, "a.txt#0")
+        True
+    """
+    return hashlib.sha256(f"{seed}\x00{key}".encode()).hexdigest()
+
+
 def split_by_article(
     docs: Iterable[tuple[str, str, int]],
     ratios: Sequence[float] = (0.8, 0.1, 0.1),
@@ -147,7 +161,7 @@ def split_by_article(
         groups[first] = [doc_id for key in members for doc_id in articles[key]]
         group_of.update(dict.fromkeys(members, first))
     total = sum(len(ids) for ids in groups.values())
-    ranked = sorted(groups, key=lambda k: hashlib.sha256(f"{seed}\x00{k}".encode()).hexdigest())
+    ranked = sorted(groups, key=lambda k: seeded_rank(seed, k))
     sizes = dict.fromkeys(SPLITS, 0)
     assigned: dict[str, str] = {}
     for key in ranked:
