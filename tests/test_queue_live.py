@@ -81,10 +81,14 @@ def test_the_tab_orders_the_stream_under_sequential_sampling(ls_server, client, 
     assert by_doc[nxt["data"]["doc_id"]].score == pytest.approx(min(d.score for d in scored))
 
 
-def test_order_uncertain_needs_predictions_and_a_known_order(ls_server, seed_documents, tmp_path, title):
+def test_order_uncertain_needs_predictions_and_a_known_order(ls_server, seed_documents, preannotated, tmp_path, title):
     path = tmp_path / "plain.jsonl"
     write_documents(path, seed_documents[:3])
     refused = run_cli(*push_args(path, title, ls_server["env_file"], "--order", "uncertain"))
     assert refused.returncode == 1 and "[E195]" in refused.stderr and "Traceback" not in refused.stderr
     unknown = run_cli(*push_args(path, title, ls_server["env_file"], "--order", "random"))
     assert unknown.returncode == 1 and "[E196]" in unknown.stderr
+    unscored = tmp_path / "unscored.jsonl"  # preannotate --no-scores: pushed, and W061 says they sort as unscored
+    write_documents(unscored, preannotated[:3])
+    warned = run_cli(*push_args(unscored, title, ls_server["env_file"], "--order", "uncertain"))
+    assert warned.returncode == 0 and "[W061]" in warned.stderr and "3 documents" in warned.stderr, warned.stderr

@@ -3,12 +3,15 @@
 Two settings of Label Studio 1.23 (Community) do it, and :func:`order_uncertain` sets both, idempotently:
 
 * the project's ``sampling`` = ``"Uncertainty sampling"`` with its ``model_version`` = the predictions' version:
-  the labeling stream (``GET /api/projects/ID/next/``, "Label All Tasks") then picks, among the unlabeled tasks
-  with a prediction of that version, the one with the lowest prediction ``score`` (with more than one annotator
-  in the project, a random one among the lowest few, so that they do not collide);
+  the labeling stream (``GET /api/projects/ID/next/``) then picks, among the unlabeled tasks with a prediction
+  of that version, the one with the lowest prediction ``score`` (with more than one annotator in the project, a
+  random one among the lowest few, so that they do not collide);
 * a Data Manager tab titled :data:`VIEW_TITLE`, ordered by ``tasks:predictions_score`` ascending: the task list
-  (and a labeling stream started from that tab) in that order. Found by its title, so running it again updates
-  the tab rather than adding a second.
+  in that order (``GET /api/tasks?view=ID``), and so is the stream asked for from the tab (``next/?view=ID``),
+  even under Sequential sampling. Found by its title, so running it again updates the tab rather than adding a
+  second.
+
+tests/test_queue_live.py checks each of these against a real Label Studio 1.23.
 
 A prediction's score is its task's score (:func:`annotate.core.scores.task_score`), written by ``push`` from a
 scored ``preannotate`` and by the ML backend's ``/predict``.
