@@ -361,6 +361,8 @@ class Errors(metaclass=ErrorsWithCodes):
     E192 = "Task {task}: no text under data.{key} (keys: {keys}); the labeling config's <Text> reads that field."
     E193 = "POST {path}: {reason}. Send a JSON object as Label Studio's ML backend protocol does (README, Model in the loop)."
     E194 = "Refusing to bind the ML backend to {host}: other machines could reach it. Pass --public to do it anyway."
+    E195 = "{path}: no document has predictions, so --order uncertain has no scores to order by: push preannotate's output."
+    E196 = "--order {order!r} is not an order: use reading (tasks in reading order, the default) or uncertain."
 
 
 class Warnings(metaclass=ErrorsWithCodes):
@@ -387,3 +389,4 @@ class Warnings(metaclass=ErrorsWithCodes):
         "the gold): the splits cannot keep their ratios. Raise --near-duplicate-threshold or check the sources."
     )
     W060 = "binding the ML backend to {host}: it will be reachable from other machines."
+    W061 = "{path}: {count} documents have predictions without scores (preannotate --no-scores): they sort as unscored."

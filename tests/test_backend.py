@@ -9,7 +9,7 @@ import sys
 import pytest
 from fastapi.testclient import TestClient  # the `ml` extra: scripts/setup.sh installs it; missing, this fails
 
-from annotate.core.scores import ScoredEntity
+from annotate.core.scores import ScoredEntity, ScoredText
 from annotate.labelstudio.ml_backend import ProjectSetup, create_app, predict_tasks
 from annotate.workflows.model import backend
 
@@ -65,10 +65,10 @@ def test_predict_three_tasks_in_order_in_the_projects_names_with_scores(served):
             assert 0 < region["score"] <= 1
             scores.append(region["score"])
             found.append((value["text"], value["labels"][0]))
-        assert prediction["score"] == (min(scores) if scores else None)
+        assert 0 < prediction["score"] <= min(scores, default=1.0)  # the least span score, or less (a missed entity)
     # the order of the tasks: the first task's people, the third's city (a DATE is not a label of this project)
     assert ("Ada Lovelace", "PERSON") in found and ("Homs", "GPE") in found
-    assert not results[1]["result"]
+    assert not results[1]["result"] and 0.9 < results[1]["score"] <= 1.0  # nothing found, and the beam agrees
     assert not any(label == "DATE" for _, label in found)
 
 
@@ -117,12 +117,28 @@ def test_project_labels_pick_the_schema_label_else_the_models():
     setup = ProjectSetup.from_config(config)
 
     def predictor(texts):
-        return [[ScoredEntity(0, 3, "PERSON", "PERSON", 0.5), ScoredEntity(8, 12, "GPE", "GPE", 0.25)] for _ in texts]
+        entities = (ScoredEntity(0, 3, "PERSON", "PERSON", 0.5), ScoredEntity(8, 12, "GPE", "GPE", 0.25))
+        return [ScoredText(entities) for _ in texts]
 
     (prediction,) = predict_tasks([{"data": {"clean_description": "Ada met Homs"}}], setup, predictor, "m-1")
     assert [(r["value"]["text"], r["value"]["labels"]) for r in prediction["result"]] == [("Homs", ["GPE"])]
     assert prediction["score"] == 0.25
     assert create_app(predictor, "m-1").state.backend.model_version == "m-1"
+
+
+def test_task_score_counts_the_likeliest_entity_the_beam_holds_but_the_model_did_not_predict():
+    setup = ProjectSetup.from_config(CONFIG)
+    homs = ScoredEntity(4, 8, "ORG", "ORG", 0.3)  # the beam considered "Homs" as ORG with p=0.3
+    date = ScoredEntity(0, 3, "DATE", "DATE", 0.6)  # not a label of this project: not counted
+
+    def predictor(texts):
+        return [ScoredText((), (homs, date)), ScoredText((ScoredEntity(0, 3, "PERSON", "PERSON", 0.9),), (homs,))]
+
+    empty, found = predict_tasks([{"data": {"clean_description": "Sad Homs"}}] * 2, setup, predictor, "m-1")
+    assert (empty["result"], empty["score"]) == ([], pytest.approx(0.7))
+    assert found["score"] == pytest.approx(0.7) and found["result"][0]["score"] == 0.9
+    (nothing,) = predict_tasks([{"data": {"clean_description": "x"}}], setup, lambda t: [ScoredText()], "m-1")
+    assert nothing["score"] == 1.0  # no span and no doubt: certain, never null
 
 
 def test_without_the_ml_extra_a_coded_error_names_it(monkeypatch):

@@ -83,7 +83,7 @@ def test_label_studio_asks_our_backend_for_a_task_without_predictions(ls_server,
     found = {(TEXT[r["value"]["start"] : r["value"]["end"]], r["value"]["labels"][0]) for r in regions}
     assert {("Ada Lovelace", "PERSON"), ("London", "GPE")} <= found
     assert all(0 < r["score"] <= 1 for r in regions)
-    assert prediction["score"] == pytest.approx(min(r["score"] for r in regions))
+    assert 0 < prediction["score"] <= min(r["score"] for r in regions)  # the least span score, or a missed entity
 
     # opened again: the task has a prediction of the current model_version, so it is not predicted twice
     again = client.task(task["id"])

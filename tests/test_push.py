@@ -55,6 +55,19 @@ def test_push_seeds_reads_back_and_is_idempotent(client, preannotated, schema, t
     assert client.project(report.project_id)["task_number"] == len(preannotated)
 
 
+def test_payload_carries_the_scores_of_a_scored_document_only(preannotated):
+    from annotate.labelstudio.tasks import document_to_task
+
+    doc = next(d for d in preannotated if len(d.spans) >= 2)
+    (plain,) = document_to_task(doc)["predictions"]
+    assert "score" not in plain and not any("score" in r for r in plain["result"])
+    scored = doc.with_spans(doc.spans, doc.model, scores=[0.123456 + i / 10 for i in range(len(doc.spans))], score=0.05)
+    (prediction,) = document_to_task(scored)["predictions"]
+    assert prediction["score"] == 0.05
+    assert [r["score"] for r in prediction["result"]] == [round(0.123456 + i / 10, 4) for i in range(len(doc.spans))]
+    assert [result_to_span(r) for r in prediction["result"]] == list(doc.spans)
+
+
 def test_push_adds_only_new_documents(client, preannotated, schema, title):
     push(client, preannotated[:30], schema, title)
     report = push(client, preannotated, schema, title)

@@ -20,9 +20,12 @@ def preannotate_cli(
     ),
     schema: Path | None = SchemaOption,
     batch_size: int = typer.Option(256, help="Texts per nlp.pipe batch."),
+    scores: bool = typer.Option(
+        True, "--scores/--no-scores", help="Write each span's beam probability and each document's task score."
+    ),
 ) -> None:
     """Predict entity spans with a spaCy model, mapped onto the schema's labels."""
-    print_preannotate(preannotate(input, output, model, schema, batch_size, feedback=FEEDBACK))
+    print_preannotate(preannotate(input, output, model, schema, batch_size, feedback=FEEDBACK, scores=scores))
 
 
 def print_preannotate(result: PreannotateResult) -> None:

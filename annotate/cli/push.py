@@ -26,9 +26,15 @@ def push_cli(
         "(Label Studio's annotations per task; default: leave as is, 1 when new).",
     ),
     env_file: Path = EnvFile,
+    order: str = typer.Option(
+        "reading",
+        "--order",
+        help="reading (tasks in reading order) or uncertain (Label Studio hands out the least certain first: "
+        "uncertainty sampling, and a 'Least certain first' tab).",
+    ),
 ) -> None:
     """Create or reuse the project and import tasks with predictions. Idempotent and resumable."""
-    print_push(push(input, project, schema, batch_size, overlap, env_file, feedback=FEEDBACK))
+    print_push(push(input, project, schema, batch_size, overlap, env_file, feedback=FEEDBACK, order=order))
 
 
 def print_push(result: PushResult) -> None:
@@ -51,5 +57,12 @@ def print_push(result: PushResult) -> None:
     )
     if report.duplicates_removed:
         out.print(f"Removed {report.duplicates_removed} duplicate tasks left by an interrupted push.")
+    if result.queue:
+        queue = result.queue
+        tab = "created" if queue["view_created"] else "kept"
+        out.print(
+            f"Queue: least certain first ({queue['sampling']} on model_version {queue['model_version']}; "
+            f"tab 'Least certain first' {tab}, id {queue['view_id']})."
+        )
     print_warnings(result.warnings)
     out.print(f"Open: {report.project_url}")

@@ -5,17 +5,25 @@ spans, by ``compile`` later) is::
 
     {"id": "3f9c…", "text": "…",
      "meta": {"source": "000_x.txt", "article": 0, "paragraph": 4, "offset": 1234},
-     "spans": [{"start": 0, "end": 6, "label": "PERSON"}],
-     "model": {"name": "en_core_web_sm", "version": "3.8.0"}}
+     "spans": [{"start": 0, "end": 6, "label": "PERSON", "score": 0.9312}],
+     "model": {"name": "en_core_web_sm", "version": "3.8.0"}, "score": 0.9312}
 
 ``meta.offset`` is the character offset of ``text`` in the decoded source
 file: ``source_text[offset:offset + len(text)] == text``. ``model`` is set
-when the spans are a model's predictions, ``None`` otherwise. Pure.
+when the spans are a model's predictions, ``None`` otherwise. A span's ``score`` and the record's ``score``
+(the task's, see :func:`annotate.core.scores.task_score`) are there when the model scored its spans
+(``preannotate --scores``), rounded to 4 decimals; they take no part in comparing documents. Pure.
 
 EXAMPLE:
     >>> doc = Document(document_id("a.txt", "Ada wrote."), "Ada wrote.", "a.txt", 0, 0, 0)
     >>> Document.from_dict(doc.to_dict()) == doc
     True
+    >>> scored = doc.with_spans([Span(0, 3, "PER")], scores=[0.91234], score=0.5)
+    >>> record = scored.to_dict()
+    >>> record["spans"], record["score"], Document.from_dict(record).scores
+    ([{'start': 0, 'end': 3, 'label': 'PER', 'score': 0.9123}], 0.5, (0.9123,))
+    >>> scored.with_spans(scored.spans).scores, scored.with_spans(scored.spans).score
+    ((), None)
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from annotate.core.spans import Span, sort_spans
 
+SCORE_DIGITS = 4  # scores in records: 4 decimals
 ID_LENGTH = 16  # hex characters of sha256: 64 bits, collision-free far past any corpus size
 D = TypeVar("D")  # a Document or an Outline
 
@@ -74,6 +83,8 @@ class Document:
     spans (tuple[Span, ...]): Spans over ``text``, sorted (predicted or gold).
     model (ModelInfo | None): The model that predicted ``spans``; None when they are not predictions.
     extra_meta (dict): Other ``meta`` keys, kept as they are (not compared).
+    scores (tuple[float, ...]): Each span's score, aligned with ``spans`` (empty: not scored; not compared).
+    score (float | None): The task's score (None: not scored; not compared).
     """
 
     id: str
@@ -85,20 +96,37 @@ class Document:
     spans: tuple[Span, ...] = ()
     model: ModelInfo | None = None
     extra_meta: dict = field(default_factory=dict, compare=False)
+    scores: tuple[float, ...] = field(default=(), compare=False)
+    score: float | None = field(default=None, compare=False)
 
-    def with_spans(self, spans: Iterable[Span], model: ModelInfo | None = None) -> Document:
-        """The same document with other spans.
+    def with_spans(
+        self,
+        spans: Iterable[Span],
+        model: ModelInfo | None = None,
+        scores: Iterable[float] | None = None,
+        score: float | None = None,
+    ) -> Document:
+        """The same document with other spans (and their scores: the old ones never stay).
 
         spans (Iterable[Span]): The new spans (sorted, duplicates dropped).
         model (ModelInfo | None): The model that predicted them; None when they are not predictions.
+        scores (Iterable[float] | None): Each span's score, in the order of ``spans`` (None: not scored).
+        score (float | None): The task's score (None: not scored).
         RETURNS (Document): A new document.
         """
-        return replace(self, spans=sort_spans(spans), model=model)
+        if scores is None:
+            return replace(self, spans=sort_spans(spans), model=model, scores=(), score=score)
+        given = list(spans)
+        by_span: dict[Span, float] = {}
+        for span, value in zip(given, scores, strict=True):
+            by_span[span] = min(value, by_span.get(span, value))
+        ordered = sort_spans(given)
+        return replace(self, spans=ordered, model=model, scores=tuple(by_span[s] for s in ordered), score=score)
 
     def to_dict(self) -> dict:
         """The document's JSON record (see the module docstring).
 
-        RETURNS (dict): ``{"id", "text", "meta", "spans", "model"}``.
+        RETURNS (dict): ``{"id", "text", "meta", "spans", "model"}``, and ``"score"`` when scored.
         """
         meta = {"source": self.source, "article": self.article, "paragraph": self.paragraph, "offset": self.offset}
         meta.update(self.extra_meta)
@@ -108,7 +136,12 @@ class Document:
             "meta": meta,
             "spans": [s.to_dict() for s in self.spans],
         }
+        if self.scores:
+            for span_record, value in zip(record["spans"], self.scores, strict=True):
+                span_record["score"] = round(value, SCORE_DIGITS)
         record["model"] = {"name": self.model.name, "version": self.model.version} if self.model else None
+        if self.score is not None:
+            record["score"] = round(self.score, SCORE_DIGITS)
         return record
 
     @classmethod
@@ -124,16 +157,27 @@ class Document:
         text = record["text"]
         if not isinstance(text, str):
             raise TypeError("text is not a string")
-        return cls(
+        span_records = record.get("spans") or ()
+        spans = [Span.from_dict(s) for s in span_records]
+        scores = [s.get("score") for s in span_records]
+        score = record.get("score")
+        doc = cls(
             id=str(record["id"]),
             text=text,
             source=intern(str(known["source"])),  # interned: a source has many paragraphs
             article=int(known["article"]),
             paragraph=int(known["paragraph"]),
             offset=int(known["offset"]),
-            spans=sort_spans(Span.from_dict(s) for s in record.get("spans") or ()),
+            spans=sort_spans(spans),
             model=_model_info(str(model["name"]), str(model["version"])) if model else None,
             extra_meta=meta,
+        )
+        if score is None and not any(value is not None for value in scores):
+            return doc
+        if any(value is None for value in scores):
+            raise ValueError("some spans have a score and others do not")
+        return doc.with_spans(
+            spans, doc.model, [float(value) for value in scores], None if score is None else float(score)
         )
 
 

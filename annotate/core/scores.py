@@ -1,13 +1,15 @@
-"""Model confidence: scored entities and a task's score from its spans' scores. Pure.
+"""Model confidence: scored entities and a task's score. Pure.
 
 A span's score is the probability the model gives that entity (spaCy's beam NER: the share of the beam's
-probability mass whose parse holds it). A task's score is the **minimum** of its spans' scores: a paragraph is
-as certain as its least certain span, which is what an annotator has to check. A task with no spans has no score
-(``None``): "no entity here" is not a probability the beam gives per span.
+probability mass whose parse holds it). A task's score is how sure the model is that the task needs no
+correction: the **minimum** of its spans' scores (a paragraph is as certain as its least certain span) and of
+``1 - p`` for the likeliest entity the beam holds but the model did not predict (a span an annotator may have to
+add). With neither it is 1.0, so every task has a score and tasks without spans sort by it like any other
+(a ``null`` score sorts first on SQLite and last on PostgreSQL).
 
 EXAMPLE:
-    >>> task_score([0.9, 0.5, 0.75]), task_score([])
-    (0.5, None)
+    >>> task_score([0.9, 0.5, 0.75]), task_score([]), task_score([], missed=0.25), task_score([0.9], missed=0.5)
+    (0.5, 1.0, 0.75, 0.5)
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ScoredEntity:
-    """One entity a model predicts, with its score.
+    """One entity a model predicts (or its beam considers), with its score.
 
     start (int): Start character offset.
     end (int): End character offset (exclusive).
@@ -52,14 +54,41 @@ class ScoredEntity:
         return None
 
 
-def task_score(scores: Iterable[float]) -> float | None:
-    """A task's score: the minimum of its spans' scores, None for no spans.
+@dataclass(frozen=True)
+class ScoredText:
+    """What a model says about one text: the entities it predicts, and the ones its beam holds but it does not.
+
+    entities (tuple[ScoredEntity, ...]): The predicted entities (the greedy parse's), in text order.
+    candidates (tuple[ScoredEntity, ...]): Other entities the beam holds (another span or another label), each
+        with its beam probability.
+    """
+
+    entities: tuple[ScoredEntity, ...] = ()
+    candidates: tuple[ScoredEntity, ...] = ()
+
+    def missed(self, labels: Collection[str] | None = None) -> float:
+        """The highest beam probability of an entity not predicted, among those the project could show.
+
+        labels (Collection[str] | None): The project's labels (None: the schema's; a candidate it drops is ignored).
+        RETURNS (float): That probability, 0.0 when there is none.
+
+        EXAMPLE:
+            >>> text = ScoredText((), (ScoredEntity(0, 4, "ORG", "ORG", 0.3), ScoredEntity(0, 4, "LAW", None, 0.6)))
+            >>> text.missed(), text.missed({"PER"})
+            (0.3, 0.0)
+        """
+        return max((c.score for c in self.candidates if c.project_label(labels) is not None), default=0.0)
+
+
+def task_score(scores: Iterable[float], missed: float = 0.0) -> float:
+    """A task's score: the least of its spans' scores and of ``1 - missed``; 1.0 when there is neither.
 
     scores (Iterable[float]): The spans' scores.
-    RETURNS (float | None): The least span score, or None.
+    missed (float): The highest beam probability of an entity the model did not predict (0.0: none).
+    RETURNS (float): The task's score, in [0, 1].
 
     EXAMPLE:
-        >>> task_score([0.25, 1.0])
-        0.25
+        >>> task_score([0.25, 1.0]), task_score([], missed=0.3)
+        (0.25, 0.7)
     """
-    return min(scores, default=None)
+    return min(min(scores, default=1.0), 1.0 - missed)

@@ -340,6 +340,47 @@ class LabelStudio:
         found = self.request("GET", "/api/ml", "listing the ML backends", params={"project": project_id})
         return list(found if isinstance(found, list) else found.get("results", []))
 
+    # --- the queue: Data Manager views (tabs) and the next task ------------
+    def views(self, project_id: int) -> list[dict]:
+        """The project's Data Manager tabs.
+
+        project_id (int): The project.
+        RETURNS (list[dict]): Each view (``id``, ``data`` with ``title``, ``ordering``, ``filters``).
+        """
+        found = self.request("GET", "/api/dm/views/", "listing the Data Manager tabs", params={"project": project_id})
+        return list(found if isinstance(found, list) else found.get("results", []))
+
+    def create_view(self, project_id: int, data: dict) -> dict:
+        """Add a Data Manager tab to a project.
+
+        project_id (int): The project.
+        data (dict): The tab's ``data`` (``title``, ``ordering``, ...).
+        RETURNS (dict): The new view.
+        """
+        body = {"project": project_id, "data": data}
+        return self.request("POST", "/api/dm/views/", "creating a Data Manager tab", json=body)
+
+    def update_view(self, view_id: int, project_id: int, data: dict) -> dict:
+        """Replace a Data Manager tab's ``data``.
+
+        view_id (int): The view.
+        project_id (int): Its project.
+        data (dict): The tab's new ``data``.
+        RETURNS (dict): The updated view.
+        """
+        body = {"project": project_id, "data": data}
+        return self.request("PATCH", f"/api/dm/views/{view_id}/", "updating a Data Manager tab", json=body)
+
+    def next_task(self, project_id: int, view: int | None = None) -> dict:
+        """The task Label Studio hands this user next (the labeling stream; it also locks the task for the user).
+
+        project_id (int): The project.
+        view (int | None): A Data Manager tab whose filters and order the stream starts from.
+        RETURNS (dict): The task.
+        """
+        params = {"view": view} if view is not None else None
+        return self.request("GET", f"/api/projects/{project_id}/next/", "asking for the next task", params=params)
+
     def delete_task(self, task_id: int) -> None:
         """Delete a task (a duplicate without annotations).
 

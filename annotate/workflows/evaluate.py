@@ -130,7 +130,8 @@ def match_predictions(
                 )
             taken[key] = k + 1
             target = candidates[k]
-            doc = replace(doc, id=target.id, text=target.text, spans=project_spans(doc.spans, doc.text, target.text))
+            spans = project_spans(doc.spans, doc.text, target.text)
+            doc = replace(doc, id=target.id, text=target.text, spans=spans, scores=(), score=None)  # no stale scores
         matched.append(doc)
     known = {d.id for d in gold}
     for found, doc in zip(predicted, matched, strict=True):

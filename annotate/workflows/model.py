@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from annotate.core.scores import ScoredEntity
+from annotate.core.scores import ScoredText
 from annotate.errors import ConflictError, Errors, InvalidInputError, NotFoundError, Warnings
 from annotate.io.schemas import load_schema
 from annotate.io.settings import ENV_FILE, load_settings
@@ -51,7 +51,7 @@ def backend(model: str | None = None, schema: Path | None = None, batch_size: in
     the_schema = load_schema(schema)
     nlp, info = load_model(model_path_or_name(model))
 
-    def predictor(texts: Sequence[str]) -> list[list[ScoredEntity]]:
+    def predictor(texts: Sequence[str]) -> list[ScoredText]:
         return scored_entities(nlp, texts, the_schema, batch_size=batch_size)
 
     return Backend(create_app(predictor, info.tag), info.tag)

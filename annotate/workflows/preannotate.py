@@ -34,6 +34,7 @@ def preannotate(
     schema: Path | None = None,
     batch_size: int = 256,
     feedback: Feedback = SILENT,
+    scores: bool = True,
 ) -> PreannotateResult:
     """Predict entity spans for every document with a spaCy model and write the pre-annotated documents.
 
@@ -43,6 +44,7 @@ def preannotate(
     schema (Path | None): Schema file (None: schemas/news.yml).
     batch_size (int): Texts per ``nlp.pipe`` batch.
     feedback (Feedback): Shows a bar over the documents.
+    scores (bool): Write each span's beam score and each document's task score (:mod:`annotate.core.scores`).
     RETURNS (PreannotateResult): The model, schema, output and the spans kept and dropped.
     """
     the_schema = load_schema(schema)
@@ -50,7 +52,7 @@ def preannotate(
     nlp, info = load_model(model)
     with feedback.progress(f"{info.name} {info.version}", len(docs)) as advance:
         result, stats = run_preannotate(
-            docs, nlp, info, the_schema, batch_size=batch_size, on_progress=lambda n: advance(n, None)
+            docs, nlp, info, the_schema, batch_size=batch_size, on_progress=lambda n: advance(n, None), scores=scores
         )
     documents_io.write_documents(output, result)
     return PreannotateResult(info.name, info.version, the_schema, output, stats)
