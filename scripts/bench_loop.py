@@ -9,7 +9,7 @@
   model on all the gold paragraphs seen so far (`annotate.model.retrain.train_on_documents`). The first block is
   the base model's in both arms. `--size` caps the paragraphs (the seeds have 78).
 * predict: the ML backend's `/predict` (`annotate.workflows.model.backend()`), called in-process with FastAPI's
-  TestClient (the ASGI app, JSON in and out, no socket), with the payload Label Studio sends, for one task and
+  TestClient (the ASGI app, JSON in and out, no socket; one event loop kept open for every request), with the payload Label Studio sends, for one task and
   for a batch of 50 seed paragraphs; side by side in the same loop, bare `nlp.pipe` on the same texts (the
   baseline) and the beam scoring `/predict` runs (`scored_entities`, no HTTP).
 """
@@ -103,6 +103,7 @@ def step_predict(n: int, work: Path, runs: int = 30) -> dict:
     texts = [d.text for d in _gold(min(n, BATCH))]
     ready = backend()
     http = TestClient(ready.app)
+    http.__enter__()  # one event loop for every request, as a running server has (not one per request)
     nlp, _ = load_model(None)
 
     def served(batch: list[str]) -> None:
@@ -138,6 +139,7 @@ def step_predict(n: int, work: Path, runs: int = 30) -> dict:
         out[size_name] = {name: _percentiles(values) for name, values in seconds.items()}
         for q in ("p50_ms", "p95_ms"):
             out[size_name][f"ratio_{q[:3]}"] = out[size_name]["predict"][q] / out[size_name]["bare"][q]
+    http.__exit__(None, None, None)
     return out
 
 
