@@ -3,6 +3,7 @@
     python scripts/bench.py                      # all stages at 10,000 tasks (push needs Label Studio)
     python scripts/bench.py --size 300 --quick   # the smoke run the test suite does
     python scripts/bench.py --scaling 1000,10000,100000
+    python scripts/bench.py --stages corrections,predict   # the model in the loop (scripts/bench_loop.py)
 
 Ratios, not seconds, are the result (the machine is shared and noisy). Each stage runs
 its measured steps in a fresh subprocess, so peak RSS is that step's own. Push needs
@@ -30,6 +31,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import bench_data  # noqa: E402
+import bench_loop  # noqa: E402
 
 # --- measured steps, each run in its own process ------------------------------
 
@@ -268,18 +270,20 @@ STEPS = {
     "near_duplicates": step_near_duplicates,
     "agree": step_agree,
     "krippendorff": step_krippendorff,
+    **bench_loop.STEPS,
 }
 
 
-def child(step: str, n: int, work: Path) -> None:
-    result = STEPS[step](n, work)
+def child(step: str, n: int, work: Path, options: dict | None = None) -> None:
+    result = STEPS[step](n, work, **(options or {}))
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
 
-def run(step: str, n: int, work: Path) -> dict:
+def run(step: str, n: int, work: Path, options: dict | None = None) -> dict:
+    extra = ["--options", json.dumps(options)] if options else []
     out = subprocess.run(
-        [sys.executable, __file__, "--child", step, "--size", str(n), "--work", str(work)],
+        [sys.executable, __file__, "--child", step, "--size", str(n), "--work", str(work), *extra],
         capture_output=True,
         text=True,
         cwd=HERE.parent,
@@ -299,12 +303,16 @@ def main() -> None:
     parser.add_argument("--scaling", default="")
     parser.add_argument("--quick", action="store_true", help="small smoke run: no push unless asked")
     parser.add_argument("--repeat", type=int, default=3, help="runs of the pull stage and its baseline (best kept)")
+    parser.add_argument("--retrain-every", type=int, default=10, help="corrections: paragraphs between retrains")
+    parser.add_argument("--retrain-steps", type=int, default=200, help="corrections: max_steps of each retrain")
+    parser.add_argument("--latency-runs", type=int, default=50, help="predict: timed repetitions of each call")
     parser.add_argument("--child")
+    parser.add_argument("--options", help="a child step's keyword arguments (JSON)")
     parser.add_argument("--work")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.size, Path(args.work))
+        child(args.child, args.size, Path(args.work), json.loads(args.options) if args.options else None)
         return
     n = args.size
     stages = args.stages.split(",")
@@ -395,6 +403,8 @@ def main() -> None:
                     None,
                 )
             )
+        loop_rows, tables = bench_loop.rows(stages, args, n, work, run, results)
+        rows.extend(loop_rows)
         scaling = []
         for size_text in filter(None, args.scaling.split(",")):
             m = int(size_text)
@@ -404,7 +414,7 @@ def main() -> None:
                 r = pull_and_compile(m, w)
                 scaling.append((m, mb, r["seconds"], r["peak_rss_mb"]))
     if args.json:
-        print(json.dumps({"rows": rows, "results": results, "scaling": scaling}, indent=2))
+        print(json.dumps({"rows": rows, "results": results, "scaling": scaling, "tables": tables}, indent=2))
         return
     print(
         f"annotate benchmarks, {datetime.now(timezone.utc).isoformat(timespec='minutes')}, "
@@ -415,6 +425,8 @@ def main() -> None:
     for stage, size, baseline, result, target, met in rows:
         mark = "n/a" if met is None else ("yes" if met else "**no**")
         print(f"| {stage} | {size} | {baseline} | {result} | {target} | {mark} |")
+    for table in tables:
+        print("\n" + "\n".join(table))
     if scaling:
         print("\n| tasks (× 3 annotators) | export MB | pull + compile s | µs per task | peak RSS MB |")
         print("|---:|---:|---:|---:|---:|")

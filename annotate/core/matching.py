@@ -20,7 +20,7 @@ from typing import Any
 
 from annotate.core.spans import Span
 
-__all__ = ["SpanScores", "match_count", "span_f1"]
+__all__ = ["SpanScores", "match_count", "overlap_pairs", "span_f1"]
 
 NAN = float("nan")
 
@@ -76,8 +76,19 @@ def _as_span(item: Any) -> Span:
     return Span(int(start), int(end), str(label))
 
 
-def _max_matching(a: list[Span], b: list[Span]) -> int:
-    """Size of a maximum matching between overlapping spans (Kuhn's augmenting paths)."""
+def overlap_pairs(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, int]]:
+    """A maximum matching between overlapping spans, labels aside (Kuhn's augmenting paths), as index pairs.
+
+    Each span of ``a`` and of ``b`` is in at most one pair; ties are broken by the spans' order.
+
+    a (Sequence[Span]): The first spans.
+    b (Sequence[Span]): The second spans.
+    RETURNS (list[tuple[int, int]]): ``(i, j)`` pairs, ``a[i]`` overlapping ``b[j]``, sorted by ``i``.
+
+    EXAMPLE:
+        >>> overlap_pairs([Span(0, 9, "ORG")], [Span(0, 3, "PER"), Span(4, 9, "GPE")])
+        [(0, 0)]
+    """
     adjacency = [[j for j, y in enumerate(b) if x.overlaps(y)] for x in a]
     owner: dict[int, int] = {}
 
@@ -91,7 +102,14 @@ def _max_matching(a: list[Span], b: list[Span]) -> int:
                 return True
         return False
 
-    return sum(1 for i in range(len(a)) if augment(i, set()))
+    for i in range(len(a)):
+        augment(i, set())
+    return sorted((i, j) for j, i in owner.items())
+
+
+def _max_matching(a: list[Span], b: list[Span]) -> int:
+    """Size of a maximum matching between overlapping spans (Kuhn's augmenting paths)."""
+    return len(overlap_pairs(a, b))
 
 
 def match_count(a: Iterable[Any], b: Iterable[Any], mode: str = "strict") -> int:
