@@ -361,6 +361,10 @@ class Errors(metaclass=ErrorsWithCodes):
     E192 = "Task {task}: no text under data.{key} (keys: {keys}); the labeling config's <Text> reads that field."
     E193 = "POST {path}: {reason}. Send a JSON object as Label Studio's ML backend protocol does (README, Model in the loop)."
     E194 = "Refusing to bind the ML backend to {host}: other machines could reach it. Pass --public to do it anyway."
+    E200 = (
+        "Project {project!r} has no gold yet ({left_out} documents left out): nothing to retrain on. Submit "
+        "annotations in Label Studio; the backend retrains after the next ones."
+    )
 
 
 class Warnings(metaclass=ErrorsWithCodes):
@@ -387,3 +391,4 @@ class Warnings(metaclass=ErrorsWithCodes):
         "the gold): the splits cannot keep their ratios. Raise --near-duplicate-threshold or check the sources."
     )
     W060 = "binding the ML backend to {host}: it will be reachable from other machines."
+    W065 = "no Label Studio URL and API key ({reason}): the backend predicts but does not learn. Pass --env-file."
