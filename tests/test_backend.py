@@ -268,7 +268,7 @@ def test_restart_serves_the_version_current_json_points_to_and_cleans_a_killed_t
     http = TestClient(ready.app)
     assert http.get("/health").json()["model_version"] == f"{info.tag}-loop1"
     assert predict_one(http)["model_version"] == f"{info.tag}-loop1"
-    assert store.next_version(info.tag) == f"{info.tag}-loop2"
+    assert store.next_version(info.tag) == f"{info.tag}-loop2"  # (the killed loop2 was never issued here)
 
     # a pointer to an incomplete folder is never served: the base model is
     (tmp_path / "loop" / f"{info.tag}-loop1" / "version.json").unlink()
@@ -293,6 +293,6 @@ def test_a_retraining_that_fails_removes_its_folder_and_keeps_the_pointer(tmp_pa
     )
     with pytest.raises(AnnotateError):
         loop.retrain(ProjectRef(7, "news"))
-    assert sorted(p.name for p in (tmp_path / "loop").iterdir()) == ["current.json", f"{info.tag}-loop1"]
+    assert sorted(p.name for p in (tmp_path / "loop").iterdir()) == ["current.json", f"{info.tag}-loop1", "issued.json"]
     assert store.current().model_version == f"{info.tag}-loop1"
-    assert store.next_version(info.tag) == f"{info.tag}-loop2"
+    assert store.next_version(info.tag) == f"{info.tag}-loop3"  # the failed loop2 is not given again

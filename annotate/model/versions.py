@@ -2,6 +2,7 @@
 
     DIR/
         current.json                 {"model_version": V, "path": "V"}: the version served (written atomically)
+        issued.json                  {BASE: K}: the last loop number given out, so that none is given twice
         raw/                         the Label Studio exports learned from, named by sha256
         V/                           a complete version: renamed into place once trained and loaded
             version.json             {model_version, base_model, export_sha256, documents, spans, created_at,
@@ -11,8 +12,8 @@
             pull/                    the pull of the export
         V.partial/                   a training under way (or killed): never pointed to, removed on start
 
-A version is ``BASE-loopK``, ``K`` one more than any version (complete or not) the folder has seen, so versions
-stay unique across restarts. Only a complete version (its ``version.json`` and model there) is ever pointed to.
+A version is ``BASE-loopK``, ``K`` one more than any version (complete, partial or issued) the folder has seen, so
+versions stay unique across restarts. Only a complete version (its ``version.json`` and model there) is ever pointed to.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any
 from annotate.io import files
 
 CURRENT = "current.json"
+ISSUED = "issued.json"
 VERSION = "version.json"
 PARTIAL = ".partial"
 MODEL = "model-last"
@@ -83,8 +85,25 @@ class VersionStore:
         """A version no folder of the store has had: ``BASE-loopK`` with ``K`` past every one seen.
 
         base_tag (str): The base model's ``name-version``.
+        RETURNS (str): The new version (a killed or failed training's number is not given again).
+        """
+        return loop_version(base_tag, self._last_issued(base_tag) + 1)
+
+    def issue(self, base_tag: str) -> str:
+        """Give out the next version: :meth:`next_version`, recorded in ``issued.json`` before it is used.
+
+        base_tag (str): The base model's ``name-version``.
         RETURNS (str): The new version.
         """
+        k = self._last_issued(base_tag) + 1
+        issued = self._read(ISSUED) or {}
+        issued[base_tag] = k
+        self.root.mkdir(parents=True, exist_ok=True)
+        with files.atomic_write(self.root / ISSUED) as fh:
+            fh.write(json.dumps(issued, sort_keys=True) + "\n")
+        return loop_version(base_tag, k)
+
+    def _last_issued(self, base_tag: str) -> int:
         pattern = re.compile(re.escape(base_tag) + r"-loop(\d+)(?:\.partial)?$")
         seen = [0]
         if self.root.is_dir():
@@ -92,7 +111,17 @@ class VersionStore:
         current = self.pointer()
         if current and (m := pattern.match(str(current.get("model_version", "")))):
             seen.append(int(m.group(1)))
-        return loop_version(base_tag, max(seen) + 1)
+        issued = (self._read(ISSUED) or {}).get(base_tag)
+        if isinstance(issued, int):
+            seen.append(issued)
+        return max(seen)
+
+    def _read(self, name: str) -> dict[str, Any] | None:
+        try:
+            found = json.loads((self.root / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return found if isinstance(found, dict) else None
 
     def partial(self, model_version: str) -> Path:
         """The folder a training of ``model_version`` writes to (a previous one there is removed).
@@ -145,11 +174,7 @@ class VersionStore:
 
         RETURNS (dict[str, Any] | None): Its content, or None.
         """
-        try:
-            found = json.loads((self.root / CURRENT).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        return found if isinstance(found, dict) else None
+        return self._read(CURRENT)
 
     def current(self) -> Version | None:
         """The version ``current.json`` points to, when it is complete.
@@ -181,4 +206,5 @@ class VersionStore:
                 files.remove_tree(entry, ignore_errors=True)
                 removed.append(entry.name)
         files.remove_stale_temps(self.root, CURRENT)
+        files.remove_stale_temps(self.root, ISSUED)
         return removed

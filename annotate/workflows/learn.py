@@ -171,7 +171,7 @@ class Loop:
         RETURNS (Served): The new model; InvalidInputError (E200) when the project has no gold yet, the errors of
             the export and of training otherwise (the partial folder is then removed).
         """
-        model_version = self.store.next_version(self.base_tag)
+        model_version = self.store.issue(self.base_tag)
         folder = self.store.partial(model_version)
         try:
             version, served = self._train(project, model_version, folder)
