@@ -185,7 +185,7 @@ def test_two_annotators_webhook_retrain_new_version_predicts_unlabeled_tasks(ls_
     assert record["model_version"] == new and record["documents"] == 1 and record["steps"] == 20
     assert record["spans"] == len(GOLD[0]["spans"]) and record["project"]["id"] == loop["project"]["id"]
     assert json.loads((backend.folder / "loop" / "current.json").read_text())["model_version"] == new
-    assert "[E" not in backend.log()
+    assert "[E" not in backend.log() and f"serving {new}" in backend.log()  # one line per retraining
 
 
 def test_killed_mid_training_the_restarted_server_serves_the_last_good_version(ls_server, client, loop):

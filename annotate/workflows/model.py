@@ -9,6 +9,7 @@ and on start it serves the last good one of ``--models-dir``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,6 +137,12 @@ def serve(
         import uvicorn
     except ImportError:
         raise NotFoundError(Errors.E190) from None
+    if ready.learner is not None:  # the learning loop's one-line outcomes, beside uvicorn's own log
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)-9s annotate: %(message)s"))
+        logger = logging.getLogger("annotate")
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
     uvicorn.run(ready.app, host=host, port=port, log_level="info")
 
 
