@@ -24,7 +24,6 @@ from typing import Any
 
 from annotate.core.adjudication import parse_strategy
 from annotate.core.schema import Schema
-from annotate.core.scores import ScoredEntity
 from annotate.corpus.compile import build_gold
 from annotate.corpus.pull import read_pull
 from annotate.errors import Errors, InvalidInputError
@@ -85,27 +84,17 @@ def default_order_hook() -> OrderHook:
 
 
 def schema_predictor(nlp, schema: Schema, batch_size: int = PREDICT_BATCH) -> Predictor:
-    """A predictor of ``nlp``: the schema maps its labels, and a label of the schema is its own (a retrained model
-    predicts the schema's labels).
+    """A predictor of ``nlp`` whose labels the schema maps (:func:`annotate.model.scores.scored_entities`); a
+    retrained model predicts the schema's own labels, which a project lists, so they are kept as the model's.
 
     nlp (Language): The pipeline.
     schema (Schema): The schema.
     batch_size (int): Texts per batch.
     RETURNS (Predictor): Texts to scored entities.
     """
-    names = set(schema.label_names)
 
-    def predictor(texts: Sequence[str]) -> list[list[ScoredEntity]]:
-        out = scored_entities(nlp, texts, schema, batch_size=batch_size)
-        return [
-            [
-                e
-                if e.label is not None or e.model_label not in names
-                else ScoredEntity(e.start, e.end, e.model_label, e.model_label, e.score)
-                for e in entities
-            ]
-            for entities in out
-        ]
+    def predictor(texts: Sequence[str]):  # the type of what scored_entities returns
+        return scored_entities(nlp, texts, schema, batch_size=batch_size)
 
     return predictor
 
