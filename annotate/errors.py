@@ -363,6 +363,10 @@ class Errors(metaclass=ErrorsWithCodes):
     E194 = "Refusing to bind the ML backend to {host}: other machines could reach it. Pass --public to do it anyway."
     E195 = "{path}: no document has predictions, so --order uncertain has no scores to order by: push preannotate's output."
     E196 = "--order {order!r} is not an order: use reading (tasks in reading order, the default) or uncertain."
+    E200 = (
+        "Project {project!r} has no gold yet ({left_out} documents left out): nothing to retrain on. Submit "
+        "annotations in Label Studio; the backend retrains after the next ones."
+    )
 
 
 class Warnings(metaclass=ErrorsWithCodes):
@@ -390,3 +394,4 @@ class Warnings(metaclass=ErrorsWithCodes):
     )
     W060 = "binding the ML backend to {host}: it will be reachable from other machines."
     W061 = "{path}: {count} documents have predictions without scores (preannotate --no-scores): they sort as unscored."
+    W065 = "no Label Studio URL and API key ({reason}): the backend predicts but does not learn. Pass --env-file."

@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import socket
 import sys
+import time
 
 import pytest
 from fastapi.testclient import TestClient  # the `ml` extra: scripts/setup.sh installs it; missing, this fails
 
 from annotate.core.scores import ScoredEntity, ScoredText
+from annotate.errors import AnnotateError, InvalidInputError
+from annotate.io.schemas import load_schema
+from annotate.io.settings import Settings
+from annotate.labelstudio.learning import Learner, Model, ProjectRef, Served
 from annotate.labelstudio.ml_backend import ProjectSetup, create_app, predict_tasks
+from annotate.model.versions import VersionStore
+from annotate.workflows.learn import LearnOptions
 from annotate.workflows.model import backend
 
 from .conftest import run_cli
@@ -146,7 +153,7 @@ def test_without_the_ml_extra_a_coded_error_names_it(monkeypatch):
 
     monkeypatch.setitem(sys.modules, "fastapi", None)  # `import fastapi` raises ImportError
     with pytest.raises(NotFoundError, match=r"\[E190\].*annotate\[ml\]"):
-        create_app(lambda texts: [[] for _ in texts], "m-1")
+        create_app(lambda texts: [ScoredText() for _ in texts], "m-1")
 
 
 def test_serve_refuses_a_public_host_without_public_and_a_taken_port():
@@ -157,3 +164,151 @@ def test_serve_refuses_a_public_host_without_public_and_a_taken_port():
         taken.listen()
         busy = run_cli("model", "serve", "--port", str(taken.getsockname()[1]))
     assert busy.returncode == 1 and "[E063]" in busy.stderr
+
+
+# --- learning: the webhook counts, a background retraining swaps the model, a failure keeps the old one ---------
+
+LEARN_CONFIG = (
+    '<View><Text name="text" value="$text"/><Labels name="label" toName="text"><Label value="GPE"/></Labels></View>'
+)
+
+
+def fixed(label_end: int, score: float):
+    """A predictor marking the first ``label_end`` characters of every text as GPE."""
+    return lambda texts: [ScoredText((ScoredEntity(0, label_end, "GPE", "GPE", score),)) for _ in texts]
+
+
+def event(action="ANNOTATION_CREATED", project=7, cancelled=False):
+    return {
+        "action": action,
+        "project": {"id": project, "title": f"p{project}"},
+        "annotation": {"id": 1, "was_cancelled": cancelled, "result": []},
+    }
+
+
+def learning_app(retrain, every=2):
+    learner = Learner(Model(Served(fixed(3, 0.5), "base-1")), retrain, every)
+    return learner, TestClient(create_app(fixed(3, 0.5), "base-1", learner))
+
+
+def predict_one(http):
+    answer = http.post(
+        "/predict", json={"tasks": [{"id": 1, "data": {"text": "Homs fell"}}], "label_config": LEARN_CONFIG}
+    )
+    assert answer.status_code == 200, answer.text
+    return answer.json()["results"][0]
+
+
+def test_submitted_annotations_count_per_project_and_the_nth_retrains_and_swaps():
+    calls = []
+
+    def retrain(project):
+        calls.append(project)
+        return Served(fixed(4, 0.9), f"base-1-loop{len(calls)}")
+
+    learner, http = learning_app(retrain, every=2)
+    for body in (event(cancelled=True), event("PROJECT_UPDATED"), event(project=8), event()):
+        assert http.post("/webhook", json=body).status_code == 200
+    assert calls == [] and learner.counts == {7: 1, 8: 1}  # cancelled and other actions do not count
+    assert http.post("/webhook", json=event("ANNOTATION_UPDATED")).json()["counted"] is True
+    learner.wait(10)
+    assert [p.id for p in calls] == [7] and learner.counts[7] == 0
+    health = http.get("/health").json()
+    assert health["model_version"] == "base-1-loop1" and health["training"] is False
+    assert health["last_training"]["status"] == "ok" and health["last_training"]["model_version"] == "base-1-loop1"
+    prediction = predict_one(http)
+    assert prediction["model_version"] == "base-1-loop1" and prediction["result"][0]["value"]["text"] == "Homs"
+
+
+def test_predict_serves_the_old_model_during_a_training_and_events_then_count_toward_the_next():
+    import threading
+
+    release, started, calls = threading.Event(), threading.Event(), []
+
+    def retrain(project):
+        calls.append(project.id)
+        started.set()
+        assert release.wait(20)
+        return Served(fixed(4, 0.9), f"base-1-loop{len(calls)}")
+
+    learner, http = learning_app(retrain, every=2)
+    http.post("/webhook", json=event())
+    http.post("/webhook", json=event())
+    assert started.wait(10)
+    assert http.get("/health").json()["training"] is True
+    assert predict_one(http)["model_version"] == "base-1"  # never blocked by the training
+    http.post("/webhook", json=event())
+    http.post("/webhook", json=event())  # during the training: counts toward the next one
+    assert calls == [7]  # at most one training at a time
+    release.set()
+    deadline = time.monotonic() + 20
+    while (len(calls) < 2 or learner.training) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert calls == [7, 7] and http.get("/health").json()["model_version"] == "base-1-loop2"
+
+
+def test_a_failed_training_logs_one_line_and_keeps_the_old_model(caplog):
+    def retrain(project):
+        raise InvalidInputError("[E095] spaCy's training failed:\nsomething\nbroke")
+
+    learner, http = learning_app(retrain, every=1)
+    with caplog.at_level("WARNING", logger="annotate.labelstudio.learning"):
+        http.post("/webhook", json=event())
+        learner.wait(10)
+    health = http.get("/health").json()
+    assert health["model_version"] == "base-1" and health["training"] is False
+    assert health["last_training"]["status"] == "failed" and "E095" in health["last_training"]["error"]
+    (record,) = [r for r in caplog.records if "failed" in r.getMessage()]
+    assert "\n" not in record.getMessage() and "old model keeps serving" in record.getMessage()
+    assert predict_one(http)["model_version"] == "base-1"
+
+
+def write_version(store: VersionStore, nlp, version: str) -> None:
+    """A complete version on disk, as a retraining leaves it (the model: the base pipeline itself)."""
+    folder = store.partial(version)
+    nlp.to_disk(folder / "model-last")
+    store.point(store.complete(version, {"base_model": "x", "export_sha256": "ab" * 32, "documents": 1}))
+
+
+def test_restart_serves_the_version_current_json_points_to_and_cleans_a_killed_training(tmp_path, nlp_and_info):
+    nlp, info = nlp_and_info
+    store = VersionStore(tmp_path / "loop")
+    write_version(store, nlp, f"{info.tag}-loop1")
+    killed = tmp_path / "loop" / f"{info.tag}-loop2.partial"
+    (killed / "model-last").mkdir(parents=True)  # a training SIGKILLed before it ended
+    settings = Settings("http://127.0.0.1:9", "not-used")
+    learn = LearnOptions(every=2, models_dir=tmp_path / "loop", steps=5, env_file=tmp_path / "none.env")
+    ready = backend(learn=learn, settings=settings, order=lambda *a: None)
+    assert ready.model_version == f"{info.tag}-loop1" and ready.base_version == info.tag
+    assert not killed.exists()
+    http = TestClient(ready.app)
+    assert http.get("/health").json()["model_version"] == f"{info.tag}-loop1"
+    assert predict_one(http)["model_version"] == f"{info.tag}-loop1"
+    assert store.next_version(info.tag) == f"{info.tag}-loop2"  # (the killed loop2 was never issued here)
+
+    # a pointer to an incomplete folder is never served: the base model is
+    (tmp_path / "loop" / f"{info.tag}-loop1" / "version.json").unlink()
+    assert backend(learn=learn, settings=settings).model_version == info.tag
+
+
+def test_a_retraining_that_fails_removes_its_folder_and_keeps_the_pointer(tmp_path, nlp_and_info, monkeypatch):
+    from annotate.workflows.learn import Loop
+
+    monkeypatch.setenv("ANNOTATE_HTTP_ATTEMPTS", "1")
+    nlp, info = nlp_and_info
+    store = VersionStore(tmp_path / "loop")
+    write_version(store, nlp, f"{info.tag}-loop1")
+    env = tmp_path / ".env"
+    env.write_text("LABEL_STUDIO_URL=http://127.0.0.1:9\nLABEL_STUDIO_API_KEY=k\n")  # nothing listens there
+    loop = Loop(
+        LearnOptions(2, tmp_path / "loop", 5, env),
+        Settings("http://127.0.0.1:9", "k"),
+        None,
+        info.tag,
+        load_schema(None),
+    )
+    with pytest.raises(AnnotateError):
+        loop.retrain(ProjectRef(7, "news"))
+    assert sorted(p.name for p in (tmp_path / "loop").iterdir()) == ["current.json", f"{info.tag}-loop1", "issued.json"]
+    assert store.current().model_version == f"{info.tag}-loop1"
+    assert store.next_version(info.tag) == f"{info.tag}-loop3"  # the failed loop2 is not given again

@@ -8,6 +8,8 @@ import typer
 
 from annotate.cli._common import FEEDBACK, EnvFile, SchemaOption, out
 from annotate.labelstudio import server as server_mod
+from annotate.model.versions import DEFAULT_MODELS_DIR
+from annotate.workflows.learn import DEFAULT_EVERY, DEFAULT_STEPS, LearnOptions
 from annotate.workflows.model import DEFAULT_PORT, connect, serve
 
 model_app = typer.Typer(help="The model in the loop: serve it to Label Studio as an ML backend.", no_args_is_help=True)
@@ -22,9 +24,19 @@ def serve_cli(
     host: str = typer.Option(server_mod.DEFAULT_HOST, help="Address to bind (loopback unless --public)."),
     public: bool = typer.Option(False, "--public", help="Allow binding to a non-loopback address."),
     schema: Path | None = SchemaOption,
+    retrain_every: int = typer.Option(
+        DEFAULT_EVERY, min=0, help="Retrain after this many submitted annotations of a project (0: never)."
+    ),
+    models_dir: Path = typer.Option(
+        DEFAULT_MODELS_DIR, help="Where every retrained version is kept (the last good one is served on start)."
+    ),
+    train_steps: int = typer.Option(DEFAULT_STEPS, min=1, help="Training steps per retraining."),
+    env_file: Path = EnvFile,
 ) -> None:
-    """Serve the model over Label Studio's ML backend protocol (/health, /setup, /predict, /webhook) until Ctrl-C."""
-    serve(model, host, port, public, schema, feedback=FEEDBACK)
+    """Serve the model over Label Studio's ML backend protocol (/health, /setup, /predict, /webhook) until Ctrl-C;
+    it retrains in the background on the annotations Label Studio's webhook reports."""
+    learn = LearnOptions(retrain_every, models_dir, train_steps, env_file)
+    serve(model, host, port, public, schema, feedback=FEEDBACK, learn=learn)
 
 
 @model_app.command("connect")

@@ -310,6 +310,17 @@ class LabelStudio:
                     continue
                 raise self._transport_error(err, step, attempt) from None
 
+    def import_predictions(self, project_id: int, predictions: list[dict]) -> dict:
+        """Add predictions to a project's tasks in one request (not retried: a repeat would add them twice).
+
+        project_id (int): The project.
+        predictions (list[dict]): ``{"task", "result", "score", "model_version"}`` each.
+        RETURNS (dict): Label Studio's answer (``created``).
+        """
+        return self.request(
+            "POST", f"/api/projects/{project_id}/import/predictions", "importing predictions", json=predictions
+        )
+
     def task(self, task_id: int) -> dict:
         """One task, as the labeling page opens it (Label Studio asks the project's ML backend for a prediction
         when the task has none of the backend's current ``model_version``).

@@ -11,7 +11,9 @@ Endpoints (Label Studio 1.23's ML backend protocol):
   own ``score`` (:mod:`annotate.core.scores`: the task's score is the least of its span scores and of ``1 - p``
   for the likeliest entity the beam holds but the model did not predict, among the project's labels; 1.0 with
   neither);
-* ``POST /webhook`` → 200 (the event is counted by action; learning from it comes later).
+* ``POST /webhook`` → 200; the event is counted by action and, with a :class:`~annotate.labelstudio.learning.Learner`,
+  submitted annotations count toward the next retraining (``/health`` then also says ``training`` and the last
+  training's outcome).
 
 The model is a *predictor* passed in (texts → scored entities, see :mod:`annotate.model.scores`), so this module
 knows Label Studio and nothing of spaCy. A model label the project does not have is dropped: a span takes the
@@ -23,21 +25,21 @@ inside :func:`create_app` because FastAPI is an optional extra) as objects, not 
 """
 
 import logging
-import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotate.core.scores import ScoredText, task_score
+from annotate.core.scores import task_score
 from annotate.core.spans import Span
 from annotate.errors import AnnotateError, Errors, InvalidInputError, NotFoundError
 from annotate.labelstudio.label_config import SpanSource, control_labels, span_source
+from annotate.labelstudio.learning import Learner, Model, Predictor, Served
 from annotate.labelstudio.tasks import span_to_result
 
 log = logging.getLogger(__name__)
 
-Predictor = Callable[[Sequence[str]], list[ScoredText]]
+__all__ = ["BackendState", "Predictor", "ProjectSetup", "create_app", "predict_served", "predict_tasks"]
 
 
 @dataclass(frozen=True)
@@ -110,18 +112,41 @@ def predict_tasks(tasks: Sequence[Any], setup: ProjectSetup, predictor: Predicto
     return results
 
 
+def predict_served(tasks: Sequence[Any], setup: ProjectSetup, model: Model) -> list[dict]:
+    """:func:`predict_tasks` with the model serving now, its version read under the same lock as its predictions.
+
+    tasks (Sequence[Any]): The tasks.
+    setup (ProjectSetup): Where the text is and where the spans go.
+    model (Model): The served model.
+    RETURNS (list[dict]): One prediction per task, all of one model version.
+    """
+    with model.lock:  # one spaCy pipeline: one batch at a time, and a swap waits for it
+        served = model.current
+        return predict_tasks(tasks, setup, served.predictor, served.model_version)
+
+
 @dataclass
 class BackendState:
     """What the backend keeps between requests.
 
-    model_version (str): The served model's version.
+    model (Model): The served model (a retraining swaps it).
     projects (dict[str, ProjectSetup]): Each project's setup (by project id), from ``/setup`` or ``/predict``.
     events (Counter): Webhook events received, by action.
+    learner (Learner | None): The learning loop, when the backend learns.
     """
 
-    model_version: str
+    model: Model
     projects: dict[str, ProjectSetup] = field(default_factory=dict)
     events: Counter = field(default_factory=Counter)
+    learner: Learner | None = None
+
+    @property
+    def model_version(self) -> str:
+        """The version of the model serving now.
+
+        RETURNS (str): It.
+        """
+        return self.model.current.model_version
 
     def setup_for(self, project: Any, config: Any) -> ProjectSetup:
         """The setup of a project: read from ``config`` when given, else the one ``/setup`` kept.
@@ -140,11 +165,13 @@ class BackendState:
         return ProjectSetup.from_config(config)
 
 
-def create_app(predictor: Predictor, model_version: str):
+def create_app(predictor: Predictor, model_version: str, learner: Learner | None = None):
     """The ML backend's FastAPI app.
 
     predictor (Predictor): Texts to scored entities (called by one request at a time).
     model_version (str): The served model's version.
+    learner (Learner | None): The learning loop (it then holds the served model, and ``predictor`` and
+        ``model_version`` are not used).
     RETURNS (FastAPI): The app; NotFoundError (E190) when the ``ml`` extra is not installed.
     """
     try:
@@ -154,14 +181,10 @@ def create_app(predictor: Predictor, model_version: str):
     except ImportError:
         raise NotFoundError(Errors.E190) from None
 
-    state = BackendState(model_version)
-    lock = threading.Lock()
-    app = FastAPI(title="annotate ML backend", version=model_version)
+    model = learner.model if learner is not None else Model(Served(predictor, model_version))
+    state = BackendState(model, learner=learner)
+    app = FastAPI(title="annotate ML backend", version=state.model_version)
     app.state.backend = state
-
-    def locked_predict(texts: Sequence[str]) -> list[ScoredText]:
-        with lock:  # one spaCy pipeline: one batch at a time
-            return predictor(texts)
 
     async def body(request: Request) -> dict:
         try:
@@ -183,7 +206,10 @@ def create_app(predictor: Predictor, model_version: str):
     @app.get("/health")
     @app.get("/")
     async def health() -> dict:
-        return {"status": "UP", "model_class": "annotate", "model_version": state.model_version}
+        answer = {"status": "UP", "model_class": "annotate", "model_version": state.model_version}
+        if state.learner is not None:
+            answer.update(state.learner.status())
+        return answer
 
     @app.post("/setup")
     async def setup(request: Request) -> dict:
@@ -198,15 +224,16 @@ def create_app(predictor: Predictor, model_version: str):
         if not isinstance(tasks, list):
             raise InvalidInputError(Errors.E193.format(path="/predict", reason="'tasks' must be a list of tasks"))
         the_setup = state.setup_for(payload.get("project", ""), payload.get("label_config"))
-        results = await run_in_threadpool(predict_tasks, tasks, the_setup, locked_predict, state.model_version)
-        return {"results": results, "model_version": state.model_version}
+        results = await run_in_threadpool(predict_served, tasks, the_setup, model)
+        return {"results": results, "model_version": results[0]["model_version"] if results else state.model_version}
 
     @app.post("/webhook")
     async def webhook(request: Request) -> dict:
         payload = await body(request)
         action = str(payload.get("action", "unknown"))
         state.events[action] += 1
+        counted = state.learner.event(payload) if state.learner is not None else False
         log.info("webhook %s (%d so far)", action, state.events[action])
-        return {"status": "ok", "action": action}
+        return {"status": "ok", "action": action, "counted": counted}
 
     return app
