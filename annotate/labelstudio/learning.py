@@ -73,15 +73,6 @@ class Model:
         """
         return self._served
 
-    def predict(self, texts: Sequence[str]) -> list[ScoredText]:
-        """Predict with the current model, one batch at a time.
-
-        texts (Sequence[str]): The texts.
-        RETURNS (list[ScoredText]): Their entities.
-        """
-        with self.lock:
-            return self._served.predictor(texts)
-
     def swap(self, served: Served) -> None:
         """Serve ``served`` from the next batch on (a batch under way ends with the old model).
 

@@ -10,12 +10,10 @@ and on start it serves the last good one of ``--models-dir``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from annotate.core.scores import ScoredText
 from annotate.errors import ConflictError, Errors, InvalidInputError, NotFoundError, Warnings
 from annotate.io.schemas import load_schema
 from annotate.io.settings import ENV_FILE, Settings, load_settings
@@ -24,7 +22,6 @@ from annotate.labelstudio.client import LabelStudio
 from annotate.labelstudio.learning import Learner, Model, Served
 from annotate.labelstudio.ml_backend import create_app
 from annotate.model.preannotate import load_model, model_path_or_name
-from annotate.model.scores import scored_entities
 from annotate.workflows._common import project_titled
 from annotate.workflows.feedback import SILENT, Feedback
 from annotate.workflows.learn import LearnOptions, Loop, OrderHook, schema_predictor
@@ -72,15 +69,13 @@ def backend(
     base = model_path_or_name(model)
     nlp, info = load_model(base)
 
-    def predictor(texts: Sequence[str]) -> list[ScoredText]:
-        return scored_entities(nlp, texts, the_schema, batch_size=batch_size)
-
+    predictor = schema_predictor(nlp, the_schema, batch_size)
     if learn is None or learn.every <= 0:
         return Backend(create_app(predictor, info.tag), info.tag, None, info.tag)
     if settings is None:
         settings = load_settings(learn.env_file)
     loop = Loop(learn, settings, base, info.tag, the_schema, schema, order)
-    served = loop.restore() or Served(schema_predictor(nlp, the_schema, batch_size), info.tag)
+    served = loop.restore() or Served(predictor, info.tag)
     learner = Learner(Model(served), loop.retrain, learn.every, loop.publish)
     return Backend(create_app(predictor, info.tag, learner), served.model_version, learner, info.tag)
 
